@@ -1,0 +1,247 @@
+import type { Node, Tree } from '../parse/treesitter';
+import type { Block, Attribute, Expr, FileSyntax, ObjItem, Span, TmplPart, TravStep, Comment } from './ast';
+
+const sp = (n: Node): Span => ({ start: n.startIndex, end: n.endIndex });
+
+/** Unescapes the text of a quoted-template literal (HCL escapes) or a heredoc literal. */
+export function unescapeHcl(raw: string, heredoc: boolean): string {
+  let s = raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  if (heredoc) return s;
+  return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_m, c: string) => {
+    switch (c[0]) {
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
+      case '"': return '"';
+      case '\\': return '\\';
+      case 'u': case 'U': return String.fromCodePoint(parseInt(c.slice(1), 16));
+      default: return '\\' + c;
+    }
+  });
+}
+
+function named(n: Node): Node[] {
+  const out: Node[] = [];
+  for (const c of n.namedChildren) if (c && c.type !== 'comment') out.push(c);
+  return out;
+}
+
+/** Builds the syntax model of one `.tf` file from its tree-sitter tree. */
+export function syntaxFromTree(tree: Tree, text: string): FileSyntax {
+  const root = tree.rootNode;
+  const comments: Comment[] = [];
+  const errors: FileSyntax['errors'] = [];
+  const blocks: Block[] = [];
+  const attrs: Attribute[] = [];
+  collectComments(root, comments, text);
+  const body = root.namedChildren.find((c) => c?.type === 'body');
+  if (body) for (const c of named(body)) {
+    if (c.type === 'block') { const b = toBlock(c, text); if (b) blocks.push(b); }
+    else if (c.type === 'attribute') { const a = toAttr(c, text); if (a) attrs.push(a); }
+  }
+  // Blocks that tree-sitter could only recover as ERROR nodes at top level.
+  for (const c of root.namedChildren) if (c && c.type === 'ERROR') recoverBlocks(c, text, blocks);
+  if (root.hasError) {
+    const e = firstError(root);
+    if (e) errors.push({ span: sp(e), message: e.isMissing ? `missing ${e.type}` : 'syntax error' });
+  }
+  blocks.sort((a, b) => a.span.start - b.span.start);
+  return { blocks, attrs, comments, errors };
+}
+
+function recoverBlocks(n: Node, text: string, out: Block[]): void {
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'block') { const b = toBlock(c, text); if (b) out.push(b); }
+    else if (c.type === 'body') for (const d of named(c)) if (d.type === 'block') { const b = toBlock(d, text); if (b) out.push(b); }
+  }
+}
+
+function collectComments(n: Node, out: Comment[], text: string): void {
+  // Comments are extras: they can sit anywhere in the tree.
+  const cursor = n.walk();
+  const visit = (): void => {
+    do {
+      const node = cursor.currentNode;
+      if (node.type === 'comment') out.push({ text: text.slice(node.startIndex, node.endIndex), span: sp(node) });
+      else if (node.childCount > 0 && cursor.gotoFirstChild()) { visit(); cursor.gotoParent(); }
+    } while (cursor.gotoNextSibling());
+  };
+  visit();
+  cursor.delete();
+}
+
+function firstError(n: Node): Node | undefined {
+  if (n.isError || n.isMissing) return n;
+  for (const c of n.children) if (c && (c.hasError || c.isMissing || c.isError)) { const e = firstError(c); if (e) return e; }
+  return undefined;
+}
+
+function toBlock(n: Node, text: string): Block | undefined {
+  const kids = named(n);
+  const id = kids[0];
+  if (!id || id.type !== 'identifier') return undefined;
+  const labels: Block['labels'] = [];
+  let body: Node | undefined;
+  let bodyStart = n.endIndex, bodyEnd = n.endIndex;
+  for (const c of n.children) {
+    if (!c) continue;
+    if (c.type === 'string_lit') {
+      const lit = c.namedChildren.find((x) => x?.type === 'template_literal');
+      labels.push({ value: lit ? unescapeHcl(lit.text, false) : '', span: sp(c) });
+    } else if (c.type === 'identifier' && c.startIndex !== id.startIndex && !body) labels.push({ value: c.text, span: sp(c) });
+    else if (c.type === 'block_start') bodyStart = c.endIndex;
+    else if (c.type === 'body') body = c;
+    else if (c.type === 'block_end' && !c.isMissing) bodyEnd = c.startIndex;
+  }
+  if (bodyEnd === n.endIndex && bodyStart < n.endIndex) {
+    const close = text.lastIndexOf('}', n.endIndex - 1);
+    if (close >= bodyStart) bodyEnd = close;
+  }
+  const attrs: Attribute[] = [];
+  const blocks: Block[] = [];
+  if (body) for (const c of named(body)) {
+    if (c.type === 'attribute') { const a = toAttr(c, text); if (a) attrs.push(a); }
+    else if (c.type === 'block') { const b = toBlock(c, text); if (b) blocks.push(b); }
+  }
+  return { type: id.text, labels, attrs, blocks, span: sp(n), bodyStart, bodyEnd, hasError: n.hasError };
+}
+
+function toAttr(n: Node, text: string): Attribute | undefined {
+  const kids = named(n);
+  const id = kids[0];
+  const ex = kids.find((k) => k.type === 'expression');
+  if (!id || id.type !== 'identifier' || !ex) return undefined;
+  return { name: id.text, nameSpan: sp(id), value: toExpr(ex, text), span: sp(n) };
+}
+
+export function toExpr(n: Node, text: string): Expr {
+  const span = sp(n);
+  const other = (): Expr => ({ t: 'other', span, text: text.slice(span.start, span.end) });
+  switch (n.type) {
+    case 'expression': {
+      const kids = named(n);
+      if (kids.length === 0) return other();
+      const head = kids[0];
+      if (head.type === 'variable_expr' || (kids.length > 1 && kids.slice(1).every((k) => k.type === 'get_attr' || k.type === 'index' || k.type === 'splat'))) {
+        return toTraversal(head, kids.slice(1), span, text) ?? other();
+      }
+      if (kids.length === 1) return toExpr(head, text);
+      return other();
+    }
+    case 'literal_value': {
+      const c = named(n)[0];
+      if (!c) return other();
+      if (c.type === 'string_lit') return toTemplate(c, text);
+      if (c.type === 'numeric_lit') return { t: 'lit', value: Number(c.text), span };
+      if (c.type === 'bool_lit') return { t: 'lit', value: c.text === 'true', span };
+      if (c.type === 'null_lit') return { t: 'lit', value: null, span };
+      return other();
+    }
+    case 'template_expr': {
+      const c = named(n)[0];
+      return c ? toTemplate(c, text) : other();
+    }
+    case 'collection_value': {
+      const c = named(n)[0];
+      if (!c) return other();
+      if (c.type === 'tuple') return { t: 'tuple', items: named(c).filter((k) => k.type === 'expression').map((k) => toExpr(k, text)), span };
+      if (c.type === 'object') {
+        const items: ObjItem[] = [];
+        for (const el of named(c)) {
+          if (el.type !== 'object_elem') continue;
+          const k = el.childForFieldName('key');
+          const v = el.childForFieldName('val');
+          if (!k || !v) continue;
+          const key = toExpr(k, text);
+          let keyName: string | undefined;
+          if (key.t === 'trav' && key.steps.length === 0) keyName = key.root;
+          else if (key.t === 'tmpl' && key.parts.every((p) => p.k === 'text')) keyName = key.parts.map((p) => (p.k === 'text' ? p.text : '')).join('');
+          else if (key.t === 'other' && /^\(\s*"?[\w:-]+"?\s*\)$/.test(key.text)) keyName = undefined;
+          items.push({ keyName, key, value: toExpr(v, text), span: sp(el) });
+        }
+        return { t: 'obj', items, span };
+      }
+      return other();
+    }
+    case 'function_call': {
+      const kids = named(n);
+      const name = kids[0]?.type === 'identifier' ? kids[0].text : '';
+      const args = kids.find((k) => k.type === 'function_arguments');
+      return { t: 'call', name, args: args ? named(args).filter((k) => k.type === 'expression').map((k) => toExpr(k, text)) : [], span };
+    }
+    case 'variable_expr':
+      return toTraversal(n, [], span, text) ?? other();
+    default:
+      return other();
+  }
+}
+
+function toTraversal(head: Node, rest: Node[], span: Span, text: string): Expr | undefined {
+  if (head.type !== 'variable_expr') return undefined;
+  const root = head.text;
+  const steps: TravStep[] = [];
+  for (const r of rest) {
+    if (r.type === 'get_attr') {
+      const id = named(r).find((k) => k.type === 'identifier');
+      if (!id) return undefined;
+      steps.push({ k: 'attr', name: id.text, span: sp(r) });
+    } else if (r.type === 'index') {
+      const c = named(r)[0];
+      if (c?.type === 'new_index') {
+        const e = named(c).find((k) => k.type === 'expression');
+        if (!e) return undefined;
+        steps.push({ k: 'index', expr: toExpr(e, text), span: sp(r) });
+      } else if (c?.type === 'legacy_index') {
+        const num = Number(c.text.replace(/^\./, ''));
+        steps.push({ k: 'index', expr: { t: 'lit', value: num, span: sp(c) }, span: sp(r) });
+      } else return undefined;
+    } else if (r.type === 'splat') {
+      steps.push({ k: 'splat', span: sp(r) });
+    } else return undefined;
+  }
+  return { t: 'trav', root, steps, span };
+}
+
+function toTemplate(n: Node, text: string): Expr {
+  const span = sp(n);
+  const parts: TmplPart[] = [];
+  let heredoc: { contentSpan: Span; indented: boolean } | undefined;
+  if (n.type === 'heredoc_template') {
+    const startTok = n.children.find((c) => c?.type === 'heredoc_start');
+    const ids = n.children.filter((c) => c?.type === 'heredoc_identifier') as Node[];
+    const open = ids[0];
+    const close = ids.length > 1 ? ids[ids.length - 1] : undefined;
+    let cs = open ? open.endIndex : span.start;
+    if (text[cs] === '\r') cs++;
+    if (text[cs] === '\n') cs++;
+    let ce = close ? close.startIndex : span.end;
+    // the content ends before the indentation of the closing identifier
+    while (ce > cs && (text[ce - 1] === ' ' || text[ce - 1] === '\t')) ce--;
+    heredoc = { contentSpan: { start: cs, end: ce }, indented: !!startTok && startTok.text.startsWith('<<-') };
+  }
+  const isHeredoc = !!heredoc;
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'template_literal') parts.push({ k: 'text', text: unescapeHcl(c.text, isHeredoc), span: sp(c) });
+    else if (c.type === 'template_interpolation') {
+      const e = named(c).find((k) => k.type === 'expression');
+      if (e) parts.push({ k: 'expr', expr: toExpr(e, text), span: sp(c) });
+      else parts.push({ k: 'directive', span: sp(c) });
+    } else if (c.type === 'template_directive') parts.push({ k: 'directive', span: sp(c) });
+  }
+  if (isHeredoc) {
+    // tree-sitter leaves out the newlines between literal chunks of a heredoc: rebuild text parts from the source.
+    const out: TmplPart[] = [];
+    let pos = heredoc!.contentSpan.start;
+    for (const p of parts) {
+      if (p.k === 'text') continue;
+      if (p.span.start > pos) out.push({ k: 'text', text: unescapeHcl(text.slice(pos, p.span.start), true), span: { start: pos, end: p.span.start } });
+      out.push(p);
+      pos = p.span.end;
+    }
+    if (heredoc!.contentSpan.end > pos) out.push({ k: 'text', text: unescapeHcl(text.slice(pos, heredoc!.contentSpan.end), true), span: { start: pos, end: heredoc!.contentSpan.end } });
+    return { t: 'tmpl', parts: out, span, heredoc };
+  }
+  return { t: 'tmpl', parts, span };
+}

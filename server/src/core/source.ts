@@ -1,0 +1,30 @@
+import { LineIndex } from './text';
+import { fileKind, type SourceFile } from './model/module';
+import type { FileSyntax } from './model/ast';
+import { parseTerraform, type Tree } from './parse/treesitter';
+import { syntaxFromTree } from './model/hcl';
+import { syntaxFromTfJson } from './model/tfjson';
+
+/** Builds a source file with its syntax model. `.tf`/`.tfvars` need `initParser()` to have run. */
+export function makeSourceFile(path: string, text: string, tree?: Tree): SourceFile {
+  const kind = fileKind(path);
+  const f: SourceFile = { path, text, kind, lines: new LineIndex(text) };
+  f.syntax = syntaxOf(f, tree);
+  return f;
+}
+
+export function syntaxOf(f: SourceFile, tree?: Tree): FileSyntax | undefined {
+  if (f.kind === 'tf' || f.kind === 'tfvars') {
+    const t = tree ?? parseTerraform(f.text);
+    const s = syntaxFromTree(t, f.text);
+    if (!tree) t.delete();
+    return s;
+  }
+  if (f.kind === 'tfjson') return syntaxFromTfJson(f.text);
+  return undefined;
+}
+
+/** Is this JSON text worth reading as a policy? (cheap text test before parsing) */
+export function mayBePolicyJson(text: string): boolean {
+  return text.includes('"Statement"') || text.includes('"Policy"') || text.includes('\\"Statement\\"');
+}
