@@ -257,11 +257,13 @@ export function exprText(e: Expr): string {
     for (const st of e.steps) {
       if (st.k === 'attr') s += '.' + st.name;
       else if (st.k === 'splat') s += '[*]';
-      else s += '[' + (st.expr.t === 'lit' ? JSON.stringify(st.expr.value) : exprText(st.expr)) + ']';
+      else s += '[' + exprText(st.expr) + ']';
     }
     return s;
   }
   if (e.t === 'other') return e.text;
+  if (e.t === 'lit') return JSON.stringify(e.value);
+  if (e.t === 'tmpl' && e.parts.every((p) => p.k === 'text')) return JSON.stringify(e.parts.map((p) => (p.k === 'text' ? p.text : '')).join(''));
   return '<' + e.t + '>';
 }
 
