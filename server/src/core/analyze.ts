@@ -8,6 +8,7 @@ import { collectSuppressions, isSuppressed, type Suppressions } from './suppress
 import { suppressionFix } from './fix/suppression';
 import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
+import { tooDeepAt, nestingMessage } from './limits';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
 export interface SyntaxError { line: number; character: number; message: string }
@@ -111,6 +112,8 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
     }
     if (f.kind === 'json') {
       if (!mayBePolicyJson(f.text)) continue;
+      const deep = tooDeepAt(f.text, true);
+      if (deep >= 0) { out.push({ file: f.path, span: { start: deep, end: deep + 1 }, message: `JSON: ${nestingMessage()}` }); continue; }
       const { errors } = parseJsonFile(f.text);
       if (errors.length) out.push({ file: f.path, span: { start: errors[0].offset, end: errors[0].offset + Math.max(1, errors[0].length) }, message: `JSON: ${jsonErrorMessage(errors[0])}` });
       continue;

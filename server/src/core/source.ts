@@ -4,6 +4,7 @@ import type { FileSyntax } from './model/ast';
 import { parseTerraform, type Tree } from './parse/treesitter';
 import { syntaxFromTree } from './model/hcl';
 import { syntaxFromTfJson } from './model/tfjson';
+import { tooDeepAt, nestingMessage } from './limits';
 
 /** Builds a source file with its syntax model. `.tf`/`.tfvars` need `initParser()` to have run. */
 export function makeSourceFile(path: string, text: string, tree?: Tree): SourceFile {
@@ -14,6 +15,11 @@ export function makeSourceFile(path: string, text: string, tree?: Tree): SourceF
 }
 
 export function syntaxOf(f: SourceFile, tree?: Tree): FileSyntax | undefined {
+  if (f.kind === 'tf' || f.kind === 'tfvars' || f.kind === 'tfjson') {
+    // The model builders recurse per nesting level: absurdly deep text is a syntax error, not a stack overflow.
+    const deep = tooDeepAt(f.text, f.kind === 'tfjson');
+    if (deep >= 0) return { blocks: [], attrs: [], comments: [], errors: [{ span: { start: deep, end: deep + 1 }, message: nestingMessage() }] };
+  }
   if (f.kind === 'tf' || f.kind === 'tfvars') {
     const t = tree ?? parseTerraform(f.text);
     const s = syntaxFromTree(t, f.text);

@@ -1,4 +1,10 @@
-import { parseTree, type Node as JNode } from 'jsonc-parser';
+import { parseTree as parseTreeUnguarded, type Node as JNode, type ParseError, type ParseOptions } from 'jsonc-parser';
+import { tooDeepAt } from '../limits';
+
+/** jsonc-parser's parseTree recurses per level: too deeply nested text yields no tree (analyze.ts reports it). */
+function parseTree(text: string, errors: ParseError[], opts: ParseOptions): JNode | undefined {
+  return tooDeepAt(text, true) >= 0 ? undefined : parseTreeUnguarded(text, errors, opts);
+}
 import type { Block, Expr, Span } from './ast';
 import { attr, blocksOf } from './ast';
 import type { ModuleIndex, Resource, SourceFile } from './module';
