@@ -13,7 +13,8 @@ mkdirSync(out, { recursive: true });
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli' },
   { in: 'server/src/lsp/main.ts', out: 'server' },
-  { in: 'server/src/hcl2json/worker.ts', out: 'hcl2json-worker' },
+  // dist/hcl2json/worker.js: @cdktf/hcl2json loads join(__dirname, '..', 'main.wasm.gz'), i.e. dist/main.wasm.gz.
+  { in: 'server/src/hcl2json/worker.ts', out: 'hcl2json/worker' },
   { in: 'client/src/extension.ts', out: 'extension' },
 ].filter((e) => existsSync(e.in));
 
@@ -25,7 +26,8 @@ const ctx = await esbuild.context({
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  external: ['vscode'],
+  // 'performance': bridge_wasm_exec.js of @cdktf/hcl2json requires it only when globalThis.performance is missing (never on Node 20).
+  external: ['vscode', 'performance'],
   logLevel: 'warning',
 });
 
