@@ -1,0 +1,84 @@
+/** Core findings and fixes -> LSP diagnostics, code actions and workspace edits. */
+import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
+import {
+  CodeAction, CodeActionKind, DiagnosticSeverity,
+  type Diagnostic, type TextDocumentEdit, type TextEdit, type WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { Finding, Fix, Severity } from '../core/types';
+
+export const DOCS_BASE = 'https://github.com/lambda-permission-guard/lpg/blob/main/docs/rules/';
+export const FIX_ALL_KIND = CodeActionKind.SourceFixAll + '.lpg';
+
+export function ruleDocsUrl(ruleId: string): string { return DOCS_BASE + ruleId + '.md'; }
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try { return path.normalize(fileURLToPath(uri)); } catch { return undefined; }
+}
+export function pathToUri(p: string): string { return pathToFileURL(p).href; }
+
+const SEV: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
+
+/** What a code action needs, carried in `Diagnostic.data`. */
+export interface DiagnosticData { version: number | null; fixes: Fix[] }
+
+/** `dir` is the module folder; `uriOf` maps an absolute path to the URI the client knows. */
+export function toDiagnostic(f: Finding, dir: string, version: number | null, uriOf: (abs: string) => string): Diagnostic {
+  const d: Diagnostic = {
+    range: f.range,
+    severity: SEV[f.severity],
+    code: f.ruleId,
+    codeDescription: { href: ruleDocsUrl(f.ruleId) },
+    source: 'lpg',
+    message: f.message,
+    data: { version, fixes: f.fixes } satisfies DiagnosticData,
+  };
+  if (f.related.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: uriOf(path.join(dir, r.file)), range: r.range }, message: r.message }));
+  return d;
+}
+
+export interface EditOptions {
+  documentChanges: boolean;
+  snippets: boolean;
+  /** URI and version of the file at `abs` (version null when it is not open). */
+  target(abs: string): { uri: string; version: number | null };
+}
+
+/** Groups file edits into a workspace edit; `snippetFor` marks an edit (by file) to be sent as a snippet. */
+export function toWorkspaceEdit(edits: { abs: string; edit: TextEdit; snippet?: string }[], o: EditOptions): WorkspaceEdit {
+  const byFile = new Map<string, { edit: TextEdit; snippet?: string }[]>();
+  for (const e of edits) {
+    const l = byFile.get(e.abs);
+    if (l) l.push(e); else byFile.set(e.abs, [e]);
+  }
+  if (o.documentChanges) {
+    const documentChanges: TextDocumentEdit[] = [];
+    for (const [abs, list] of byFile) {
+      const t = o.target(abs);
+      documentChanges.push({
+        textDocument: { uri: t.uri, version: t.version },
+        // LSP 3.18 SnippetTextEdit, only when the client advertises workspaceEdit.snippetEditSupport
+        edits: list.map((x) => (o.snippets && x.snippet !== undefined ? ({ range: x.edit.range, snippet: { kind: 'snippet', value: x.snippet } } as unknown as TextEdit) : x.edit)),
+      });
+    }
+    return { documentChanges };
+  }
+  const changes: Record<string, TextEdit[]> = {};
+  for (const [abs, list] of byFile) changes[o.target(abs).uri] = list.map((x) => x.edit);
+  return { changes };
+}
+
+export function fixToWorkspaceEdit(fix: Fix, dir: string, o: EditOptions): WorkspaceEdit {
+  return toWorkspaceEdit(fix.edits.map((e) => {
+    const snippet = fix.snippet && fix.edits.length === 1 && fix.snippet.file === e.file ? fix.snippet.text : undefined;
+    return { abs: path.join(dir, e.file), edit: { range: e.range, newText: e.newText }, snippet };
+  }), o);
+}
+
+export function fixToCodeAction(fix: Fix, dir: string, diagnostic: Diagnostic | undefined, o: EditOptions): CodeAction {
+  const a = CodeAction.create(fix.title, fixToWorkspaceEdit(fix, dir, o), CodeActionKind.QuickFix);
+  if (diagnostic) a.diagnostics = [diagnostic];
+  if (fix.preferred) a.isPreferred = true;
+  return a;
+}

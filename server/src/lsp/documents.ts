@@ -1,0 +1,88 @@
+/**
+ * Open documents: text (incremental sync), version, and for `.tf`/`.tfvars` the tree-sitter tree kept
+ * across edits: every content change becomes `tree.edit()` and the next parse reuses the old tree.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { parseTerraform, type Tree } from '../core/parse/treesitter';
+import { makeSourceFile } from '../core/source';
+import { fileKind, type SourceFile } from '../core/model/module';
+import { LineIndex } from '../core/text';
+
+export class OpenDocument {
+  private doc: TextDocument;
+  private tree: Tree | undefined;
+  private source: SourceFile | undefined;
+  /** Incremental re-parses done and their total time (ms), for the status/benchmarks. */
+  stats = { parses: 0, incremental: 0, ms: 0 };
+
+  constructor(readonly uri: string, readonly fsPath: string, languageId: string, version: number, text: string) {
+    this.doc = TextDocument.create(uri, languageId, version, text);
+  }
+
+  get version(): number { return this.doc.version; }
+  get text(): string { return this.doc.getText(); }
+  get languageId(): string { return this.doc.languageId; }
+  get kind() { return fileKind(this.fsPath); }
+  get usesTree(): boolean { return this.kind === 'tf' || this.kind === 'tfvars'; }
+
+  /** Applies LSP content changes (incremental or full) in order, editing the tree as the text changes. */
+  update(changes: TextDocumentContentChangeEvent[], version: number): void {
+    for (const c of changes) {
+      if (this.tree && 'range' in c && c.range) {
+        const start = this.doc.offsetAt(c.range.start);
+        const oldEnd = this.doc.offsetAt(c.range.end);
+        const startPos = this.doc.positionAt(start);
+        const oldEndPos = this.doc.positionAt(oldEnd);
+        const newEndPos = endPosition(startPos, c.text);
+        this.doc = TextDocument.update(this.doc, [c], version);
+        this.tree.edit({
+          startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + c.text.length,
+          startPosition: { row: startPos.line, column: startPos.character },
+          oldEndPosition: { row: oldEndPos.line, column: oldEndPos.character },
+          newEndPosition: { row: newEndPos.line, column: newEndPos.character },
+        });
+      } else {
+        this.doc = TextDocument.update(this.doc, [c], version);
+        if (!('range' in c) || !c.range) this.dropTree();
+      }
+    }
+    this.source = undefined;
+  }
+
+  /** The syntax model of the current text (re-parsed lazily, incrementally when a tree is kept). */
+  sourceFile(relPath: string): SourceFile {
+    if (this.source && this.source.path === relPath) return this.source;
+    const text = this.doc.getText();
+    if (this.usesTree) {
+      const t0 = performance.now();
+      const old = this.tree;
+      const tree = parseTerraform(text, old);
+      if (old) { old.delete(); this.stats.incremental++; }
+      this.tree = tree;
+      this.stats.parses++;
+      this.source = makeSourceFile(relPath, text, tree);
+      this.stats.ms += performance.now() - t0;
+    } else {
+      this.source = makeSourceFile(relPath, text);
+    }
+    return this.source;
+  }
+
+  dispose(): void { this.dropTree(); this.source = undefined; }
+
+  private dropTree(): void { this.tree?.delete(); this.tree = undefined; }
+}
+
+/** Position after inserting `text` at `start` (lines split as tree-sitter and LSP do for `\n` and `\r\n`). */
+function endPosition(start: { line: number; character: number }, text: string): { line: number; character: number } {
+  const li = new LineIndex(text);
+  const n = li.lineCount - 1;
+  if (n === 0) return { line: start.line, character: start.character + text.length };
+  return { line: start.line + n, character: text.length - li.lineStart(n) };
+}
+
+export function isTerraformPath(p: string): boolean {
+  const k = fileKind(p);
+  return k === 'tf' || k === 'tfjson' || k === 'tfvars' || k === 'json';
+}

@@ -1,0 +1,96 @@
+/**
+ * Per-folder (Terraform module) state: which files make up a folder, their syntax from the open
+ * document or from disk (cached, refreshed by watched-file events), and the last findings per file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileKind, type SourceFile } from '../core/model/module';
+import { makeSourceFile, mayBePolicyJson } from '../core/source';
+import type { OpenDocument } from './documents';
+
+/** Files that belong to a module for the analysis: `.tf`, `.tf.json`, auto-loaded `.tfvars`, JSON files that may be policies. */
+export function isModuleFile(name: string): boolean {
+  const k = fileKind(name);
+  if (k === 'tf' || k === 'tfjson' || k === 'json') return true;
+  if (k === 'tfvars') return name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
+  return false;
+}
+
+interface DiskEntry { mtimeMs: number; size: number; file?: SourceFile; skipped?: string }
+
+export interface FileFilter {
+  /** true when the file must be left out (excluded by settings). */
+  excluded(absPath: string): boolean;
+  maxBytes(absPath: string): number;
+  /** Told about an open document left out because of its size. */
+  skipped?(absPath: string, why: string): void;
+}
+
+/** Reads module files from disk with a cache keyed on mtime and size. */
+export class DiskCache {
+  private readonly entries = new Map<string, DiskEntry>();
+  /** Called once per file that is skipped because of its size or an error. */
+  onSkip: (absPath: string, why: string) => void = () => {};
+
+  invalidate(absPath: string): void { this.entries.delete(absPath); }
+  invalidateDir(dir: string): void { for (const k of this.entries.keys()) if (path.dirname(k) === dir) this.entries.delete(k); }
+  clear(): void { this.entries.clear(); }
+
+  /** The source file of a disk file, or undefined when it is not analysed (too big, unreadable, not a policy). */
+  read(absPath: string, maxBytes: number, stat?: fs.Stats): SourceFile | undefined {
+    let st = stat;
+    try { st ??= fs.statSync(absPath); } catch { this.entries.delete(absPath); return undefined; }
+    if (!st.isFile()) return undefined;
+    const hit = this.entries.get(absPath);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && !(hit.skipped && st.size <= maxBytes && hit.skipped.includes('maxFileSizeMB'))) return hit.file;
+    const entry: DiskEntry = { mtimeMs: st.mtimeMs, size: st.size };
+    this.entries.set(absPath, entry);
+    if (st.size > maxBytes) {
+      entry.skipped = tooBig(absPath, st.size, maxBytes);
+      this.onSkip(absPath, entry.skipped);
+      return undefined;
+    }
+    let text: string;
+    try { text = fs.readFileSync(absPath, 'utf8'); } catch (e) {
+      entry.skipped = `skipped ${absPath}: ${(e as Error).message}`;
+      this.onSkip(absPath, entry.skipped);
+      return undefined;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const name = path.basename(absPath);
+    if (fileKind(name) === 'json' && !mayBePolicyJson(text)) return undefined;
+    entry.file = makeSourceFile(name, text);
+    return entry.file;
+  }
+}
+
+export function tooBig(absPath: string, size: number, maxBytes: number): string {
+  const mb = (n: number) => (n / 1048576).toFixed(n >= 10 * 1048576 ? 0 : 1).replace(/\.0$/, '');
+  return `skipped ${path.basename(absPath)}: ${mb(size)} MB is over lpg.maxFileSizeMB (${mb(maxBytes)})`;
+}
+
+/** Assembles the files of the module in `dir`: open documents win over disk. */
+export function moduleFiles(dir: string, open: Map<string, OpenDocument>, disk: DiskCache, filter: FileFilter): { files: SourceFile[]; abs: Map<string, string> } {
+  const files: SourceFile[] = [];
+  const abs = new Map<string, string>();
+  const names = new Set<string>();
+  let entries: fs.Dirent[] = [];
+  try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { /* folder gone or unsaved file: open documents only */ }
+  for (const e of entries) if ((e.isFile() || e.isSymbolicLink()) && isModuleFile(e.name)) names.add(e.name);
+  for (const d of open.values()) if (path.dirname(d.fsPath) === dir && isModuleFile(path.basename(d.fsPath))) names.add(path.basename(d.fsPath));
+  for (const name of [...names].sort()) {
+    const p = path.join(dir, name);
+    if (filter.excluded(p)) continue;
+    const doc = open.get(p);
+    let f: SourceFile | undefined;
+    if (doc) {
+      if (doc.text.length > filter.maxBytes(p)) { filter.skipped?.(p, tooBig(p, doc.text.length, filter.maxBytes(p))); continue; }
+      f = doc.sourceFile(name);
+      if (f.kind === 'json' && !mayBePolicyJson(f.text)) continue;
+    } else f = disk.read(p, filter.maxBytes(p));
+    if (!f) continue;
+    files.push(f);
+    abs.set(name, p);
+  }
+  return { files, abs };
+}

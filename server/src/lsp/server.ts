@@ -1,0 +1,485 @@
+/**
+ * The language server: LSP glue over the analysis core. State lives in small modules
+ * (documents.ts, modules.ts, settings.ts, scheduler.ts); this file wires them to the connection.
+ */
+import * as path from 'path';
+import {
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
+  TextDocumentSyncKind,
+  type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type Connection, type Diagnostic,
+  type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { initParser } from '../core/parse/treesitter';
+import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
+import type { Finding, Fix } from '../core/types';
+import type { SourceFile } from '../core/model/module';
+import { LineIndex } from '../core/text';
+import { OpenDocument, isTerraformPath } from './documents';
+import { DiskCache, moduleFiles, type FileFilter } from './modules';
+import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, readProjectConfig, type Settings } from './settings';
+import { Debouncer } from './scheduler';
+import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
+import { fixAllTexts, minimalEdit } from './fixall';
+import { walk } from './walk';
+
+export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
+
+/** Authoritative syntax checker (HashiCorp's HCL in a worker); undefined answer = none. */
+export type SyntaxChecker = (file: string, text: string) => Promise<SyntaxError | null | undefined>;
+
+interface Folder { uri: string; path: string }
+interface FileResult { version: number | null; findings: Finding[]; dir: string }
+interface FolderSettings { settings: Settings; exclude: (rel: string) => boolean }
+
+export interface ServerOptions { checkSyntax?: SyntaxChecker }
+
+export class LpgServer {
+  private folders: Folder[] = [];
+  private readonly docs = new Map<string, OpenDocument>();
+  private readonly disk = new DiskCache();
+  private readonly settingsCache = new Map<string, Promise<FolderSettings>>();
+  private readonly results = new Map<string, FileResult>();
+  private readonly published = new Map<string, { version: number | null; key: string }>();
+  /** Unopened files that got diagnostics from a workspace scan. */
+  private readonly scanned = new Set<string>();
+  private readonly scannedModules = new Set<string>();
+  private readonly syntaxCache = new Map<string, { text: string; err: SyntaxError | null | undefined }>();
+  private readonly warned = new Set<string>();
+  private caps: ClientCapabilities = {};
+  private ready: Promise<void> = Promise.resolve();
+  private readonly scheduler: Debouncer;
+  private scanning: { cancel: () => void } | undefined;
+  /** Counters for tests and the status item: validations run, last analysis time. */
+  readonly stats = { validations: 0, lastMs: 0 };
+
+  constructor(private readonly conn: Connection, private readonly opts: ServerOptions = {}) {
+    this.scheduler = new Debouncer((dir) => this.validateModule(dir), (dir, e) => this.logError(`validation of ${dir}`, e));
+    this.disk.onSkip = (p, why) => this.warnOnce(p + why, why);
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  listen(): void {
+    const c = this.conn;
+    c.onInitialize((p) => this.initialize(p));
+    c.onInitialized(() => this.guard('initialized', () => this.initialized()));
+    c.onDidOpenTextDocument((p) => this.guard('didOpen', () => {
+      const fsPath = uriToPath(p.textDocument.uri);
+      if (!fsPath || !isTerraformPath(fsPath)) return;
+      this.docs.get(fsPath)?.dispose();
+      this.docs.set(fsPath, new OpenDocument(p.textDocument.uri, fsPath, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
+      this.scheduler.schedule(path.dirname(fsPath), 0);
+    }));
+    c.onDidChangeTextDocument((p) => this.guard('didChange', async () => {
+      const fsPath = uriToPath(p.textDocument.uri);
+      const doc = fsPath && this.docs.get(fsPath);
+      if (!doc) return;
+      doc.update(p.contentChanges, p.textDocument.version);
+      const s = await this.settingsFor(doc.fsPath);
+      if (s.settings.run === 'onType') this.scheduler.schedule(path.dirname(doc.fsPath), s.settings.debounceMs);
+    }));
+    c.onDidSaveTextDocument((p) => this.guard('didSave', async () => {
+      const fsPath = uriToPath(p.textDocument.uri);
+      if (!fsPath || !this.docs.has(fsPath)) return;
+      this.disk.invalidate(fsPath);
+      const s = await this.settingsFor(fsPath);
+      if (s.settings.run === 'onSave') this.scheduler.schedule(path.dirname(fsPath), 0);
+    }));
+    c.onDidCloseTextDocument((p) => this.guard('didClose', () => {
+      const fsPath = uriToPath(p.textDocument.uri);
+      const doc = fsPath && this.docs.get(fsPath);
+      if (!doc) return;
+      doc.dispose();
+      this.docs.delete(doc.fsPath);
+      this.disk.invalidate(doc.fsPath);
+      if (!this.scanned.has(doc.fsPath)) { this.results.delete(doc.fsPath); this.publish(doc.uri, null, []); }
+      // the other files of the folder now see the file as it is on disk
+      this.scheduler.schedule(path.dirname(doc.fsPath), 0);
+    }));
+    c.onDidChangeWatchedFiles((p) => this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(p.changes)));
+    c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => {
+      if (!this.caps.workspace?.configuration) this.pushedSettings = p.settings?.lpg;
+      this.settingsCache.clear();
+      this.revalidateAll();
+    }));
+    c.onCodeAction((p, token) => this.guarded('codeAction', () => this.codeActions(p, token), [] as CodeAction[]));
+    c.onExecuteCommand((p, token, progress) => this.guarded('executeCommand', () => this.executeCommand(p, token, progress), null));
+    c.onShutdown(() => { this.scheduler.dispose(); this.scanning?.cancel(); });
+  }
+
+  private pushedSettings: unknown;
+
+  private initialize(p: InitializeParams): InitializeResult {
+    this.caps = p.capabilities;
+    if (p.workspaceFolders?.length) this.folders = p.workspaceFolders.flatMap((f) => { const fp = uriToPath(f.uri); return fp ? [{ uri: f.uri, path: fp }] : []; });
+    else if (p.rootUri) { const fp = uriToPath(p.rootUri); if (fp) this.folders = [{ uri: p.rootUri, path: fp }]; }
+    else if (p.rootPath) this.folders = [{ uri: pathToUri(p.rootPath), path: path.normalize(p.rootPath) }];
+    this.pushedSettings = (p.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    this.ready = initParser().catch((e) => this.logError('tree-sitter init', e));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [COMMANDS.scan, COMMANDS.clear, COMMANDS.fixAll] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'lpg', version: '0.1.0' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    const ws = this.caps.workspace;
+    if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
+      await this.conn.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{tf,tf.json,tfvars,json}' }, { globPattern: '**/.lpg.json' }],
+      });
+    }
+    if (ws?.didChangeConfiguration?.dynamicRegistration) await this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'lpg' });
+    if (ws?.workspaceFolders) {
+      this.conn.workspace.onDidChangeWorkspaceFolders((e) => this.guard('workspaceFolders', () => {
+        const removed = new Set(e.removed.map((f) => f.uri));
+        this.folders = this.folders.filter((f) => !removed.has(f.uri));
+        for (const f of e.added) { const fp = uriToPath(f.uri); if (fp) this.folders.push({ uri: f.uri, path: fp }); }
+        this.settingsCache.clear();
+        this.revalidateAll();
+      }));
+    }
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  /** The workspace folder holding a path (longest match), or the file's own folder. */
+  private folderOf(p: string): Folder {
+    let best: Folder | undefined;
+    for (const f of this.folders) {
+      const rel = path.relative(f.path, p);
+      if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || f.path.length > best.path.length)) best = f;
+    }
+    return best ?? { uri: pathToUri(path.dirname(p)), path: path.dirname(p) };
+  }
+
+  private settingsFor(p: string): Promise<FolderSettings> {
+    const folder = this.folderOf(p);
+    let s = this.settingsCache.get(folder.path);
+    if (!s) {
+      s = this.loadSettings(folder);
+      this.settingsCache.set(folder.path, s);
+    }
+    return s;
+  }
+
+  private async loadSettings(folder: Folder): Promise<FolderSettings> {
+    let raw: unknown = this.pushedSettings;
+    if (this.caps.workspace?.configuration) {
+      try { raw = await this.conn.workspace.getConfiguration({ scopeUri: folder.uri, section: 'lpg' }); } catch (e) { this.logError('workspace/configuration', e); }
+    }
+    const project = readProjectConfig(folder.path);
+    if (project.error) this.warnOnce(project.error, `lpg: ignoring ${project.error}`);
+    const settings = mergeSettings(raw == null ? { ...DEFAULT_SETTINGS } : normalizeSettings(raw), project);
+    const m = excludeMatcher(settings.exclude);
+    return { settings, exclude: (abs) => m(path.relative(folder.path, abs).split(path.sep).join('/')) };
+  }
+
+  private filterOf(s: FolderSettings): FileFilter {
+    return { excluded: (abs) => s.exclude(abs), maxBytes: () => s.settings.maxFileSizeMB * 1048576, skipped: (abs, why) => this.warnOnce(abs + why, why) };
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  private revalidateAll(): void {
+    const dirs = new Set<string>([...this.scannedModules]);
+    for (const d of this.docs.values()) dirs.add(path.dirname(d.fsPath));
+    for (const d of dirs) this.scheduler.schedule(d, 0);
+  }
+
+  /** Files and analysis options of a module folder, with the syntax errors known so far (null hides the structural parser's error until the authority answered). */
+  private async prepare(dir: string): Promise<{ files: SourceFile[]; abs: Map<string, string>; opts: AnalyzeOptions; pending: SourceFile[]; fs: FolderSettings }> {
+    await this.ready;
+    const fset = await this.settingsFor(path.join(dir, '_'));
+    const { files, abs } = moduleFiles(dir, this.docs, this.disk, this.filterOf(fset));
+    const syntaxErrors = new Map<string, SyntaxError | null>();
+    const pending: SourceFile[] = [];
+    if (this.opts.checkSyntax) {
+      for (const f of files) {
+        if (f.kind !== 'tf') continue;
+        const c = this.syntaxCache.get(abs.get(f.path)!);
+        if (c && c.text === f.text) { if (c.err !== undefined) syntaxErrors.set(f.path, c.err); }
+        else { pending.push(f); syntaxErrors.set(f.path, null); }
+      }
+    }
+    const opts: AnalyzeOptions = {
+      rules: fset.settings.rules, syntaxErrors,
+      onRuleError: (id, e) => this.logError(`rule ${id} failed`, e),
+    };
+    return { files, abs, opts, pending, fs: fset };
+  }
+
+  private async validateModule(dir: string): Promise<void> {
+    const t0 = performance.now();
+    const m = await this.prepare(dir);
+    this.analyzeAndPublish(dir, m.files, m.abs, m.opts);
+    this.stats.validations++;
+    this.stats.lastMs = performance.now() - t0;
+    if (m.pending.length && this.opts.checkSyntax) {
+      const check = this.opts.checkSyntax;
+      await Promise.all(m.pending.map(async (f) => {
+        const p = m.abs.get(f.path)!;
+        let err: SyntaxError | null | undefined;
+        try { err = await check(f.path, f.text); } catch (e) { this.logError('hcl2json', e); }
+        this.syntaxCache.set(p, { text: f.text, err });
+      }));
+      // publish the authoritative syntax errors (unless the text changed meanwhile: the next validation does it)
+      const again = await this.prepare(dir);
+      if (again.pending.length === 0) this.analyzeAndPublish(dir, again.files, again.abs, again.opts);
+    }
+  }
+
+  /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
+  private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
+    const findings = analyzeModule(files, opts);
+    const byFile = new Map<string, Finding[]>();
+    for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
+    const seen = new Set<string>();
+    for (const f of files) {
+      const p = abs.get(f.path)!;
+      seen.add(p);
+      const doc = this.docs.get(p);
+      if (!doc && !forceUnopened && !this.scanned.has(p)) { this.results.delete(p); continue; }
+      if (!doc) this.scanned.add(p);
+      const version = doc ? doc.version : null;
+      const list = byFile.get(f.path) ?? [];
+      this.results.set(p, { version, findings: list, dir });
+      this.publish(doc ? doc.uri : pathToUri(p), version, list.map((x) => toDiagnostic(x, dir, version, (a) => this.uriOf(a))));
+    }
+    // open documents of this folder left out of the analysis (excluded, too big, not a policy): no diagnostics
+    for (const d of this.docs.values()) {
+      if (path.dirname(d.fsPath) !== dir || seen.has(d.fsPath)) continue;
+      this.results.set(d.fsPath, { version: d.version, findings: [], dir });
+      this.publish(d.uri, d.version, []);
+    }
+    for (const p of [...this.scanned]) if (path.dirname(p) === dir && !seen.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
+    return findings;
+  }
+
+  private uriOf(abs: string): string { return this.docs.get(abs)?.uri ?? pathToUri(abs); }
+
+  /** Publishes unless the same diagnostics were already published for the same version. */
+  private publish(uri: string, version: number | null, diagnostics: Diagnostic[]): void {
+    const key = JSON.stringify(diagnostics);
+    const last = this.published.get(uri);
+    if (last && last.version === version && last.key === key) return;
+    this.published.set(uri, { version, key });
+    void this.conn.sendDiagnostics(version === null ? { uri, diagnostics } : { uri, version, diagnostics });
+  }
+
+  private watchedFilesChanged(changes: { uri: string; type: FileChangeType }[]): void {
+    const dirs = new Set<string>();
+    let config = false;
+    for (const ch of changes) {
+      const p = uriToPath(ch.uri);
+      if (!p) continue;
+      if (path.basename(p) === '.lpg.json') { config = true; continue; }
+      this.disk.invalidate(p);
+      this.syntaxCache.delete(p);
+      const dir = path.dirname(p);
+      if (ch.type === FileChangeType.Deleted && this.scanned.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
+      const hasOpen = [...this.docs.values()].some((d) => path.dirname(d.fsPath) === dir);
+      if (hasOpen || this.scannedModules.has(dir)) dirs.add(dir);
+      if (ch.type === FileChangeType.Created && this.scannedModules.has(dir) && !this.docs.has(p)) this.scanned.add(p);
+    }
+    if (config) { this.settingsCache.clear(); this.revalidateAll(); return; }
+    for (const d of dirs) this.scheduler.schedule(d, 0);
+  }
+
+  // ---------------------------------------------------------------- code actions
+
+  private editOptions(): EditOptions {
+    const we = this.caps.workspace?.workspaceEdit as ({ documentChanges?: boolean; snippetEditSupport?: boolean } | undefined);
+    return {
+      documentChanges: !!we?.documentChanges,
+      snippets: !!we?.documentChanges && !!we?.snippetEditSupport,
+      target: (abs) => { const d = this.docs.get(abs); return d ? { uri: d.uri, version: d.version } : { uri: pathToUri(abs), version: null }; },
+    };
+  }
+
+  /** Findings of an open document at its current version (analysed now if the last run is older). */
+  private async currentFindings(doc: OpenDocument): Promise<FileResult> {
+    const r = this.results.get(doc.fsPath);
+    if (r && r.version === doc.version) return r;
+    const dir = path.dirname(doc.fsPath);
+    const m = await this.prepare(dir);
+    const name = path.basename(doc.fsPath);
+    const findings = analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
+    return { version: doc.version, findings, dir };
+  }
+
+  private async codeActions(p: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
+    const fsPath = uriToPath(p.textDocument.uri);
+    const doc = fsPath && this.docs.get(fsPath);
+    if (!doc) return [];
+    const only = p.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+    const eo = this.editOptions();
+    const r = await this.currentFindings(doc);
+    if (token.isCancellationRequested || r.version !== doc.version) return [];
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      const mine = p.context.diagnostics.filter((d) => d.source === 'lpg');
+      const used = new Set<Finding>();
+      const pairs: { fixes: Fix[]; diag?: Diagnostic }[] = [];
+      if (mine.length) {
+        for (const d of mine) {
+          const f = r.findings.find((x) => x.ruleId === d.code && sameRange(x.range, d.range) && !used.has(x));
+          if (f) { used.add(f); pairs.push({ fixes: f.fixes, diag: d }); continue; }
+          const data = d.data as DiagnosticData | undefined;
+          if (data && data.version === doc.version && Array.isArray(data.fixes)) pairs.push({ fixes: data.fixes, diag: d });
+        }
+      } else {
+        for (const f of r.findings) if (intersects(f.range, p.range)) pairs.push({ fixes: f.fixes, diag: toDiagnostic(f, r.dir, doc.version, (a) => this.uriOf(a)) });
+      }
+      for (const { fixes, diag } of pairs) for (const fix of fixes) actions.push(fixToCodeAction(fix, r.dir, diag, eo));
+    }
+    if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.Source))) && r.findings.some((f) => f.fixes.some((x) => x.preferred))) {
+      const edit = await this.fixAllEdit(doc, token);
+      if (edit) actions.push({ title: 'Fix all auto-fixable lpg problems', kind: FIX_ALL_KIND, edit });
+    }
+    return actions;
+  }
+
+  /** One edit applying every preferred fix of the document (see fixall.ts), or undefined when nothing changes. */
+  private async fixAllEdit(doc: OpenDocument, token?: CancellationToken): Promise<WorkspaceEdit | undefined> {
+    const dir = path.dirname(doc.fsPath);
+    const m = await this.prepare(dir);
+    if (token?.isCancellationRequested) return undefined;
+    const name = path.basename(doc.fsPath);
+    if (!m.abs.has(name)) return undefined;
+    const texts = fixAllTexts(m.files, name, m.opts, () => !!token?.isCancellationRequested);
+    if (!texts.size) return undefined;
+    const byPath = new Map(m.files.map((f) => [f.path, f]));
+    const edits = [...texts].map(([file, text]) => {
+      const old = byPath.get(file)!;
+      const e = minimalEdit(old.text, text);
+      const li = old.lines ?? new LineIndex(old.text);
+      return { abs: m.abs.get(file)!, edit: { range: li.range(e.start, e.end), newText: e.newText } };
+    });
+    return toWorkspaceEdit(edits, this.editOptions());
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private async executeCommand(p: ExecuteCommandParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<unknown> {
+    switch (p.command) {
+      case COMMANDS.scan: return this.scanWorkspace(token, progress, p.workDoneToken !== undefined);
+      case COMMANDS.clear: return this.clearScanResults();
+      case COMMANDS.fixAll: {
+        const arg = p.arguments?.[0] as string | { uri?: string; textDocument?: { uri: string } } | undefined;
+        const uri = typeof arg === 'string' ? arg : arg?.uri ?? arg?.textDocument?.uri;
+        const fsPath = uri && uriToPath(uri);
+        const doc = fsPath && this.docs.get(fsPath);
+        if (!doc) return { applied: false, reason: 'document is not open' };
+        const edit = await this.fixAllEdit(doc, token);
+        if (!edit) return { applied: false, reason: 'nothing to fix' };
+        const r = await this.conn.workspace.applyEdit({ label: 'lpg: fix all', edit });
+        return { applied: r.applied };
+      }
+      default: throw new Error('unknown command ' + p.command);
+    }
+  }
+
+  private clearScanResults(): { cleared: number } {
+    const n = this.scanned.size;
+    for (const p of this.scanned) { this.results.delete(p); this.publish(pathToUri(p), null, []); }
+    this.scanned.clear();
+    this.scannedModules.clear();
+    return { cleared: n };
+  }
+
+  private async scanWorkspace(token: CancellationToken, clientProgress: WorkDoneProgressReporter, hasClientToken: boolean): Promise<unknown> {
+    this.scanning?.cancel();
+    let cancelled = false;
+    const mine = { cancel: () => { cancelled = true; } };
+    this.scanning = mine;
+    let reporter: WorkDoneProgressReporter & { token?: CancellationToken } = clientProgress;
+    if (!hasClientToken && this.caps.window?.workDoneProgress) {
+      try { reporter = await this.conn.window.createWorkDoneProgress(); } catch (e) { this.logError('workDoneProgress/create', e); }
+    }
+    const isCancelled = () => cancelled || token.isCancellationRequested || !!reporter.token?.isCancellationRequested;
+    await this.ready;
+    reporter.begin('lpg: Scan Workspace', 0, 'listing files', true);
+    const t0 = performance.now();
+    let files = 0, modules = 0, findings = 0, done = 0, total = 0;
+    try {
+      const roots = this.folders.length ? this.folders : [...new Set([...this.docs.values()].map((d) => path.dirname(d.fsPath)))].map((p) => ({ uri: pathToUri(p), path: p }));
+      const plan: { dir: string; n: number }[] = [];
+      for (const root of roots) {
+        const fset = await this.settingsFor(path.join(root.path, '_'));
+        const w = await walk(root.path, (a) => fset.exclude(a), isCancelled);
+        for (const [dir, list] of w.modules) plan.push({ dir, n: list.length });
+        total += w.files;
+      }
+      for (const { dir, n } of plan) {
+        if (isCancelled()) break;
+        const m = await this.prepare(dir);
+        if (m.pending.length && this.opts.checkSyntax) {
+          const check = this.opts.checkSyntax;
+          for (const f of m.pending) {
+            const a = m.abs.get(f.path)!;
+            let err: SyntaxError | null | undefined;
+            try { err = await check(f.path, f.text); } catch (e) { this.logError('hcl2json', e); }
+            this.syntaxCache.set(a, { text: f.text, err });
+            if (err !== undefined) m.opts.syntaxErrors!.set(f.path, err); else m.opts.syntaxErrors!.delete(f.path);
+          }
+        }
+        if (isCancelled()) break;
+        this.scannedModules.add(dir);
+        findings += this.analyzeAndPublish(dir, m.files, m.abs, m.opts, true).length;
+        modules++;
+        files += m.files.length;
+        done += n;
+        reporter.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} files, ${findings} findings`);
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      reporter.done();
+      if (this.scanning === mine) this.scanning = undefined;
+    }
+    cancelled = isCancelled();
+    const ms = Math.round(performance.now() - t0);
+    this.conn.console.info(`lpg: scan ${cancelled ? 'cancelled' : 'done'}: ${modules} folders, ${files} files, ${findings} findings in ${ms} ms`);
+    return { cancelled, folders: modules, files, total, findings, ms };
+  }
+
+  // ---------------------------------------------------------------- never down
+
+  private logError(what: string, e: unknown): void {
+    const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    try { this.conn.console.error(`lpg: ${what}: ${msg}`); } catch { /* connection gone */ }
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.conn.console.warn(message);
+    void this.conn.window.showWarningMessage(message);
+  }
+
+  private guard(what: string, fn: () => unknown): void {
+    try {
+      const r = fn();
+      if (r instanceof Promise) r.catch((e) => this.logError(what, e));
+    } catch (e) { this.logError(what, e); }
+  }
+
+  private async guarded<T>(what: string, fn: () => Promise<T> | T, fallback: T): Promise<T> {
+    try { return await fn(); } catch (e) { this.logError(what, e); return fallback; }
+  }
+}
+
+function sameRange(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+function intersects(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  const le = (x: typeof a.start, y: typeof a.start) => x.line < y.line || (x.line === y.line && x.character <= y.character);
+  return le(a.start, b.end) && le(b.start, a.end);
+}
+

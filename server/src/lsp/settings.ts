@@ -1,0 +1,88 @@
+/** The `lpg` settings of one workspace folder: editor settings (`workspace/configuration`) merged with the folder's `.lpg.json`. */
+import * as fs from 'fs';
+import * as path from 'path';
+import picomatch from 'picomatch';
+import type { SeveritySetting } from '../core/types';
+
+export type RunMode = 'onType' | 'onSave';
+
+export interface Settings {
+  run: RunMode;
+  debounceMs: number;
+  rules: Record<string, SeveritySetting>;
+  /** Globs relative to the workspace folder (editor `lpg.exclude` and `.lpg.json` `ignore`). */
+  exclude: string[];
+  maxFileSizeMB: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { run: 'onType', debounceMs: 150, rules: {}, exclude: [], maxFileSizeMB: 4 };
+
+const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);
+
+function rulesOf(x: unknown): Record<string, SeveritySetting> {
+  const out: Record<string, SeveritySetting> = {};
+  if (x && typeof x === 'object' && !Array.isArray(x)) {
+    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+      const s = typeof v === 'string' ? v.toLowerCase() : '';
+      if (SEVERITIES.has(s)) out[k] = s as SeveritySetting;
+      else if (s === 'information' || s === 'hint') out[k] = 'info';
+    }
+  }
+  return out;
+}
+
+function globsOf(x: unknown): string[] {
+  if (Array.isArray(x)) return x.filter((g): g is string => typeof g === 'string' && g.length > 0);
+  // VS Code style `{"glob": true}` objects, as in files.exclude
+  if (x && typeof x === 'object') return Object.entries(x as Record<string, unknown>).filter(([, v]) => v === true).map(([k]) => k);
+  return [];
+}
+
+/** Normalises whatever the client sent for section `lpg` (missing or wrong values fall back to defaults). */
+export function normalizeSettings(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const debounce = Number(r.debounceMs);
+  const max = Number(r.maxFileSizeMB);
+  return {
+    run: r.run === 'onSave' ? 'onSave' : 'onType',
+    debounceMs: Number.isFinite(debounce) && debounce >= 0 ? Math.min(debounce, 60_000) : DEFAULT_SETTINGS.debounceMs,
+    rules: rulesOf(r.rules),
+    exclude: globsOf(r.exclude),
+    maxFileSizeMB: Number.isFinite(max) && max > 0 ? max : DEFAULT_SETTINGS.maxFileSizeMB,
+  };
+}
+
+export interface ProjectConfig { rules: Record<string, SeveritySetting>; ignore: string[]; error?: string }
+
+/** Reads `<root>/.lpg.json` (`{"rules": {...}, "ignore": [...]}`); a broken file yields an error message and no settings. */
+export function readProjectConfig(root: string): ProjectConfig {
+  const file = path.join(root, '.lpg.json');
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch { return { rules: {}, ignore: [] }; }
+  try {
+    const j = JSON.parse(text) as Record<string, unknown>;
+    return { rules: rulesOf(j?.rules), ignore: globsOf(j?.ignore) };
+  } catch (e) {
+    return { rules: {}, ignore: [], error: `${file}: ${(e as Error).message}` };
+  }
+}
+
+/** Editor settings win over `.lpg.json` per rule; excludes are the union of both. */
+export function mergeSettings(editor: Settings, project: ProjectConfig): Settings {
+  return { ...editor, rules: { ...project.rules, ...editor.rules }, exclude: [...project.ignore, ...editor.exclude] };
+}
+
+/** A matcher of paths relative to a root (`/` separators) against exclude globs. Never matches paths outside the root. */
+export function excludeMatcher(globs: string[]): (rel: string) => boolean {
+  if (!globs.length) return () => false;
+  const expanded = globs.flatMap((g) => {
+    const x = g.replace(/\\/g, '/').replace(/^\.\//, '');
+    // `dir` and `dir/` exclude the folder's contents too; bare names match at any depth, as in .gitignore
+    const base = x.replace(/\/$/, '');
+    const out = [base, base + '/**'];
+    if (!base.includes('/')) out.push('**/' + base, '**/' + base + '/**');
+    return out;
+  });
+  const m = picomatch(expanded, { dot: true });
+  return (rel) => !rel.startsWith('../') && m(rel);
+}
