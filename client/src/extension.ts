@@ -1,0 +1,360 @@
+/**
+ * The VS Code extension: starts the bundled language server (dist/server.js) over Node IPC, and adds
+ * the palette commands, a language status item and the output channel. All analysis happens in the
+ * server; this file only wires the editor to it.
+ *
+ * Server contract (server/src/lsp/main.ts): diagnostics with `code` = rule id and source "lpg", quick
+ * fixes and `source.fixAll.lpg` code actions, workspace/executeCommand `lpg.scanWorkspace`,
+ * `lpg.clearScanResults`, `lpg.fixAll`, settings section `lpg`, and optionally an `lpg/status`
+ * notification. The palette commands use their own ids (`lambdaPermissionGuard.*`) because
+ * vscode-languageclient registers the server's `lpg.*` commands itself.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  type CloseHandlerResult,
+  ErrorAction,
+  type ErrorHandlerResult,
+  ExecuteCommandRequest,
+  LanguageClient,
+  type LanguageClientOptions,
+  type Message,
+  RevealOutputChannelOn,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+
+export const SOURCE = 'lpg';
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('lpg');
+
+/** The documents the server analyses. JSON files that are not IAM policies are ignored by the server. */
+export const documentSelector = [
+  { scheme: 'file', language: 'terraform' },
+  { scheme: 'file', language: 'terraform-vars' },
+  { scheme: 'file', pattern: '**/*.tf' },
+  { scheme: 'file', pattern: '**/*.tf.json' },
+  { scheme: 'file', pattern: '**/*.tfvars' },
+  { scheme: 'file', language: 'json' },
+];
+
+/** Optional progress/status notification the server may send. Every field is optional. */
+interface ServerStatus {
+  state?: 'ready' | 'checking' | 'scanning' | 'idle' | string;
+  uri?: string;
+  /** Milliseconds the last validation of `uri` took. */
+  durationMs?: number;
+  slow?: boolean;
+  findings?: number;
+  files?: number;
+  message?: string;
+}
+
+/** What the extension exports to other extensions and to the e2e tests. */
+export interface LpgApi {
+  client(): LanguageClient | undefined;
+  /** Resolves when the server answered `initialize`. */
+  ready(): Promise<void>;
+  status(): { text: string; detail?: string; severity: vscode.LanguageStatusSeverity; busy: boolean };
+  lastScan(): { findings: number; files: number } | undefined;
+}
+
+/** Validation slower than this (beyond the configured debounce) turns the status item into a warning. */
+const SLOW_VALIDATION_MS = 2000;
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let status: vscode.LanguageStatusItem;
+let lastScan: { findings: number; files: number } | undefined;
+let slow: { file: string; ms: number } | undefined;
+/** Documents sent to the server and not yet answered with diagnostics: uri -> time sent. */
+const pending = new Map<string, number>();
+/** Closed documents whose diagnostics were cleared (lpg.scanResults = clearWhenClosed). */
+const clearedOnClose = new Set<string>();
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('lpg');
+}
+
+function log(msg: string): void {
+  output?.appendLine(`[client ${new Date().toISOString()}] ${msg}`);
+}
+
+function serverModule(context: vscode.ExtensionContext): string {
+  return context.asAbsolutePath(path.join('dist', 'server.js'));
+}
+
+function updateStatus(): void {
+  if (!status) return;
+  const state = client?.state;
+  status.command = { title: 'Show Output', command: 'lambdaPermissionGuard.showOutput' };
+  if (!client || state === State.Stopped) {
+    status.text = '$(error) Lambda Permission Guard: stopped';
+    status.detail = 'The language server is not running';
+    status.severity = vscode.LanguageStatusSeverity.Error;
+    status.command = { title: 'Restart Server', command: 'lambdaPermissionGuard.restartServer' };
+    status.busy = false;
+    return;
+  }
+  if (state === State.Starting) {
+    status.text = 'Lambda Permission Guard: starting';
+    status.detail = undefined;
+    status.severity = vscode.LanguageStatusSeverity.Information;
+    status.busy = true;
+    return;
+  }
+  status.busy = pending.size > 0 || scanning;
+  if (slow) {
+    status.severity = vscode.LanguageStatusSeverity.Warning;
+    status.text = '$(warning) Lambda Permission Guard: slow validation';
+    status.detail = `Checking ${slow.file} took ${(slow.ms / 1000).toFixed(1)} s`;
+    return;
+  }
+  status.severity = vscode.LanguageStatusSeverity.Information;
+  if (scanning) {
+    status.text = 'Lambda Permission Guard: scanning workspace';
+    status.detail = undefined;
+  } else if (pending.size > 0) {
+    status.text = 'Lambda Permission Guard: checking';
+    status.detail = undefined;
+  } else if (lastScan) {
+    status.text = `Lambda Permission Guard: last scan: ${lastScan.findings} finding${lastScan.findings === 1 ? '' : 's'} in ${lastScan.files} file${lastScan.files === 1 ? '' : 's'}`;
+    status.detail = undefined;
+  } else {
+    status.text = '$(check) Lambda Permission Guard: ready';
+    status.detail = undefined;
+  }
+}
+
+let scanning = false;
+
+function noteSent(uri: vscode.Uri): void {
+  pending.set(uri.toString(), Date.now());
+  clearedOnClose.delete(uri.toString());
+  updateStatus();
+}
+
+function noteDiagnostics(uri: vscode.Uri): void {
+  const sent = pending.get(uri.toString());
+  if (sent === undefined) return;
+  pending.delete(uri.toString());
+  const debounce = config().get<number>('debounceMs', 300);
+  const ms = Date.now() - sent - (config().get<string>('run', 'onType') === 'onType' ? debounce : 0);
+  if (ms > SLOW_VALIDATION_MS) {
+    slow = { file: vscode.workspace.asRelativePath(uri), ms };
+    log(`slow validation: ${slow.file} took ${ms} ms`);
+  } else if (slow && slow.file === vscode.workspace.asRelativePath(uri)) {
+    slow = undefined;
+  }
+  updateStatus();
+}
+
+function onServerStatus(s: ServerStatus): void {
+  if (typeof s.durationMs === 'number' && s.uri) {
+    const file = vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri));
+    if (s.slow || s.durationMs > SLOW_VALIDATION_MS) slow = { file, ms: s.durationMs };
+    else if (slow?.file === file) slow = undefined;
+  }
+  if (typeof s.findings === 'number' && typeof s.files === 'number' && s.state === 'scanned') {
+    lastScan = { findings: s.findings, files: s.files };
+  }
+  updateStatus();
+}
+
+function createClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = serverModule(context);
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{tf,tf.json,tfvars,json}');
+  context.subscriptions.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector,
+    diagnosticCollectionName: SOURCE,
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    synchronize: { configurationSection: 'lpg', fileEvents: watcher },
+    initializationOptions: { client: 'vscode', scanResults: config().get('scanResults') },
+    errorHandler: {
+      error: (error: Error, message: Message | undefined, count: number | undefined): ErrorHandlerResult => {
+        log(`connection error ${count ?? ''}: ${error.message} ${message ? JSON.stringify(message).slice(0, 200) : ''}`);
+        return { action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+      },
+      closed: (): CloseHandlerResult => {
+        log('the language server stopped; restarting');
+        return { action: CloseAction.Restart, handled: true };
+      },
+    },
+    middleware: {
+      didOpen: async (doc, next) => { noteSent(doc.uri); return next(doc); },
+      didChange: async (event, next) => {
+        if (event.contentChanges.length > 0 && config().get<string>('run', 'onType') === 'onType') noteSent(event.document.uri);
+        return next(event);
+      },
+      didSave: async (doc, next) => {
+        if (config().get<string>('run', 'onType') === 'onSave') noteSent(doc.uri);
+        return next(doc);
+      },
+      handleDiagnostics: (uri, diagnostics, next) => {
+        noteDiagnostics(uri);
+        // Keep a closed file's diagnostics cleared until it is opened again or a new scan runs.
+        if (clearedOnClose.has(uri.toString()) && !scanning) return next(uri, []);
+        next(uri, diagnostics);
+      },
+    },
+  };
+  const c = new LanguageClient('lpg', 'Lambda Permission Guard', serverOptions, clientOptions);
+  c.onDidChangeState(() => { if (c.state !== State.Running) pending.clear(); updateStatus(); });
+  // Registered before start: vscode-languageclient re-installs it on every (re)connection.
+  c.onNotification('lpg/status', onServerStatus);
+  return c;
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  client = createClient(context);
+  updateStatus();
+  try {
+    await client.start();
+    log(`server started: ${serverModule(context)}`);
+  } catch (e) {
+    log(`server failed to start: ${e instanceof Error ? e.stack : String(e)}`);
+    void vscode.window.showErrorMessage('Lambda Permission Guard: the language server failed to start. See "Lambda Permission Guard: Show Output".');
+  }
+  updateStatus();
+}
+
+function countDiagnostics(): { findings: number; files: number } {
+  let findings = 0;
+  let files = 0;
+  const c = client?.diagnostics;
+  c?.forEach((_uri, diags) => {
+    const n = diags.length;
+    if (n > 0) { findings += n; files += 1; }
+  });
+  return { findings, files };
+}
+
+async function executeServerCommand<T = unknown>(command: string, args: unknown[] = []): Promise<T> {
+  if (!client || client.state !== State.Running) throw new Error('The Lambda Permission Guard server is not running');
+  return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }) as Promise<T>;
+}
+
+async function scanWorkspace(): Promise<{ findings: number; files: number }> {
+  scanning = true;
+  clearedOnClose.clear();
+  updateStatus();
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Lambda Permission Guard: scanning workspace' },
+      () => executeServerCommand<unknown>('lpg.scanWorkspace'),
+    );
+    // Diagnostics of the scan are published before the request is answered; count what arrived.
+    const counted = countDiagnostics();
+    const r = result as { findings?: unknown; files?: unknown } | null;
+    lastScan = r && typeof r.findings === 'number' && typeof r.files === 'number' && (r.findings > 0 || counted.findings === 0)
+      ? { findings: r.findings, files: r.files }
+      : counted;
+    log(`scan: ${lastScan.findings} findings in ${lastScan.files} files (server answer: ${JSON.stringify(result)})`);
+    return lastScan;
+  } finally {
+    scanning = false;
+    updateStatus();
+  }
+}
+
+async function clearScanResults(): Promise<void> {
+  await executeServerCommand('lpg.clearScanResults');
+  // Files that are not open keep no diagnostics; open files keep theirs (the server re-checks them).
+  const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+  client?.diagnostics?.forEach((uri) => { if (!open.has(uri.toString())) client?.diagnostics?.delete(uri); });
+  lastScan = undefined;
+  updateStatus();
+}
+
+/** Applies every preferred fix of the active file (the `source.fixAll.lpg` code action). */
+async function fixAllInFile(uri?: vscode.Uri): Promise<boolean> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!target) { void vscode.window.showInformationMessage('Lambda Permission Guard: open a file first.'); return false; }
+  const doc = await vscode.workspace.openTextDocument(target);
+  const range = new vscode.Range(0, 0, doc.lineCount, 0);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider', target, range, FIX_ALL_KIND.value,
+  ) ?? [];
+  const fixAll = actions.filter((a) => a.kind && FIX_ALL_KIND.contains(a.kind));
+  let applied = false;
+  for (const action of fixAll) {
+    if (action.edit && action.edit.size > 0) applied = (await vscode.workspace.applyEdit(action.edit)) || applied;
+    if (action.command) {
+      await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+      applied = true;
+    }
+  }
+  if (!applied) {
+    // Fall back to the server command (it computes and applies the edit through workspace/applyEdit).
+    if (fixAll.length === 0) {
+      const r = await executeServerCommand<unknown>('lpg.fixAll', [target.toString()]).catch((e: unknown) => { log(`lpg.fixAll: ${String(e)}`); return undefined; });
+      applied = r !== undefined && r !== null && r !== false;
+    }
+    if (!applied) void vscode.window.showInformationMessage('Lambda Permission Guard: no automatic fixes in this file.');
+  }
+  return applied;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<LpgApi> {
+  output = vscode.window.createOutputChannel('Lambda Permission Guard');
+  status = vscode.languages.createLanguageStatusItem('lpg.status', documentSelector);
+  status.name = 'Lambda Permission Guard';
+  context.subscriptions.push(output, status);
+
+  const command = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: any[]) => {
+      try { return await fn(...args); } catch (e) {
+        log(`${id} failed: ${e instanceof Error ? e.stack : String(e)}`);
+        void vscode.window.showErrorMessage(`Lambda Permission Guard: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+    }));
+  command('lambdaPermissionGuard.scanWorkspace', scanWorkspace);
+  command('lambdaPermissionGuard.fixAllInFile', fixAllInFile);
+  command('lambdaPermissionGuard.clearScanResults', clearScanResults);
+  command('lambdaPermissionGuard.showOutput', () => output.show(true));
+  command('lambdaPermissionGuard.restartServer', async () => {
+    pending.clear();
+    slow = undefined;
+    if (client && client.state !== State.Stopped) {
+      await client.restart();
+      log('server restarted');
+    } else {
+      await startClient(context);
+    }
+    updateStatus();
+  });
+
+  context.subscriptions.push(vscode.workspace.onDidCloseTextDocument((doc) => {
+    pending.delete(doc.uri.toString());
+    if (config().get<string>('scanResults', 'keepForClosedFiles') === 'clearWhenClosed') {
+      clearedOnClose.add(doc.uri.toString());
+      client?.diagnostics?.delete(doc.uri);
+    }
+    updateStatus();
+  }));
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('lpg.run') || e.affectsConfiguration('lpg.debounceMs')) { slow = undefined; updateStatus(); }
+  }));
+
+  const started = startClient(context);
+  context.subscriptions.push({ dispose: () => { void client?.stop(); } });
+  return {
+    client: () => client,
+    ready: async () => { await started; },
+    status: () => ({ text: status.text, detail: status.detail, severity: status.severity, busy: status.busy }),
+    lastScan: () => lastScan,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  if (client && client.state !== State.Stopped) await client.stop();
+  client = undefined;
+}
