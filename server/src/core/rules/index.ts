@@ -1,10 +1,26 @@
 import type { Rule } from './rule';
 import { parseError } from './parse-error';
 import { missingSourceArn } from './missing-source-arn';
+import { missingSourceAccount } from './missing-source-account';
+import { missingEventSourceToken } from './missing-event-source-token';
+import { publicInvokePrincipal } from './public-invoke-principal';
+import { publicFunctionUrl } from './public-function-url';
+import { broadPermissionAction } from './broad-permission-action';
+import { broadSourceArn } from './broad-source-arn';
+import { wildcardLambdaAction } from './wildcard-lambda-action';
+import { wildcardLambdaResource } from './wildcard-lambda-resource';
 
 /** Every rule, in reporting order. */
 export const allRules: Rule[] = [
   missingSourceArn,
+  missingSourceAccount,
+  missingEventSourceToken,
+  publicInvokePrincipal,
+  publicFunctionUrl,
+  broadPermissionAction,
+  broadSourceArn,
+  wildcardLambdaAction,
+  wildcardLambdaResource,
   parseError,
 ];
 

@@ -1,9 +1,15 @@
 import type { FixSpec, Rule } from './rule';
 import { text } from '../model/facts';
 import { isServicePrincipal, serviceOf, SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
-import { insertAttribute, jsonInsertIntoObject } from '../fix/edits';
+import { insertAttribute } from '../fix/edits';
 import { soleInvokerFor } from '../model/wiring';
 import { attr } from '../model/ast';
+import { fileOf, jsonAddCondition, lambdaPermissions, present, quote } from './common';
+
+/** Escapes text for an LSP snippet (`$`, `}` and `\` are special). */
+export function snippetEscape(s: string): string {
+  return s.replace(/[\\$}]/g, '\\$&');
+}
 
 export const missingSourceArn: Rule = {
   meta: {
@@ -18,47 +24,63 @@ condition on \`AWS:SourceArn\`) lets **any** resource of that service, in any ac
 function: the confused-deputy problem. \`source_account\` alone does not satisfy this rule.
 Not reported for \`secretsmanager.amazonaws.com\`, which sends no source ARN.
 
+\`\`\`hcl
+resource "aws_lambda_permission" "api" {
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.f.function_name
+  principal     = "apigateway.amazonaws.com"   # reported: no source_arn
+}
+\`\`\`
+
 Fix: insert \`source_arn\`. When the folder wires exactly one invoker of that service to the function,
 the exact expression is inserted (preferred fix); otherwise a snippet with the service's ARN format.`,
   },
   check(ctx) {
-    for (const p of ctx.facts.permissions) {
+    for (const p of lambdaPermissions(ctx.facts)) {
       const principal = text(p.principal);
       if (!principal || !isServicePrincipal(principal)) continue;
       const service = serviceOf(principal);
       if (service === 'secretsmanager') continue;
-      if (p.sourceArn) continue;
-      const file = ctx.file(p.file);
+      if (present(p.sourceArn)) continue;
       const fixes: FixSpec[] = [];
       const inv = soleInvokerFor(ctx.facts, p);
       const fmt = SOURCE_ARN_FORMATS[service];
       if (p.origin === 'tf' && p.resource) {
-        const after = attr(p.resource.block, 'principal');
-        if (inv) fixes.push({ title: `Add source_arn = ${inv.hcl}`, preferred: true, edits: insertAttribute(file, p.resource.block, 'source_arn', { hcl: inv.hcl, json: JSON.stringify(inv.json) }, after) });
+        const file = p.resource.file;
+        const block = p.resource.block;
+        const after = attr(block, 'principal');
+        if (inv) fixes.push({ title: `Add source_arn = ${inv.hcl}`, preferred: true, edits: insertAttribute(file, block, 'source_arn', { hcl: inv.hcl, json: quote(inv.json) }, after) });
         else if (fmt) {
-          const edits = insertAttribute(file, p.resource.block, 'source_arn', { hcl: JSON.stringify(snippetToText(fmt)), json: JSON.stringify(snippetToText(fmt)) }, after);
+          const plain = quote(snippetToText(fmt));
+          const edits = insertAttribute(file, block, 'source_arn', { hcl: plain, json: plain }, after);
           const last = edits[edits.length - 1];
-          const snippet = last.newText.replace(JSON.stringify(snippetToText(fmt)), '"' + fmt + '"');
+          const i = last.newText.lastIndexOf(plain);
+          const snippet = snippetEscape(last.newText.slice(0, i)) + '"' + fmt + '"' + snippetEscape(last.newText.slice(i + plain.length));
           fixes.push({ title: `Add source_arn (${service} ARN format)`, preferred: false, edits, snippet: edits.length === 1 ? snippet : undefined });
         }
         ctx.report({
-          file: p.file, span: p.principal!.span,
+          file: p.principal!.file, span: p.principal!.span,
           message: `aws_lambda_permission.${p.resource.name} lets ${principal} invoke the function without source_arn: any ${service} resource in any account can invoke it (confused deputy).`,
-          fixes, suppressTarget: p.resource.block.span,
+          fixes, suppressTarget: p.principal!.file === p.file ? block.span : undefined,
         });
-      } else if (p.statement?.json && fmt) {
-        const s = p.statement;
-        const node = s.json!.node;
-        const base = s.json!.base;
-        const value = inv ? inv.json : snippetToText(fmt);
-        const cond = node.children?.find((c) => c.children?.[0]?.value === 'Condition')?.children?.[1];
-        const edit = cond && cond.type === 'object'
-          ? jsonInsertIntoObject(file, base + cond.offset, base + cond.offset + cond.length - 1, `"ArnLike": {"AWS:SourceArn": ${JSON.stringify(value)}}`)
-          : jsonInsertIntoObject(file, base + node.offset, base + node.offset + node.length - 1, `"Condition": {"ArnLike": {"AWS:SourceArn": ${JSON.stringify(value)}}}`);
-        fixes.push({ title: inv ? `Add aws:SourceArn condition for ${inv.invoker}` : `Add aws:SourceArn condition (${service} ARN format)`, preferred: !!inv, edits: [edit] });
-        ctx.report({ file: p.file, span: p.principal!.span, message: `The statement lets ${principal} invoke the function without an aws:SourceArn condition: any ${service} resource in any account can invoke it (confused deputy).`, fixes });
       } else {
-        ctx.report({ file: p.file, span: p.principal!.span, message: `The statement lets ${principal} invoke the function without an aws:SourceArn condition: any ${service} resource in any account can invoke it (confused deputy).`, fixes });
+        const s = p.statement;
+        const file = s && fileOf(ctx, s.file);
+        // a plain .json policy cannot hold a Terraform reference; a heredoc can
+        const useInv = inv && file && !(file.kind === 'json' && inv.json.includes('${'));
+        if (s && file && (useInv || fmt)) {
+          const value = useInv ? inv!.json : snippetToText(fmt);
+          const edit = jsonAddCondition(file, s, 'ArnLike', 'AWS:SourceArn', quote(value));
+          if (edit) {
+            const fix: FixSpec = { title: useInv ? `Add aws:SourceArn condition for ${inv!.invoker}` : `Add aws:SourceArn condition (${service} ARN format)`, preferred: !!useInv, edits: [edit] };
+            if (!useInv) {
+              const i = edit.newText.lastIndexOf(quote(value));
+              fix.snippet = snippetEscape(edit.newText.slice(0, i)) + '"' + fmt + '"' + snippetEscape(edit.newText.slice(i + quote(value).length));
+            }
+            fixes.push(fix);
+          }
+        }
+        ctx.report({ file: p.principal!.file, span: p.principal!.span, message: `The statement lets ${principal} invoke the function without an aws:SourceArn condition: any ${service} resource in any account can invoke it (confused deputy).`, fixes });
       }
     }
   },

@@ -1,0 +1,43 @@
+import type { FixSpec, Rule } from './rule';
+import { attr } from '../model/ast';
+import { isAlexaPrincipal } from '../model/principals';
+import { insertAttribute } from '../fix/edits';
+import { fileOf, jsonAddCondition, lambdaPermissions, present, principalOf, quote } from './common';
+
+export const missingEventSourceToken: Rule = {
+  meta: {
+    id: 'missing-event-source-token',
+    severity: 'warning',
+    kind: 'exposure',
+    title: 'An Alexa permission has no event_source_token: any skill can invoke the function.',
+    docs: `A permission for an Alexa principal (\`alexa-appkit.amazon.com\`, \`alexa-connectedhome.amazon.com\`)
+without \`event_source_token\` (JSON: a \`lambda:EventSourceToken\` condition): any Alexa skill, of
+any developer, can invoke the function.
+
+Fix (suggestion): insert \`event_source_token = "<skill id>"\` with the skill's id
+(\`amzn1.ask.skill.…\`).`,
+  },
+  check(ctx) {
+    for (const p of lambdaPermissions(ctx.facts)) {
+      const principal = principalOf(p);
+      if (!principal || !isAlexaPrincipal(principal) || present(p.eventSourceToken)) continue;
+      const field = p.principal!;
+      const fixes: FixSpec[] = [];
+      if (p.origin === 'tf' && p.resource) {
+        const b = p.resource.block;
+        const edits = insertAttribute(p.resource.file, b, 'event_source_token', { hcl: quote('amzn1.ask.skill.skill-id'), json: quote('amzn1.ask.skill.skill-id') }, attr(b, 'principal'));
+        fixes.push({ title: 'Add event_source_token (the skill id)', preferred: false, edits, snippet: edits.length === 1 ? edits[0].newText.replace('"amzn1.ask.skill.skill-id"', '"${1:amzn1.ask.skill.skill-id}"') : undefined });
+        ctx.report({
+          file: field.file, span: field.span,
+          message: `aws_lambda_permission.${p.resource.name} lets ${principal} invoke the function without event_source_token: any Alexa skill can invoke it.`,
+          fixes, suppressTarget: field.file === p.file ? b.span : undefined,
+        });
+      } else if (p.statement) {
+        const file = fileOf(ctx, p.statement.file);
+        const edit = file && jsonAddCondition(file, p.statement, 'StringEquals', 'lambda:EventSourceToken', '"amzn1.ask.skill.skill-id"');
+        if (edit) fixes.push({ title: 'Add a lambda:EventSourceToken condition (the skill id)', preferred: false, edits: [edit], snippet: edit.newText.replace('"amzn1.ask.skill.skill-id"', '"${1:amzn1.ask.skill.skill-id}"') });
+        ctx.report({ file: field.file, span: field.span, message: `The statement lets ${principal} invoke the function without a lambda:EventSourceToken condition: any Alexa skill can invoke it.`, fixes });
+      }
+    }
+  },
+};

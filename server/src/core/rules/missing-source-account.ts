@@ -1,0 +1,59 @@
+import type { FixSpec, Rule, SpanEdit } from './rule';
+import { attr } from '../model/ast';
+import type { Permission } from '../model/facts';
+import { insertAttribute } from '../fix/edits';
+import { addCallerIdentity, callerIdentity, fileOf, jsonAddCondition, lambdaPermissions, present, principalOf } from './common';
+
+/** Principals whose source ARN carries no account id. */
+const NEEDS_ACCOUNT = new Set(['s3.amazonaws.com', 'ses.amazonaws.com']);
+
+function needsAccount(p: Permission): boolean {
+  const pr = principalOf(p);
+  return !!pr && NEEDS_ACCOUNT.has(pr) && !present(p.sourceAccount);
+}
+
+export const missingSourceAccount: Rule = {
+  meta: {
+    id: 'missing-source-account',
+    severity: 'info',
+    kind: 'exposure',
+    title: 'An S3 or SES permission has no source_account (bucket ARNs carry no account id).',
+    docs: `A permission for \`s3.amazonaws.com\` or \`ses.amazonaws.com\` without \`source_account\` (JSON: an
+\`AWS:SourceAccount\` condition). Bucket ARNs carry no account id: if the bucket is deleted, a
+bucket of the same name in another account matches \`source_arn\` and can invoke the function.
+(AWS Security Hub Lambda.1, cfn-lint W3663.)
+
+Fix: insert \`source_account = data.aws_caller_identity.current.account_id\`, adding
+\`data "aws_caller_identity" "current" {}\` when the folder has none (a preferred fix).`,
+  },
+  check(ctx) {
+    const perms = lambdaPermissions(ctx.facts).filter(needsAccount);
+    // One place for the data source, the same edit in every fix: applying all fixes adds it once.
+    const existing = callerIdentity(ctx.module);
+    const host = perms.find((p) => p.origin === 'tf' && p.resource && (p.resource.file.kind === 'tf' || p.resource.file.kind === 'tfjson'));
+    let dataEdit: SpanEdit | undefined;
+    if (!existing && host?.resource) dataEdit = addCallerIdentity(host.resource.file, host.resource.block);
+    const ref = existing ? `${existing}.account_id` : 'data.aws_caller_identity.current.account_id';
+    for (const p of perms) {
+      const principal = principalOf(p)!;
+      const field = p.principal!;
+      const fixes: FixSpec[] = [];
+      if (p.origin === 'tf' && p.resource) {
+        const file = p.resource.file;
+        const b = p.resource.block;
+        const edits = insertAttribute(file, b, 'source_account', { hcl: ref, json: JSON.stringify('${' + ref + '}') }, attr(b, 'source_arn') ?? attr(b, 'principal'));
+        if (existing || dataEdit) fixes.push({ title: `Add source_account = ${ref}`, preferred: true, edits: dataEdit ? [...edits, dataEdit] : edits });
+        ctx.report({
+          file: field.file, span: field.span,
+          message: `aws_lambda_permission.${p.resource.name} lets ${principal} invoke the function without source_account: a bucket of the same name in another account would match.`,
+          fixes, suppressTarget: field.file === p.file ? b.span : undefined,
+        });
+      } else if (p.statement) {
+        const file = fileOf(ctx, p.statement.file);
+        const edit = file && jsonAddCondition(file, p.statement, 'StringEquals', 'AWS:SourceAccount', '"123456789012"');
+        if (edit) fixes.push({ title: 'Add an AWS:SourceAccount condition', preferred: false, edits: [edit], snippet: edit.newText.replace('"123456789012"', '"${1:123456789012}"') });
+        ctx.report({ file: field.file, span: field.span, message: `The statement lets ${principal} invoke the function without an AWS:SourceAccount condition: a bucket of the same name in another account would match.`, fixes });
+      }
+    }
+  },
+};

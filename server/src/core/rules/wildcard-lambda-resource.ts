@@ -1,0 +1,96 @@
+import type { FixSpec, Rule } from './rule';
+import type { Value } from '../model/value';
+import type { Statement } from '../model/policy';
+import { allowIdentityStatements, fileOf, inList, known, replaceField } from './common';
+import { grantsFunctionAction, grantsInvoke, notActionExcludesLambda } from './lambda-actions';
+
+const REF = '\u0000';
+function arnText(v: Value): string | undefined {
+  if (v.k !== 'str') return undefined;
+  return v.parts.map((p) => (typeof p === 'string' ? p : REF)).join('');
+}
+const wild = (s: string): boolean => /[*?]/.test(s);
+
+/** Why a resource pattern covers every function (or every function matching a pattern); undefined when it names one. */
+export function wildcardReason(res: string): { why: string; qualified: boolean } | undefined {
+  if (res === '*') return { why: 'every resource', qualified: false };
+  const m = /^arn:([^:]*):([^:]*)(?::(.*))?$/s.exec(res);
+  if (!m) return undefined;
+  const [, , service, rest] = m;
+  if (service.includes(REF)) return undefined;
+  if (wild(service)) {
+    const re = new RegExp('^' + service.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+    return re.test('lambda') && (rest === undefined || wild(rest)) ? { why: 'every resource of every service', qualified: false } : undefined;
+  }
+  if (service.toLowerCase() !== 'lambda') return undefined;
+  if (rest === undefined) return undefined;
+  const parts = rest.split(':'); // region, account, type, name, qualifier
+  if (parts.length < 4) {
+    // arn:aws:lambda:*  /  arn:aws:lambda:us-east-1:*
+    const tail = parts[parts.length - 1];
+    return wild(tail) && !tail.includes(REF) ? { why: 'every Lambda resource', qualified: false } : undefined;
+  }
+  const type = parts[2], name = parts[3];
+  if (type.includes(REF) || name.includes(REF) && !wild(name)) return undefined;
+  if (wild(type)) return { why: 'every Lambda resource', qualified: false };
+  if (type !== 'function') return undefined;
+  if (wild(name)) return { why: name === '*' ? 'every function' : `every function named ${name}`, qualified: parts.length >= 5 };
+  return undefined;
+}
+
+function grantsLambda(s: Statement): { any: boolean; invoke: boolean } {
+  const texts = s.actions.map(known).filter((x): x is string => x !== undefined);
+  let any = texts.some(grantsFunctionAction);
+  let invoke = texts.some(grantsInvoke);
+  if (s.notActions && s.notActions.length) {
+    const nt = s.notActions.map(known);
+    if (nt.every((x) => x !== undefined) && !notActionExcludesLambda(nt as string[])) { any = true; invoke = true; }
+  }
+  return { any, invoke };
+}
+
+export const wildcardLambdaResource: Rule = {
+  meta: {
+    id: 'wildcard-lambda-resource',
+    severity: 'warning',
+    kind: 'exposure',
+    title: 'An IAM policy grants a Lambda action on every function (Resource "*" or a function-name wildcard).',
+    docs: `An \`Allow\` statement grants a Lambda action (\`lambda:*\`, \`lambda:Invoke*\`, \`lambda:InvokeFunction\`, ...) on
+\`Resource: "*"\`, \`arn:aws:lambda:*\`, or an ARN whose function-name part has a wildcard
+(\`arn:aws:lambda:*:*:function:*\`, \`...:function:orders-*:*\`): every function of the account (or
+every function matching the pattern), not the one the caller needs. A named function with a
+wildcard region or account (\`arn:aws:lambda:*:*:function:orders\`) is not reported; neither are
+account-level actions such as \`lambda:ListFunctions\`, which only take \`"*"\`.
+
+Fix: replace the resource with the function's ARN: the Terraform reference
+(\`aws_lambda_function.orders.arn\`) when the policy's role is used by an integration targeting
+exactly one function, otherwise a snippet \`arn:aws:lambda:\${region}:\${account}:function:\${name}\`.
+When the grant covers aliases or versions too, the \`:*\` form is added beside it.`,
+  },
+  check(ctx) {
+    for (const { s } of allowIdentityStatements(ctx.facts)) {
+      const g = grantsLambda(s);
+      if (!g.any) continue;
+      for (const r of s.resources) {
+        const t = arnText(r.value);
+        if (t === undefined) continue;
+        const w = wildcardReason(t);
+        if (!w) continue;
+        const file = fileOf(ctx, r.file);
+        if (!file) continue;
+        const fixes: FixSpec[] = [];
+        const partition = (/^arn:([a-z-]+):/.exec(known(r) ?? '') ?? [])[1] ?? 'aws';
+        const base = `arn:${partition}:lambda:`;
+        const plain = `${base}region:account:function:name`;
+        const snip = `${base}\${1:region}:\${2:account}:function:\${3:name}`;
+        const both = w.qualified && g.invoke;
+        const list = inList(file, r.span);
+        const text = both ? (list ? `"${plain}", "${plain}:*"` : `["${plain}", "${plain}:*"]`) : `"${plain}"`;
+        const snippet = both ? (list ? `"${snip}", "${base}$1:$2:function:$3:*"` : `["${snip}", "${base}$1:$2:function:$3:*"]`) : `"${snip}"`;
+        const edit = replaceField(file, r, text);
+        if (edit) fixes.push({ title: 'Replace with the function ARN', preferred: false, edits: [edit], snippet });
+        ctx.report({ file: r.file, span: r.span, message: `The statement grants Lambda actions on ${w.why} (${t.replace(/\u0000/g, '…')}), not on the function the caller needs.`, fixes });
+      }
+    }
+  },
+};
