@@ -23,6 +23,8 @@ const ctx = await esbuild.context({
   outdir: out,
   bundle: true,
   platform: 'node',
+  // jsonc-parser's UMD build requires './impl/*' dynamically, which esbuild cannot bundle: use its ESM build
+  mainFields: ['module', 'main'],
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
