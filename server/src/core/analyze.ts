@@ -119,9 +119,16 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
       continue;
     }
     const e = f.syntax?.errors[0];
-    if (e) out.push({ file: f.path, span: e.span.end > e.span.start ? e.span : tokenSpan(f, e.span.start), message: e.message });
+    if (e) out.push({ file: f.path, span: e.span.end > e.span.start ? firstLine(f, e.span) : tokenSpan(f, e.span.start), message: e.message });
   }
   return out;
+}
+
+/** A span cut at the end of its first line (a recovery node of a binary or badly broken file can cover all of it). */
+function firstLine(f: SourceFile, span: Span): Span {
+  const line = f.lines.positionAt(span.start).line;
+  const eol = f.lines.lineStart(line) + f.lines.lineText(line).length;
+  return { start: span.start, end: Math.max(span.start + 1, Math.min(span.end, eol)) };
 }
 
 /** The span of the token at an offset (at least one character, within the line). */

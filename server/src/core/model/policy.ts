@@ -3,6 +3,7 @@ import { tooDeepAt } from '../limits';
 
 /** jsonc-parser's parseTree recurses per level: too deeply nested text yields no tree (analyze.ts reports it). */
 function parseTree(text: string, errors: ParseError[], opts: ParseOptions): JNode | undefined {
+  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1); // byte order mark: a space, offsets unchanged
   return tooDeepAt(text, true) >= 0 ? undefined : parseTreeUnguarded(text, errors, opts);
 }
 import type { Block, Expr, Span } from './ast';

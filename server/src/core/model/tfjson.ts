@@ -14,6 +14,8 @@ const sp = (n: JNode): Span => ({ start: n.offset, end: n.offset + n.length });
 
 export function parseJsonFile(text: string): { root: JNode | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
+  // A UTF-8 byte order mark is not an error: read it as a space (same length, offsets stay true).
+  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
   return { root, errors };
 }
