@@ -24,7 +24,9 @@ const ctx = await esbuild.context({
   bundle: true,
   platform: 'node',
   // jsonc-parser's UMD build requires './impl/*' dynamically, which esbuild cannot bundle: use its ESM build
-  mainFields: ['module', 'main'],
+  // web-tree-sitter: esbuild picks the "import" export condition for TS imports, and that ESM build
+  // needs import.meta.url, which a CJS bundle lacks: use its CJS build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js', 'web-tree-sitter': require.resolve('web-tree-sitter') },
   target: 'node20',
   format: 'cjs',
   sourcemap: true,

@@ -110,7 +110,7 @@ export class LpgServer {
   private pushedSettings: unknown;
 
   private initialize(p: InitializeParams): InitializeResult {
-    this.caps = p.capabilities;
+    this.caps = p.capabilities ?? {};
     if (p.workspaceFolders?.length) this.folders = p.workspaceFolders.flatMap((f) => { const fp = uriToPath(f.uri); return fp ? [{ uri: f.uri, path: fp }] : []; });
     else if (p.rootUri) { const fp = uriToPath(p.rootUri); if (fp) this.folders = [{ uri: p.rootUri, path: fp }]; }
     else if (p.rootPath) this.folders = [{ uri: pathToUri(p.rootPath), path: path.normalize(p.rootPath) }];
