@@ -77,26 +77,24 @@ export function insertAttribute(file: SourceFile, block: Block, name: string, va
   const indent = indentAt(text, anchor.span.start);
   const group = alignGroup(file, block, anchor);
   const cols = group.map((a) => eqColumn(file, a));
-  const aligned = group.length >= 2 && cols.every((c) => c === cols[0]) && group.some((a) => eqColumn(file, a) - (a.nameSpan.end - lineStartOf(text, a.span.start)) > 1);
+  // terraform fmt style: the group's `=` share one column (a lone attribute with a single space
+  // before `=` is fmt style too). Then the new attribute joins the column, and the group is
+  // realigned when the new name is longer. Unaligned groups are left alone.
+  const uniform = group.length >= 2 && cols.every((c) => c === cols[0]);
+  const single = group.length === 1 && text.slice(anchor.nameSpan.end, text.indexOf('=', anchor.nameSpan.end)) === ' ';
   const edits: SpanEdit[] = [];
   let pad = ' ';
-  if (group.length >= 2 || aligned) {
+  if (uniform || single) {
     const width = Math.max(...group.map((a) => a.nameSpan.end - a.nameSpan.start), name.length);
-    const nameCol = indent.length;
-    const target = nameCol + width + 1;
-    if (aligned || group.length >= 2) {
-      // realign the group when the new name is longer (as terraform fmt would)
-      for (const a of group) {
-        const ls = lineStartOf(text, a.span.start);
-        const eq = text.indexOf('=', a.nameSpan.end);
-        const want = target - (a.nameSpan.end - ls);
-        const have = eq - a.nameSpan.end;
-        if (want !== have && (aligned || cols.some((c) => c !== cols[0]) === false)) {
-          edits.push({ file: file.path, start: a.nameSpan.end, end: eq, newText: ' '.repeat(Math.max(1, want)) });
-        }
-      }
-      pad = ' '.repeat(Math.max(1, width - name.length + 1));
+    const target = indent.length + width + 1;
+    for (const a of group) {
+      const ls = lineStartOf(text, a.span.start);
+      const eq = text.indexOf('=', a.nameSpan.end);
+      const want = target - (a.nameSpan.end - ls);
+      const have = eq - a.nameSpan.end;
+      if (want !== have) edits.push({ file: file.path, start: a.nameSpan.end, end: eq, newText: ' '.repeat(Math.max(1, want)) });
     }
+    pad = ' '.repeat(Math.max(1, width - name.length + 1));
   }
   const at = anchor.span.end;
   const lineEnd = lineEndOf(text, at);
