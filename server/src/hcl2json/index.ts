@@ -119,7 +119,7 @@ export class Hcl2Json {
     if (this.worker) return this.worker;
     const file = this.opts.workerPath ?? defaultWorkerPath();
     const w = file.endsWith('.ts')
-      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(file)});`, { eval: true })
+      ? new Worker(`require(${JSON.stringify(require.resolve(['tsx', 'cjs'].join('/')))}); require(${JSON.stringify(file)});`, { eval: true })
       : new Worker(file);
     this.starts++;
     this.chars = 0;

@@ -1,0 +1,42 @@
+# The public REST API: POST /orders -> orders function (Lambda proxy integration).
+
+resource "aws_api_gateway_rest_api" "orders" {
+  name = "${local.service}-api"
+}
+
+resource "aws_api_gateway_resource" "orders" {
+  rest_api_id = aws_api_gateway_rest_api.orders.id
+  parent_id   = aws_api_gateway_rest_api.orders.root_resource_id
+  path_part   = "orders"
+}
+
+resource "aws_api_gateway_method" "post_orders" {
+  rest_api_id   = aws_api_gateway_rest_api.orders.id
+  resource_id   = aws_api_gateway_resource.orders.id
+  http_method   = "POST"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "post_orders" {
+  rest_api_id             = aws_api_gateway_rest_api.orders.id
+  resource_id             = aws_api_gateway_resource.orders.id
+  http_method             = aws_api_gateway_method.post_orders.http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = aws_lambda_function.orders.invoke_arn
+}
+
+# The admin API of the same service, with a second permission on the orders function.
+resource "aws_api_gateway_rest_api" "admin" {
+  name = "${local.service}-admin"
+}
+
+# MISTAKE: source_arn is the API's execution ARN without "/*/*": it never matches an invocation
+# ARN (arn:aws:execute-api:region:account:api-id/stage/METHOD/path), so it allows nothing.
+resource "aws_lambda_permission" "admin" {
+  statement_id  = "AllowAdminAPI"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.orders.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = aws_api_gateway_rest_api.admin.execution_arn
+}

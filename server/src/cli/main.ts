@@ -1,0 +1,228 @@
+/**
+ * `lpg`: the command-line front end of the analysis core (bundled to dist/cli.js, run by bin/lpg.js).
+ *
+ *   lpg scan [PATH ...] [--format text|json|sarif] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
+ *   lpg lsp --stdio
+ *   lpg --help | --version
+ *
+ * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal error.
+ */
+import { parseArgs } from 'util';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createTwoFilesPatch } from 'diff';
+import type { Finding, RuleMeta, Severity } from '../core/types';
+import { allRules } from '../core/rules';
+import { ConfigError, scan, type ScanResult } from '../scan';
+import { checkSyntax, disposeHcl2Json, warmUp } from '../hcl2json';
+import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
+import pkg from '../../../package.json';
+
+const VERSION: string = pkg.version;
+
+export const HELP = `lpg ${VERSION}: Lambda Permission Guard finds AWS Lambda permission mistakes in Terraform
+and IAM policy JSON: outages (missing or mismatched invoke permissions) and exposures.
+
+Usage:
+  lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module) or files
+  lpg lsp --stdio                 run the language server over stdio (for editors)
+  lpg --help | --version
+
+Options of scan:
+  --format text|json|sarif        output format (default: text)
+  --config FILE                   configuration file (default: PATH/.lpg.json when it exists)
+  --fail-on error|warning|info    lowest severity that makes the exit code 1 (default: error)
+  --fix                           apply the preferred fixes, write the files, report what is left
+  --fix-dry-run                   print the preferred fixes as a unified diff; write nothing
+
+PATH defaults to "."; a file PATH analyses its folder and reports only that file.
+Skipped folders: .terraform/, node_modules/, .git/.
+
+Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error.
+`;
+
+class UsageError extends Error {}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+interface Io { out: (s: string) => void; err: (s: string) => void }
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  try {
+    const cmd = argv[0];
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(HELP); return cmd === undefined ? 2 : 0; }
+    if (cmd === '--version' || cmd === '-v' || cmd === '-V') { io.out(VERSION + '\n'); return 0; }
+    if (cmd === 'lsp') return runLsp(argv.slice(1));
+    if (cmd === 'scan') return await runScan(argv.slice(1), io);
+    throw new UsageError(`unknown command '${cmd}'`);
+  } catch (e) {
+    if (e instanceof UsageError) { io.err(`lpg: ${oneLine(e.message)}. Run 'lpg --help' for usage.\n`); return 2; }
+    if (e instanceof ConfigError) { io.err(`lpg: configuration error: ${oneLine(e.message)}\n`); return 2; }
+    io.err(`lpg: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
+    if (process.env.LPG_DEBUG && e instanceof Error) io.err(String(e.stack) + '\n');
+    return 2;
+  } finally {
+    if (argv[0] === 'scan') disposeHcl2Json();
+  }
+}
+
+function oneLine(s: string): string { return escapeControl(s.replace(/\s*\n\s*/g, ' ')); }
+
+function runLsp(args: string[]): number {
+  if (!args.includes('--stdio')) throw new UsageError("'lpg lsp' needs --stdio (the only transport)");
+  // The language server is another bundle (dist/server.js); load it only now so the CLI works without it.
+  const candidates = [path.join(__dirname, 'server.js'), path.join(__dirname, '..', 'lsp', 'main.ts')];
+  const file = candidates.find((c) => fs.existsSync(c));
+  if (!file) throw new Error('the language server is not built (dist/server.js is missing): run npm run build');
+  if (!process.argv.includes('--stdio')) process.argv.push('--stdio');
+  // A computed path: esbuild leaves it to run time.
+  const load: (id: string) => unknown = require;
+  load(file);
+  return -1; // the server keeps the process alive and exits by itself
+}
+
+async function runScan(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args, allowPositionals: true, strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        config: { type: 'string', short: 'c' },
+        'fail-on': { type: 'string' },
+        fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const v = parsed.values;
+  if (v.help) { io.out(HELP); return 0; }
+  const format = v.format ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  const failOn = (v['fail-on'] ?? 'error') as Severity;
+  if (!(failOn in RANK)) throw new UsageError(`--fail-on must be error, warning or info, not '${v['fail-on']}'`);
+  if (v.fix && v['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other');
+  if (v['fix-dry-run'] && format !== 'text') throw new UsageError('--fix-dry-run prints a unified diff: it cannot be combined with --format ' + format);
+  const targets = parsed.positionals.length ? parsed.positionals : ['.'];
+  const configFile = v.config !== undefined ? path.resolve(v.config) : undefined;
+  if (configFile && !fs.existsSync(configFile)) throw new UsageError(`--config: no such file: ${v.config}`);
+  for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
+
+  void warmUp(); // compile HashiCorp's parser while the files are read
+  const fix = v.fix ? 'write' as const : v['fix-dry-run'] ? 'dry-run' as const : undefined;
+  const cwd = process.cwd();
+  const multi = targets.length > 1;
+  const items: OutFinding[] = [];
+  const errors: OutError[] = [];
+  const summary: Summary = { files: 0, modules: 0, findings: 0, error: 0, warning: 0, info: 0, fixed: 0 };
+  const diffs: string[] = [];
+  let internal = false;
+  const seen = new Set<string>();
+
+  for (const target of targets) {
+    const ruleErrors: OutError[] = [];
+    const r: ScanResult = await scan(target, {
+      configFile, checkSyntax, fix,
+      onRuleError: (id, e, dir) => ruleErrors.push({ message: `rule ${id} failed in ${dir || '.'}: ${oneLine(e instanceof Error ? e.message : String(e))}` }),
+    });
+    if (ruleErrors.length) internal = true;
+    const isFile = r.file !== undefined;
+    const given = toPosix(target);
+    const base = isFile ? posixDir(given) : given;
+    const abs = (rel: string): string => path.join(r.root, ...rel.split('/'));
+    const jsonPath = (rel: string): string => (multi || isFile ? joinPosix(base, rel) : rel);
+    const display = (rel: string): string => joinPosix(base, rel);
+    const uriFor = (rel: string): string => {
+      const a = abs(rel);
+      const fromCwd = path.relative(cwd, a);
+      if (fromCwd.startsWith('..') || path.isAbsolute(fromCwd)) return pathToFileURL(a).href;
+      return fromCwd.split(path.sep).map(encodeURIComponent).join('/');
+    };
+    const texts = new Map<string, string>();
+    const textOf = (rel: string): string | undefined => {
+      if (!texts.has(rel)) {
+        const change = r.fixed?.changes.find((c) => c.file === rel);
+        let t: string | undefined = change ? change.after : undefined;
+        if (t === undefined) { try { t = fs.readFileSync(abs(rel), 'utf8').replace(/^\uFEFF/, ''); } catch { t = undefined; } }
+        texts.set(rel, t ?? '');
+      }
+      return texts.get(rel) || undefined;
+    };
+    for (const f of r.findings) {
+      const key = `${abs(f.file)}|${f.ruleId}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
+      if (seen.has(key)) continue; // overlapping PATHs
+      seen.add(key);
+      items.push({ file: jsonPath(f.file), displayFile: display(f.file), uri: uriFor(f.file), text: format === 'text' ? textOf(f.file) : undefined, finding: f, editFile: jsonPath, uriFor });
+      summary[f.severity]++;
+    }
+    for (const i of r.issues) errors.push({ file: jsonPath(i.file), message: i.message, uri: uriFor(i.file) });
+    errors.push(...ruleErrors);
+    summary.files += r.filesRead;
+    summary.modules += r.modules;
+    if (r.fixed) {
+      summary.fixed += r.fixed.applied.length;
+      for (const c of r.fixed.changes) {
+        if (fix === 'dry-run') diffs.push(createTwoFilesPatch('a/' + display(c.file), 'b/' + display(c.file), c.before, c.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+      }
+      if (fix === 'write' && format === 'text') {
+        for (const a of r.fixed.applied) io.err(`fixed ${escapeControl(display(a.file))}: ${escapeControl(a.title)} [${a.ruleId}]\n`);
+      }
+      for (const x of r.fixed.rejected) errors.push({ file: jsonPath(x.file), message: `fix not applied (${x.title}): ${x.reason}`, uri: uriFor(x.file) });
+    }
+  }
+  summary.findings = items.length;
+  const failing = items.some((it) => RANK[it.finding.severity] >= RANK[failOn]);
+
+  if (fix === 'dry-run') {
+    io.out(diffs.join(''));
+    io.err(`lpg: dry run: ${summary.fixed} ${summary.fixed === 1 ? 'fix' : 'fixes'} in ${diffs.length} ${diffs.length === 1 ? 'file' : 'files'} would be applied; ${items.length} ${items.length === 1 ? 'finding' : 'findings'} would remain.\n`);
+  } else if (format === 'json') {
+    io.out(formatJson(items, errors, summary));
+  } else if (format === 'sarif') {
+    const rules = ruleMetas();
+    io.out(formatSarif(items, rules, {
+      version: VERSION, baseUri: pathToFileURL(cwd + path.sep).href,
+      informationUri: homepage(), helpUri: (id) => (homepage() ? `${homepage()}#${id}` : undefined),
+      errors, executionSuccessful: !internal,
+    }));
+  } else {
+    io.out(formatText(items, summary));
+  }
+  if (format === 'text') for (const e of errors) io.err(`lpg: ${e.file !== undefined ? escapeControl(e.file) + ': ' : ''}${escapeControl(e.message)}\n`);
+  else if (internal) io.err(`lpg: internal error: ${oneLine(errors.filter((e) => e.file === undefined).map((e) => e.message).join('; '))}\n`);
+  if (internal) return 2;
+  return failing ? 1 : 0;
+}
+
+export { summaryLine };
+
+function ruleMetas(): RuleMeta[] { return allRules.map((r) => r.meta); }
+
+function homepage(): string | undefined {
+  const p = pkg as { homepage?: string; repository?: string | { url?: string } };
+  return p.homepage;
+}
+
+function toPosix(p: string): string { return p.split(path.sep).join('/'); }
+function posixDir(p: string): string { const d = path.posix.dirname(p); return d; }
+function joinPosix(base: string, rel: string): string {
+  const j = path.posix.join(base, rel);
+  return j === '' ? '.' : j;
+}
+
+export type { Finding };
+
+if (require.main === module || process.env.LPG_CLI_MAIN === '1' || isBinEntry()) {
+  void main(process.argv.slice(2)).then((code) => { if (code >= 0) process.exitCode = code; });
+}
+
+/** bin/lpg.js requires the bundle: then this module is not require.main but its child. */
+function isBinEntry(): boolean {
+  const m = require.main;
+  return !!m && /[\\/]bin[\\/]lpg(\.js)?$/.test(m.filename);
+}

@@ -1,0 +1,149 @@
+/**
+ * Scanning folders and files from disk: the orchestration shared by the `lpg` CLI and the language
+ * server's "Scan Workspace". Walks the target, groups files into modules (plan.ts), analyses each
+ * module (module.ts) and optionally fixes it (fix.ts). Paths in results are relative to the root.
+ */
+import * as fsp from 'fs/promises';
+import * as path from 'path';
+import type { Finding } from '../core/types';
+import { initParser } from '../core/parse/treesitter';
+import { CONFIG_FILE, ConfigError, ignoreMatcher, parseConfig, type LpgConfig } from './config';
+import { planModules, worthReading, type ModulePlan } from './plan';
+import { analyzeModuleTextsSync, checkModuleSyntax, type AnalyzeModuleOptions, type ModuleInput, type SyntaxChecker } from './module';
+import { fixModule } from './fix';
+import { errText, readText, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
+
+export * from './config';
+export * from './plan';
+export * from './module';
+export * from './fix';
+export { walk, readText, writeTextAtomic, toRel, type ScanIssue } from './fs';
+
+export interface ScanOptions {
+  /** Configuration file (absolute); default `.lpg.json` in the root when it exists. */
+  configFile?: string;
+  /** Configuration already loaded (overrides configFile and the root's `.lpg.json`). */
+  config?: LpgConfig;
+  checkSyntax?: SyntaxChecker;
+  /** `write`: apply preferred fixes and write the files; `dry-run`: compute them only. */
+  fix?: 'write' | 'dry-run';
+  onRuleError?: (ruleId: string, error: unknown, module: string) => void;
+  /** Called after each module (progress). */
+  onModule?: (dir: string, findings: Finding[]) => void;
+}
+
+export interface FileChange {
+  /** Root-relative path. */
+  file: string;
+  before: string;
+  after: string;
+  bom: boolean;
+  /** Written to disk (false in dry-run or when refused). */
+  written: boolean;
+  /** Why it was not written. */
+  message?: string;
+}
+
+export interface ScanResult {
+  /** Absolute folder that paths are relative to. */
+  root: string;
+  /** Root-relative path of the file when the target was a file. */
+  file?: string;
+  config: LpgConfig;
+  configFile?: string;
+  findings: Finding[];
+  issues: ScanIssue[];
+  filesRead: number;
+  modules: number;
+  /** With `fix`: the fixes applied and the files changed. */
+  fixed?: { applied: { ruleId: string; file: string; title: string }[]; rejected: { ruleId: string; file: string; title: string; reason: string }[]; changes: FileChange[] };
+}
+
+/** Loads the configuration for a root: the explicit file, or `.lpg.json` in the root, or defaults. Throws ConfigError. */
+export async function loadConfig(root: string, configFile?: string): Promise<{ config: LpgConfig; file?: string }> {
+  const file = configFile ?? path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    if (!configFile && (e as NodeJS.ErrnoException).code === 'ENOENT') return { config: { rules: {}, ignore: [] } };
+    throw new ConfigError(file, `cannot read configuration: ${errText(e)}`);
+  }
+  return { config: parseConfig(text, file), file };
+}
+
+/** Scans a folder or a single file (its folder is analysed, only the file is reported). */
+export async function scan(target: string, opts: ScanOptions = {}): Promise<ScanResult> {
+  target = path.resolve(target);
+  const st = await fsp.stat(target); // throws for a missing target: a usage error for the caller
+  const root = st.isDirectory() ? target : path.dirname(target);
+  const single = st.isDirectory() ? undefined : toRel(root, target);
+  const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
+  const isIgnored = ignoreMatcher(config.ignore);
+  const pruneDirs = !config.ignore.some((g) => g.startsWith('!'));
+  const walked = single ? await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel)) : await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel));
+  const issues: ScanIssue[] = [...walked.issues];
+  let plans = planModules(walked.files);
+  if (single) {
+    plans = plans.filter((m) => m.files.includes(single));
+    if (!plans.length) plans = [{ dir: '', files: [single] }]; // a file of a kind the walk does not read: analyse it alone
+  }
+  const reportable = (p: string): boolean => (single ? p === single : !isIgnored(p));
+  plans = plans.filter((m) => m.files.some(reportable));
+
+  await initParser();
+  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0 };
+  if (opts.fix) result.fixed = { applied: [], rejected: [], changes: [] };
+  const reads = new Map<string, ReadText>();
+
+  const load = async (m: ModulePlan): Promise<{ input: ModuleInput; syntax: Promise<Map<string, import('./module').SyntaxError | null | undefined>> }> => {
+    const files: { path: string; text: string }[] = [];
+    for (const rel of m.files) {
+      const r = await readText(path.join(root, ...rel.split('/')), rel);
+      if ('message' in r) { issues.push(r); continue; }
+      if (!worthReading(rel, r.text) && !(single === rel)) continue;
+      reads.set(rel, r);
+      files.push({ path: rel, text: r.text });
+    }
+    const only = new Set(files.map((f) => f.path).filter(reportable));
+    const input: ModuleInput = { dir: m.dir, files, only };
+    const syntax = opts.fix ? Promise.resolve(new Map()) : checkModuleSyntax(input, { checkSyntax: opts.checkSyntax });
+    syntax.catch(() => undefined);
+    return { input, syntax };
+  };
+
+  let next = plans.length ? load(plans[0]) : undefined;
+  for (let i = 0; i < plans.length; i++) {
+    const cur = await next!;
+    next = i + 1 < plans.length ? load(plans[i + 1]) : undefined; // read and parse ahead while this one is analysed
+    const { input } = cur;
+    if (!input.files.length || !input.only!.size) continue;
+    result.modules++;
+    result.filesRead += input.files.length;
+    const aopts: AnalyzeModuleOptions = {
+      rules: config.rules, checkSyntax: opts.checkSyntax,
+      onRuleError: (id, e) => opts.onRuleError?.(id, e, input.dir),
+    };
+    let findings: Finding[];
+    if (opts.fix) {
+      const r = await fixModule(input, aopts);
+      findings = r.findings;
+      result.fixed!.applied.push(...r.applied);
+      result.fixed!.rejected.push(...r.rejected);
+      for (const file of r.changed) {
+        const rd = reads.get(file)!;
+        const change: FileChange = { file, before: rd.text, after: r.texts.get(file)!, bom: rd.bom, written: false };
+        if (opts.fix === 'write') {
+          const err = await writeTextAtomic(path.join(root, ...file.split('/')), change.after, rd.bom, rd.raw);
+          if (err) { change.message = err; issues.push({ file, message: err }); } else change.written = true;
+        }
+        result.fixed!.changes.push(change);
+      }
+    } else {
+      findings = analyzeModuleTextsSync(input, aopts, await cur.syntax);
+    }
+    opts.onModule?.(input.dir, findings);
+    result.findings.push(...findings);
+  }
+  return result;
+}

@@ -1,0 +1,90 @@
+/**
+ * Runs the analysis core on one planned module: text in, findings out, with paths relative to the
+ * scan root. No file system: the caller supplies texts (without BOM) and the syntax checker.
+ */
+import { analyzeModule, type SyntaxError } from '../core/analyze';
+import { makeSourceFile } from '../core/source';
+import { initParser } from '../core/parse/treesitter';
+import type { Finding, Fix, SeveritySetting } from '../core/types';
+import { relativeTo } from './plan';
+
+export type { SyntaxError };
+
+/** HashiCorp's verdict on a `.tf` file: the first error, null when it parses, undefined when unknown. */
+export type SyntaxChecker = (path: string, text: string) => Promise<SyntaxError | null | undefined>;
+
+export interface ModuleText {
+  /** Root-relative path, `/` separators. */
+  path: string;
+  text: string;
+}
+
+export interface ModuleInput {
+  /** Root-relative folder of the module. */
+  dir: string;
+  files: ModuleText[];
+  /** Root-relative paths to report on (default: all). */
+  only?: Set<string>;
+}
+
+export interface AnalyzeModuleOptions {
+  rules?: Record<string, SeveritySetting>;
+  checkSyntax?: SyntaxChecker;
+  /** Known syntax verdicts per root-relative path and text (skips asking checkSyntax again). */
+  syntaxCache?: SyntaxCache;
+  onRuleError?: (ruleId: string, error: unknown) => void;
+}
+
+/** Syntax verdicts by root-relative path, valid for the text they were computed on. */
+export type SyntaxCache = Map<string, { text: string; verdict: SyntaxError | null | undefined }>;
+
+/** The checker's verdict on one file, from the cache when the text is the same. */
+export async function verdictOf(path: string, text: string, opts: AnalyzeModuleOptions): Promise<SyntaxError | null | undefined> {
+  if (!opts.checkSyntax || !path.toLowerCase().endsWith('.tf')) return undefined;
+  const c = opts.syntaxCache?.get(path);
+  if (c && c.text === text) return c.verdict;
+  const verdict = await opts.checkSyntax(path, text).catch(() => undefined);
+  opts.syntaxCache?.set(path, { text, verdict });
+  return verdict;
+}
+
+/** The checker's verdicts on every `.tf` file of the module (asked concurrently; the checker queues). */
+export async function checkModuleSyntax(input: ModuleInput, opts: AnalyzeModuleOptions): Promise<Map<string, SyntaxError | null | undefined>> {
+  const out = new Map<string, SyntaxError | null | undefined>();
+  const results = await Promise.all(input.files.map((f) => verdictOf(f.path, f.text, opts)));
+  input.files.forEach((f, i) => out.set(f.path, results[i]));
+  return out;
+}
+
+/** Analyses a module; findings, fix edits and related locations carry root-relative paths. */
+export async function analyzeModuleTexts(input: ModuleInput, opts: AnalyzeModuleOptions = {}): Promise<Finding[]> {
+  await initParser();
+  const syntax = await checkModuleSyntax(input, opts);
+  return analyzeModuleTextsSync(input, opts, syntax);
+}
+
+/** The synchronous part of analyzeModuleTexts (syntax verdicts already known; tree-sitter initialised). */
+export function analyzeModuleTextsSync(input: ModuleInput, opts: AnalyzeModuleOptions, syntax: Map<string, SyntaxError | null | undefined>): Finding[] {
+  const rel = (p: string): string => relativeTo(input.dir, p);
+  const abs = (p: string): string => (input.dir === '' ? p : input.dir + '/' + p);
+  const files = input.files.map((f) => makeSourceFile(rel(f.path), f.text));
+  const syntaxErrors = new Map<string, SyntaxError | null>();
+  for (const f of input.files) {
+    const v = syntax.get(f.path);
+    if (v !== undefined) syntaxErrors.set(rel(f.path), v);
+  }
+  const only = input.only ? new Set([...input.only].map(rel)) : undefined;
+  const findings = analyzeModule(files, { rules: opts.rules, syntaxErrors, only, onRuleError: opts.onRuleError });
+  if (input.dir === '') return findings;
+  const mapFix = (x: Fix): Fix => ({
+    ...x,
+    edits: x.edits.map((e) => ({ ...e, file: abs(e.file) })),
+    ...(x.snippet ? { snippet: { ...x.snippet, file: abs(x.snippet.file) } } : {}),
+  });
+  return findings.map((f) => ({
+    ...f,
+    file: abs(f.file),
+    fixes: f.fixes.map(mapFix),
+    related: f.related.map((r) => ({ ...r, file: abs(r.file) })),
+  }));
+}
