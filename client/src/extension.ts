@@ -139,7 +139,7 @@ function noteDiagnostics(uri: vscode.Uri): void {
   const sent = pending.get(uri.toString());
   if (sent === undefined) return;
   pending.delete(uri.toString());
-  const debounce = config().get<number>('debounceMs', 300);
+  const debounce = config().get<number>('debounceMs', 150);
   const ms = Date.now() - sent - (config().get<string>('run', 'onType') === 'onType' ? debounce : 0);
   if (ms > SLOW_VALIDATION_MS) {
     slow = { file: vscode.workspace.asRelativePath(uri), ms };
@@ -241,23 +241,23 @@ async function executeServerCommand<T = unknown>(command: string, args: unknown[
   return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }) as Promise<T>;
 }
 
-async function scanWorkspace(): Promise<{ findings: number; files: number }> {
+/** The answer of the server's `lpg.scanWorkspace` command. */
+interface ScanAnswer { cancelled?: boolean; folders?: number; files?: number; total?: number; findings?: number; ms?: number }
+
+async function scanWorkspace(): Promise<ScanAnswer & { findings: number; files: number }> {
   scanning = true;
   clearedOnClose.clear();
   updateStatus();
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Lambda Permission Guard: scanning workspace' },
-      () => executeServerCommand<unknown>('lpg.scanWorkspace'),
-    );
-    // Diagnostics of the scan are published before the request is answered; count what arrived.
+    // The server reports progress itself (window/workDoneProgress/create).
+    const r = ((await executeServerCommand<ScanAnswer | null>('lpg.scanWorkspace')) ?? {}) as ScanAnswer;
     const counted = countDiagnostics();
-    const r = result as { findings?: unknown; files?: unknown } | null;
-    lastScan = r && typeof r.findings === 'number' && typeof r.files === 'number' && (r.findings > 0 || counted.findings === 0)
-      ? { findings: r.findings, files: r.files }
-      : counted;
-    log(`scan: ${lastScan.findings} findings in ${lastScan.files} files (server answer: ${JSON.stringify(result)})`);
-    return lastScan;
+    lastScan = {
+      findings: typeof r.findings === 'number' ? r.findings : counted.findings,
+      files: typeof r.files === 'number' ? r.files : counted.files,
+    };
+    log(`scan${r.cancelled ? ' (cancelled)' : ''}: ${lastScan.findings} findings in ${lastScan.files} files, ${r.folders ?? '?'} folders, ${r.ms ?? '?'} ms`);
+    return { ...r, ...lastScan };
   } finally {
     scanning = false;
     updateStatus();
