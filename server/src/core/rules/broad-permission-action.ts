@@ -1,5 +1,5 @@
 import type { FixSpec, Rule } from './rule';
-import { fileOf, hasWildcard, isPublicPrincipal, isService, known, lambdaPermissions, present, principalOf, quote, replaceField } from './common';
+import { fileOf, hasWildcard, isPublicPrincipal, isService, known, lambdaPermissions, present, principalOf, replaceItem } from './common';
 
 const INVOKE = new Set(['lambda:invokefunction', 'lambda:invokefunctionurl']);
 
@@ -40,7 +40,7 @@ service principal; a suggestion otherwise).`,
       const file = fileOf(ctx, field.file);
       if (!file) continue;
       const fixes: FixSpec[] = [];
-      const edit = replaceField(file, field, quote('lambda:InvokeFunction'));
+      const edit = replaceItem(file, field, p.statement?.actions ?? [], 'lambda:InvokeFunction');
       // A URL grant (function_url_auth_type set) needs InvokeFunctionUrl: never preferred there.
       const urlish = present(p.functionUrlAuthType) || present(p.invokedViaFunctionUrl);
       if (edit) fixes.push({ title: 'Replace with lambda:InvokeFunction', preferred: isService(p) && !urlish && field.file === p.file, edits: [edit] });

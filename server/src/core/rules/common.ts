@@ -236,3 +236,57 @@ export function inPlace(s: { file: string }, f: Field): boolean {
 export function fileOf(ctx: RuleContext, path: string): SourceFile | undefined {
   try { return ctx.file(path); } catch { return undefined; }
 }
+
+/** Deletes a list item with its separator: `[a, b]` -> `[a]` / `[b]`, in HCL and JSON. */
+export function removeListItem(file: SourceFile, span: Span): SpanEdit | undefined {
+  const t = file.text;
+  let i = span.start - 1;
+  while (i >= 0 && /\s/.test(t[i])) i--;
+  if (i >= 0 && t[i] === ',') return replaceSpan(file, { start: i, end: span.end }, '');
+  let j = span.end;
+  while (j < t.length && /\s/.test(t[j])) j++;
+  if (t[j] !== ',') return undefined;
+  j++;
+  while (j < t.length && /\s/.test(t[j])) j++;
+  if (t[j] === ']') return undefined;
+  return replaceSpan(file, { start: span.start, end: j }, '');
+}
+
+/**
+ * Replaces a list item by `value`, or drops it when another item of the same list already is
+ * `value` (so `["lambda:*", "lambda:InvokeFunction"]` becomes `["lambda:InvokeFunction"]`).
+ */
+export function replaceItem(file: SourceFile, f: Field, siblings: Field[], value: string): SpanEdit | undefined {
+  const same = siblings.some((x) => x !== f && x.file === f.file && (known(x) ?? '').toLowerCase() === value.toLowerCase());
+  if (same && inList(file, f.span)) {
+    const e = removeListItem(file, f.span);
+    if (e) return e;
+  }
+  return replaceField(file, f, quote(value));
+}
+
+/** Escapes literal text for an LSP snippet (`$` and `\`; `}` is only special inside a placeholder). */
+export function snippetEscape(s: string): string {
+  return s.replace(/[\\$]/g, '\\$&');
+}
+
+/**
+ * Merges the edits of one file into a single edit (from the first edit's start to the last one's
+ * end), so that a fix that realigns a block can still be offered as one snippet.
+ */
+export function mergeEdits(file: SourceFile, edits: SpanEdit[]): SpanEdit[] {
+  if (edits.length < 2 || edits.some((e) => e.file !== file.path)) return edits;
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].start < sorted[i - 1].end) return edits;
+  const start = sorted[0].start, end = sorted[sorted.length - 1].end;
+  let out = '', at = start;
+  for (const e of sorted) { out += file.text.slice(at, e.start) + e.newText; at = e.end; }
+  return [{ file: file.path, start, end, newText: out }];
+}
+
+/** Snippet text of a single edit: `plain` (its last occurrence) becomes `snippet`, the rest is escaped. */
+export function snippetFor(edit: SpanEdit, plain: string, snippet: string): string | undefined {
+  const i = edit.newText.lastIndexOf(plain);
+  if (i < 0) return undefined;
+  return snippetEscape(edit.newText.slice(0, i)) + snippet + snippetEscape(edit.newText.slice(i + plain.length));
+}

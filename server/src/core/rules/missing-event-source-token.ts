@@ -2,7 +2,7 @@ import type { FixSpec, Rule } from './rule';
 import { attr } from '../model/ast';
 import { isAlexaPrincipal } from '../model/principals';
 import { insertAttribute } from '../fix/edits';
-import { fileOf, jsonAddCondition, lambdaPermissions, present, principalOf, quote } from './common';
+import { fileOf, jsonAddCondition, lambdaPermissions, mergeEdits, present, principalOf, quote, snippetFor } from './common';
 
 export const missingEventSourceToken: Rule = {
   meta: {
@@ -25,8 +25,9 @@ Fix (suggestion): insert \`event_source_token = "<skill id>"\` with the skill's 
       const fixes: FixSpec[] = [];
       if (p.origin === 'tf' && p.resource) {
         const b = p.resource.block;
-        const edits = insertAttribute(p.resource.file, b, 'event_source_token', { hcl: quote('amzn1.ask.skill.skill-id'), json: quote('amzn1.ask.skill.skill-id') }, attr(b, 'principal'));
-        fixes.push({ title: 'Add event_source_token (the skill id)', preferred: false, edits, snippet: edits.length === 1 ? edits[0].newText.replace('"amzn1.ask.skill.skill-id"', '"${1:amzn1.ask.skill.skill-id}"') : undefined });
+        const plain = quote('amzn1.ask.skill.skill-id');
+        const edits = mergeEdits(p.resource.file, insertAttribute(p.resource.file, b, 'event_source_token', { hcl: plain, json: plain }, attr(b, 'principal')));
+        fixes.push({ title: 'Add event_source_token (the skill id)', preferred: false, edits, snippet: edits.length === 1 ? snippetFor(edits[0], plain, '"${1:amzn1.ask.skill.skill-id}"') : undefined });
         ctx.report({
           file: field.file, span: field.span,
           message: `aws_lambda_permission.${p.resource.name} lets ${principal} invoke the function without event_source_token: any Alexa skill can invoke it.`,
@@ -35,7 +36,7 @@ Fix (suggestion): insert \`event_source_token = "<skill id>"\` with the skill's 
       } else if (p.statement) {
         const file = fileOf(ctx, p.statement.file);
         const edit = file && jsonAddCondition(file, p.statement, 'StringEquals', 'lambda:EventSourceToken', '"amzn1.ask.skill.skill-id"');
-        if (edit) fixes.push({ title: 'Add a lambda:EventSourceToken condition (the skill id)', preferred: false, edits: [edit], snippet: edit.newText.replace('"amzn1.ask.skill.skill-id"', '"${1:amzn1.ask.skill.skill-id}"') });
+        if (edit) fixes.push({ title: 'Add a lambda:EventSourceToken condition (the skill id)', preferred: false, edits: [edit], snippet: snippetFor(edit, '"amzn1.ask.skill.skill-id"', '"${1:amzn1.ask.skill.skill-id}"') });
         ctx.report({ file: field.file, span: field.span, message: `The statement lets ${principal} invoke the function without a lambda:EventSourceToken condition: any Alexa skill can invoke it.`, fixes });
       }
     }

@@ -2,7 +2,7 @@ import type { FixSpec, Rule, SpanEdit } from './rule';
 import { attr } from '../model/ast';
 import type { Permission } from '../model/facts';
 import { insertAttribute } from '../fix/edits';
-import { addCallerIdentity, callerIdentity, fileOf, jsonAddCondition, lambdaPermissions, present, principalOf } from './common';
+import { addCallerIdentity, callerIdentity, fileOf, jsonAddCondition, lambdaPermissions, present, principalOf, snippetFor } from './common';
 
 /** Principals whose source ARN carries no account id. */
 const NEEDS_ACCOUNT = new Set(['s3.amazonaws.com', 'ses.amazonaws.com']);
@@ -51,7 +51,7 @@ Fix: insert \`source_account = data.aws_caller_identity.current.account_id\`, ad
       } else if (p.statement) {
         const file = fileOf(ctx, p.statement.file);
         const edit = file && jsonAddCondition(file, p.statement, 'StringEquals', 'AWS:SourceAccount', '"123456789012"');
-        if (edit) fixes.push({ title: 'Add an AWS:SourceAccount condition', preferred: false, edits: [edit], snippet: edit.newText.replace('"123456789012"', '"${1:123456789012}"') });
+        if (edit) fixes.push({ title: 'Add an AWS:SourceAccount condition', preferred: false, edits: [edit], snippet: snippetFor(edit, '"123456789012"', '"${1:123456789012}"') });
         ctx.report({ file: field.file, span: field.span, message: `The statement lets ${principal} invoke the function without an AWS:SourceAccount condition: a bucket of the same name in another account would match.`, fixes });
       }
     }

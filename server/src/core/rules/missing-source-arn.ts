@@ -4,12 +4,7 @@ import { isServicePrincipal, serviceOf, SOURCE_ARN_FORMATS, snippetToText } from
 import { insertAttribute } from '../fix/edits';
 import { soleInvokerFor } from '../model/wiring';
 import { attr } from '../model/ast';
-import { fileOf, jsonAddCondition, lambdaPermissions, present, quote } from './common';
-
-/** Escapes text for an LSP snippet (`$`, `}` and `\` are special). */
-export function snippetEscape(s: string): string {
-  return s.replace(/[\\$}]/g, '\\$&');
-}
+import { fileOf, jsonAddCondition, lambdaPermissions, mergeEdits, present, quote, snippetFor } from './common';
 
 export const missingSourceArn: Rule = {
   meta: {
@@ -52,11 +47,8 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
         if (inv) fixes.push({ title: `Add source_arn = ${inv.hcl}`, preferred: true, edits: insertAttribute(file, block, 'source_arn', { hcl: inv.hcl, json: quote(inv.json) }, after) });
         else if (fmt) {
           const plain = quote(snippetToText(fmt));
-          const edits = insertAttribute(file, block, 'source_arn', { hcl: plain, json: plain }, after);
-          const last = edits[edits.length - 1];
-          const i = last.newText.lastIndexOf(plain);
-          const snippet = snippetEscape(last.newText.slice(0, i)) + '"' + fmt + '"' + snippetEscape(last.newText.slice(i + plain.length));
-          fixes.push({ title: `Add source_arn (${service} ARN format)`, preferred: false, edits, snippet: edits.length === 1 ? snippet : undefined });
+          const edits = mergeEdits(file, insertAttribute(file, block, 'source_arn', { hcl: plain, json: plain }, after));
+          fixes.push({ title: `Add source_arn (${service} ARN format)`, preferred: false, edits, snippet: edits.length === 1 ? snippetFor(edits[0], plain, '"' + fmt + '"') : undefined });
         }
         ctx.report({
           file: p.principal!.file, span: p.principal!.span,
@@ -73,10 +65,7 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
           const edit = jsonAddCondition(file, s, 'ArnLike', 'AWS:SourceArn', quote(value));
           if (edit) {
             const fix: FixSpec = { title: useInv ? `Add aws:SourceArn condition for ${inv!.invoker}` : `Add aws:SourceArn condition (${service} ARN format)`, preferred: !!useInv, edits: [edit] };
-            if (!useInv) {
-              const i = edit.newText.lastIndexOf(quote(value));
-              fix.snippet = snippetEscape(edit.newText.slice(0, i)) + '"' + fmt + '"' + snippetEscape(edit.newText.slice(i + quote(value).length));
-            }
+            if (!useInv) fix.snippet = snippetFor(edit, quote(value), '"' + fmt + '"');
             fixes.push(fix);
           }
         }

@@ -1,7 +1,7 @@
 import type { FixSpec, Rule } from './rule';
 import { attr } from '../model/ast';
 import { insertAttribute, replaceSpan } from '../fix/edits';
-import { fileOf, isPublicPrincipal, jsonAddCondition, lambdaPermissions, maybeFunctionUrlGrant, present, quote } from './common';
+import { fileOf, isPublicPrincipal, jsonAddCondition, lambdaPermissions, maybeFunctionUrlGrant, mergeEdits, present, quote, snippetFor } from './common';
 
 const SERVICES = ['apigateway.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com', 'sns.amazonaws.com', 'logs.amazonaws.com', 'cloudfront.amazonaws.com'];
 
@@ -46,9 +46,9 @@ or add \`principal_org_id\` to limit it to your AWS organization.`,
           const choice = '${1|' + SERVICES.join(',') + '|}';
           fixes.push({ title: 'Replace "*" with a service principal', preferred: false, edits: [replaceSpan(file, field.span, quote(SERVICES[0]))], snippet: `"${choice}"` });
         }
-        const edits = insertAttribute(file, b, 'principal_org_id', { hcl: quote('o-exampleorgid'), json: quote('o-exampleorgid') }, attr(b, 'principal'));
-        const last = edits[edits.length - 1];
-        fixes.push({ title: 'Add principal_org_id (your AWS organization)', preferred: false, edits, snippet: edits.length === 1 ? last.newText.replace('"o-exampleorgid"', '"${1:o-exampleorgid}"') : undefined });
+        const bf = p.resource.file;
+        const edits = mergeEdits(bf, insertAttribute(bf, b, 'principal_org_id', { hcl: quote('o-exampleorgid'), json: quote('o-exampleorgid') }, attr(b, 'principal')));
+        fixes.push({ title: 'Add principal_org_id (your AWS organization)', preferred: false, edits, snippet: edits.length === 1 ? snippetFor(edits[0], '"o-exampleorgid"', '"${1:o-exampleorgid}"') : undefined });
         ctx.report({
           file: field.file, span: field.span,
           message: `aws_lambda_permission.${p.resource.name} lets anyone (principal "*") invoke the function: it has no source_arn, source_account or principal_org_id.`,
@@ -58,7 +58,7 @@ or add \`principal_org_id\` to limit it to your AWS organization.`,
         if (p.hasCondition) continue;
         const s = p.statement;
         const edit = jsonAddCondition(file, s, 'StringEquals', 'aws:PrincipalOrgID', '"o-exampleorgid"');
-        if (edit) fixes.push({ title: 'Add an aws:PrincipalOrgID condition (your AWS organization)', preferred: false, edits: [edit], snippet: edit.newText.replace('"o-exampleorgid"', '"${1:o-exampleorgid}"') });
+        if (edit) fixes.push({ title: 'Add an aws:PrincipalOrgID condition (your AWS organization)', preferred: false, edits: [edit], snippet: snippetFor(edit, '"o-exampleorgid"', '"${1:o-exampleorgid}"') });
         if (p.principalType === '*' && s.json && field.span.end - field.span.start === 3) {
           fixes.push({ title: 'Replace "*" with a service principal', preferred: false, edits: [replaceSpan(file, field.span, `{"Service": ${quote(SERVICES[0])}}`)], snippet: '{"Service": "${1|' + SERVICES.join(',') + '|}"}' });
         }

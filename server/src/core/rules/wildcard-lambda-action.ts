@@ -4,7 +4,7 @@ import { attr } from '../model/ast';
 import type { Facts } from '../model/facts';
 import type { PolicyDoc, Statement } from '../model/policy';
 import { replaceSpan } from '../fix/edits';
-import { allowIdentityStatements, fileOf, jsonPropSpan, known, quote, replaceField, rolesOfDoc, roleTrusts } from './common';
+import { allowIdentityStatements, fileOf, jsonPropSpan, known, quote, replaceItem, rolesOfDoc, roleTrusts } from './common';
 import { isAllLambda, notActionExcludesLambda } from './lambda-actions';
 
 /** Is the policy attached to a role that API Gateway can assume (an integration's credentials role)? */
@@ -73,7 +73,7 @@ suggestion).`,
         const file = fileOf(ctx, a.file);
         if (!file) continue;
         const fixes: FixSpec[] = [];
-        const edit = replaceField(file, a, quote('lambda:InvokeFunction'));
+        const edit = replaceItem(file, a, s.actions, 'lambda:InvokeFunction');
         if (edit) fixes.push({ title: 'Replace with lambda:InvokeFunction', preferred: a.file === s.file && apiGatewayRolePolicy(ctx.facts, doc), edits: [edit] });
         ctx.report({
           file: a.file, span: a.span,

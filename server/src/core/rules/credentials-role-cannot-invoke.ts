@@ -1,0 +1,176 @@
+import type { FixSpec, Rule, RuleContext, SpanEdit } from './rule';
+import type { PolicyDoc, Statement, Field } from '../model/policy';
+import type { ModuleIndex } from '../model/module';
+import { knownString, soleToken, type Token, type Value } from '../model/value';
+import { actionLike, and3, or3, type Tri } from '../model/arn';
+import { wiringOf, type Trigger, type Wiring } from '../model/wiring';
+import { eolOf } from '../text';
+import { indentAt, indentUnit, insertBlockAfter, jsonInsertIntoObject, lineEndOf } from '../fix/edits';
+import { fnLabel, headerSpan, invokerLabel, related } from './outage';
+
+/** `credentials = aws_iam_role.x.arn` (or a literal role ARN naming a folder role) -> the role's address. */
+function roleOf(mi: ModuleIndex, v: Value): string | undefined {
+  const t = soleToken(v);
+  if (t?.resource?.startsWith('aws_iam_role.') && t.attr === 'arn' && t.key === undefined && mi.resources.has(t.resource) && !mi.resources.get(t.resource)!.multi) return t.resource;
+  const lit = knownString(v);
+  const m = lit ? /^arn:[^:]+:iam::[0-9]{12}:role\/(?:.*\/)?([^/]+)$/.exec(lit) : null;
+  if (m) {
+    const hits = mi.ofType('aws_iam_role').filter((r) => !r.multi && knownString(mi.evaluate(r.block.attrs.find((a) => a.name === 'name')?.value)) === m[1]);
+    if (hits.length === 1) return hits[0].address;
+  }
+  return undefined;
+}
+
+function fieldsAction(fs: Field[], action: string): Tri {
+  return or3(...fs.map((f): Tri => { const s = knownString(f.value); return s === undefined ? 'unknown' : actionLike(s, action) ? 'match' : 'no-match'; }));
+}
+
+/** Does the statement grant `action` on the value ARN? */
+function stmtGrants(w: Wiring, s: Statement, action: string, resource: Value | undefined, principal?: string): Tri {
+  const act = s.notActions ? 'unknown' : fieldsAction(s.actions, action);
+  let res: Tri = 'match';
+  if (resource) res = s.notResources ? 'unknown' : or3(...s.resources.map((r) => w.arnLike(r.value, resource)));
+  let pr: Tri = 'match';
+  if (principal) {
+    if (s.principalStar) pr = knownString(s.principalStar.value) === '*' ? 'match' : 'unknown';
+    else pr = or3(...s.principals.map((p): Tri => {
+      const t = knownString(p.value.value);
+      if (t === undefined) return 'unknown';
+      if (p.type === 'AWS' && t === '*') return 'match';
+      return p.type === 'Service' && t === principal ? 'match' : 'no-match';
+    }));
+  }
+  const base = and3(act, res, pr);
+  if (base === 'match' && s.conditions.length) return 'unknown';
+  return base;
+}
+
+/** Allowed by the Allow statements and not possibly denied. */
+function docsAllow(w: Wiring, docs: PolicyDoc[], action: string, resource: Value | undefined, principal?: string): Tri {
+  const stmts = docs.flatMap((d) => d.statements);
+  const allow = or3(...stmts.filter((s) => (s.effect ?? 'Allow') === 'Allow').map((s) => stmtGrants(w, s, action, resource, principal)));
+  if (allow === 'no-match') return allow;
+  const deny = stmts.filter((s) => s.effect === 'Deny').map((s) => stmtGrants(w, s, action, resource, principal));
+  if (deny.includes('match')) return 'no-match';
+  if (deny.includes('unknown')) return 'unknown';
+  if (stmts.some((s) => s.effect !== 'Allow' && s.effect !== 'Deny')) return 'unknown';
+  return allow;
+}
+
+/** The ARN the integration invokes, as a value, and the expression naming it in a policy. */
+function fnArn(t: Trigger): { value: Value; hcl: string; json: string } | undefined {
+  if (t.fn.k !== 'fn') return undefined;
+  const q = t.fn.qual;
+  const tok = (ref: string, resource: string, a: string, key?: string): Token => ({ ref, resource, attr: a, key });
+  if (q.k === 'none') { const ref = `${t.fn.ref}.arn`; return { value: { k: 'str', parts: [tok(ref, t.fn.fn.address, 'arn', t.fn.key)] }, hcl: ref, json: `\${${ref}}` }; }
+  if (q.k === 'alias') { const ref = `${q.alias.address}.arn`; return { value: { k: 'str', parts: [tok(ref, q.alias.address, 'arn')] }, hcl: ref, json: `\${${ref}}` }; }
+  if (q.k === 'version') { const ref = `${t.fn.ref}.qualified_arn`; return { value: { k: 'str', parts: [tok(ref, t.fn.fn.address, 'qualified_arn', t.fn.key)] }, hcl: ref, json: `\${${ref}}` }; }
+  if (q.k === 'lit') { const ref = `${t.fn.ref}.arn`; return { value: { k: 'str', parts: [tok(ref, t.fn.fn.address, 'arn', t.fn.key), ':' + q.name] }, hcl: `"\${${ref}}:${q.name}"`, json: `\${${ref}}:${q.name}` }; }
+  return undefined;
+}
+
+/** Adds an Allow lambda:InvokeFunction statement to one of the role's policies it can edit. */
+function addStatement(ctx: RuleContext, docs: PolicyDoc[], arn: { hcl: string; json: string }): SpanEdit[] | undefined {
+  for (const d of docs) {
+    if (d.role === 'trust' || !d.statements.length) continue;
+    const file = ctx.module.file(d.file);
+    if (!file || (file.kind !== 'tf' && d.style !== 'json')) continue;
+    const text = file.text;
+    const eol = eolOf(text);
+    const unit = indentUnit(text);
+    const last = d.statements[d.statements.length - 1];
+    if (d.style === 'jsonencode' && last.expr && last.file === d.file) {
+      const end = last.expr.span.end;
+      const after = /^\s*(,?)\s*\]/.exec(text.slice(end));
+      if (!after) continue;
+      const itemText = text.slice(last.expr.span.start, end);
+      const indent = indentAt(text, last.expr.span.start);
+      const inner = indent + unit;
+      const colon = /"Effect"\s*:/.test(itemText);
+      const quoted = /"Effect"/.test(itemText);
+      const k = (n: string): string => (quoted ? JSON.stringify(n) : n);
+      const pairs: [string, string][] = [['Effect', '"Allow"'], ['Action', '"lambda:InvokeFunction"'], ['Resource', arn.hcl]];
+      const width = Math.max(...pairs.map(([n]) => k(n).length));
+      const body = pairs.map(([n, v]) => (colon ? `${inner}${k(n)}: ${v}` : `${inner}${k(n)}${' '.repeat(width - k(n).length)} = ${v}`)).join(eol);
+      const obj = `{${eol}${body}${eol}${indent}}`;
+      if (after[1]) {
+        const comma = end + text.slice(end).indexOf(',') + 1;
+        return [{ file: file.path, start: comma, end: comma, newText: `${eol}${indent}${obj},` }];
+      }
+      return [{ file: file.path, start: end, end, newText: `,${eol}${indent}${obj}` }];
+    }
+    if ((d.style === 'heredoc') && d.json) {
+      const root = d.json.root;
+      const st = root.children?.find((c) => c.children?.[0]?.value === 'Statement')?.children?.[1];
+      if (!st || st.type !== 'array') continue;
+      const base = d.json.base;
+      const member = `{\n${unit}"Effect": "Allow",\n${unit}"Action": "lambda:InvokeFunction",\n${unit}"Resource": ${JSON.stringify(arn.json)}\n}`;
+      return [jsonInsertIntoObject(file, base + st.offset, base + st.offset + st.length - 1, member)];
+    }
+    if (d.style === 'document' && d.owner && last.block) {
+      const ind = indentAt(text, last.block.span.start);
+      const ind2 = ind + unit;
+      const at = lineEndOf(text, last.block.span.end);
+      const stmt = [`${ind}statement {`, `${ind2}effect    = "Allow"`, `${ind2}actions   = ["lambda:InvokeFunction"]`, `${ind2}resources = [${arn.hcl}]`, `${ind}}`].join(eol);
+      return [{ file: file.path, start: at, end: at, newText: `${eol}${eol}${stmt}` }];
+    }
+  }
+  return undefined;
+}
+
+export const credentialsRoleCannotInvoke: Rule = {
+  meta: {
+    id: 'credentials-role-cannot-invoke',
+    severity: 'error',
+    kind: 'outage',
+    title: "An API Gateway integration's credentials role cannot invoke the function.",
+    docs: `An API Gateway integration (or authorizer) sets \`credentials\` to an IAM role of the folder. API Gateway
+then calls Lambda as that role, so the role (not a resource policy) must allow it: its policies
+(inline, \`aws_iam_role_policy\`, attached \`aws_iam_policy\`, policy documents) must allow
+\`lambda:InvokeFunction\` on the target function (the alias ARN for an alias), and its trust policy must
+let \`apigateway.amazonaws.com\` assume it. Reported only when every policy of the role is known.
+
+Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to the role's policy.`,
+  },
+  check(ctx) {
+    const w = wiringOf(ctx.facts);
+    const mi = ctx.module;
+    for (const t of w.triggers) {
+      if (t.fn.k !== 'fn' || !t.credentials || t.service !== 'apigateway') continue;
+      const role = roleOf(mi, t.credentials.value);
+      if (!role) continue;
+      const { docs, complete } = ctx.facts.policiesOfRole(role);
+      if (!complete) continue;
+      const roleRes = mi.resources.get(role)!;
+      if (roleRes.block.attrs.some((a) => a.name === 'permissions_boundary')) continue;
+      const arn = fnArn(t);
+      if (!arn) continue;
+      const trust = docs.filter((d) => d.role === 'trust' && d.owner?.address === role);
+      const identity = docs.filter((d) => d.role !== 'trust');
+      const trustOk: Tri = trust.length ? docsAllow(w, trust, 'sts:AssumeRole', undefined, 'apigateway.amazonaws.com') : 'unknown';
+      const idOk = docsAllow(w, identity, 'lambda:InvokeFunction', arn.value);
+      let why: string | undefined;
+      const fixes: FixSpec[] = [];
+      if (idOk === 'no-match') {
+        why = `whose policies do not allow lambda:InvokeFunction on ${fnLabel(t.fn)}`;
+        const edits = addStatement(ctx, identity, arn);
+        if (edits) fixes.push({ title: `Allow lambda:InvokeFunction on ${arn.hcl} in ${role}'s policy`, preferred: true, edits });
+        else if (roleRes.file.kind === 'tf') {
+          const f = ctx.file(roleRes.file.path);
+          const unit = indentUnit(f.text);
+          const block = `resource "aws_iam_role_policy" "${roleRes.name}_invoke_${t.fn.fn.name}" {\n${unit}role = ${role}.id\n${unit}policy = jsonencode({\n${unit}${unit}Version = "2012-10-17"\n${unit}${unit}Statement = [{\n${unit}${unit}${unit}Effect   = "Allow"\n${unit}${unit}${unit}Action   = "lambda:InvokeFunction"\n${unit}${unit}${unit}Resource = ${arn.hcl}\n${unit}${unit}}]\n${unit}})\n}`;
+          fixes.push({ title: `Add an aws_iam_role_policy allowing lambda:InvokeFunction to ${role}`, preferred: false, edits: [insertBlockAfter(f, roleRes.block, block)] });
+        }
+      } else if (trustOk === 'no-match' && idOk === 'match') {
+        why = 'whose trust policy does not let apigateway.amazonaws.com assume it';
+      }
+      if (!why) continue;
+      ctx.report({
+        file: t.fnField.file, span: t.fnField.span,
+        message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: ${t.resource.address} uses the credentials role ${role}, ${why}; ${t.effect}.`,
+        fixes, related: related(t, [{ file: roleRes.file.path, span: headerSpan(roleRes.block), message: `role ${role}` }, { file: t.credentials.file, span: t.credentials.span, message: 'credentials' }]),
+        suppressTarget: t.resource.block.span,
+      });
+    }
+  },
+};

@@ -1,0 +1,45 @@
+import type { FixSpec, Rule } from './rule';
+import { verdictOf, wiringOf } from '../model/wiring';
+import { insertBlockAfter } from '../fix/edits';
+import { fnLabel, invokerLabel, permissionBlockFor, related } from './outage';
+
+export const missingInvokePermission: Rule = {
+  meta: {
+    id: 'missing-invoke-permission',
+    severity: 'error',
+    kind: 'outage',
+    title: 'A trigger points at a Lambda function, but no permission lets its service invoke it.',
+    docs: `A trigger of the folder (API Gateway integration or authorizer, HTTP/WebSocket API integration
+or REQUEST authorizer, S3 bucket notification, SNS subscription, EventBridge target, CloudWatch Logs
+subscription filter, ALB target group attachment, Cognito user pool trigger, IoT topic rule) names a
+Lambda function of the folder, and no \`aws_lambda_permission\` (or resource-policy statement) lets that
+service invoke it. Every invocation fails: API Gateway answers 500 "Invalid permissions on Lambda
+function", S3/SNS/EventBridge deliveries are dropped.
+
+Integrations with \`credentials\` (an IAM role) need no resource policy: see \`credentials-role-cannot-invoke\`.
+Nothing is reported when the trigger, the function or any permission that could apply is unknown
+(module outputs, variables, data sources).
+
+Fix: insert a complete \`aws_lambda_permission\` block after the trigger, with \`statement_id\`, \`action\`,
+\`function_name\`, \`principal\`, \`source_arn\` (the invoker's ARN) and, for aliases, \`qualifier\`.`,
+  },
+  check(ctx) {
+    const w = wiringOf(ctx.facts);
+    for (const t of w.triggers) {
+      if (t.fn.k !== 'fn') continue;
+      const v = verdictOf(w, t);
+      if (v.k !== 'missing') continue;
+      const file = ctx.file(t.resource.file.path);
+      const fixes: FixSpec[] = [];
+      if (file.kind === 'tf') {
+        const block = permissionBlockFor(w, t, file);
+        if (block) fixes.push({ title: `Add aws_lambda_permission.${block.name} for ${t.principal}`, preferred: block.preferred, edits: [insertBlockAfter(file, t.resource.block, block.text)] });
+      }
+      ctx.report({
+        file: t.fnField.file, span: t.fnField.span,
+        message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: no aws_lambda_permission grants ${t.principal}${t.fn.qual.k === 'alias' ? ' on the alias' : ''}; ${t.effect}.`,
+        fixes, related: related(t), suppressTarget: t.resource.block.span,
+      });
+    }
+  },
+};

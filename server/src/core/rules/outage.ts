@@ -1,0 +1,120 @@
+/**
+ * Helpers shared by the outage rules: names of functions and invokers in messages, related
+ * locations, and the `aws_lambda_permission` block a missing-permission fix inserts.
+ */
+import type { Block, Span } from '../model/ast';
+import { attr } from '../model/ast';
+import type { Permission } from '../model/facts';
+import type { Resource, SourceFile } from '../model/module';
+import { knownString } from '../model/value';
+import { indentUnit } from '../fix/edits';
+import { SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
+import type { FnRef, Trigger, Wiring } from '../model/wiring';
+
+/** The span of a block's header: `resource "type" "name"`. */
+export function headerSpan(b: Block): Span {
+  const last = b.labels[b.labels.length - 1];
+  return { start: b.span.start, end: last ? last.span.end : b.span.start + b.type.length };
+}
+
+export function fnLabel(fn: FnRef): string {
+  if (fn.k !== 'fn') return 'the function';
+  const base = fn.ref;
+  if (fn.qual.k === 'alias') return `${base} (alias ${fn.qual.alias.address})`;
+  if (fn.qual.k === 'lit') return `${base} (qualifier "${fn.qual.name}")`;
+  if (fn.qual.k === 'version') return `${base} (published version)`;
+  return base;
+}
+
+const SERVICE_NAMES: Record<string, string> = {
+  apigateway: 'API Gateway', s3: 'S3 bucket', sns: 'SNS topic', events: 'EventBridge rule', logs: 'CloudWatch Logs log group',
+  elasticloadbalancing: 'Target group', 'cognito-idp': 'Cognito user pool', iot: 'IoT topic rule',
+};
+const SID_NAMES: Record<string, string> = {
+  apigateway: 'APIGateway', s3: 'S3', sns: 'SNS', events: 'EventBridge', logs: 'CloudWatchLogs',
+  elasticloadbalancing: 'ALB', 'cognito-idp': 'Cognito', iot: 'IoT',
+};
+
+/** `API Gateway aws_api_gateway_rest_api.api` */
+export function invokerLabel(t: Trigger): string {
+  const name = SERVICE_NAMES[t.service] ?? t.service;
+  const who = t.invoker?.resource?.address ?? t.invokerName;
+  return who.startsWith('the ') ? `${name} (${t.resource.address})` : `${name} ${who}`;
+}
+
+export function related(t: Trigger, extra: { file: string; span: Span; message: string }[] = []): { file: string; span: Span; message: string }[] {
+  const out: { file: string; span: Span; message: string }[] = [];
+  out.push({ file: t.resource.file.path, span: headerSpan(t.resource.block), message: `trigger ${t.resource.address}` });
+  if (t.fn.k === 'fn') out.push({ file: t.fn.fn.file.path, span: headerSpan(t.fn.fn.block), message: `function ${t.fn.fn.address}` });
+  if (t.fn.k === 'fn' && t.fn.qual.k === 'alias') out.push({ file: t.fn.qual.alias.file.path, span: headerSpan(t.fn.qual.alias.block), message: `alias ${t.fn.qual.alias.address}` });
+  const inv = t.invoker?.resource;
+  if (inv && inv !== t.resource) out.push({ file: inv.file.path, span: headerSpan(inv.block), message: `invoker ${inv.address}` });
+  return [...out, ...extra];
+}
+
+export function permRelated(p: Permission): { file: string; span: Span; message: string } {
+  return { file: p.file, span: p.resource ? headerSpan(p.resource.block) : p.span, message: p.resource ? `permission ${p.resource.address}` : 'resource-policy statement' };
+}
+
+function usedNames(w: Wiring): { names: Set<string>; sids: Set<string> } {
+  const mi = w.facts.module;
+  const names = new Set(mi.ofType('aws_lambda_permission').map((r) => r.name));
+  const sids = new Set<string>();
+  for (const r of mi.ofType('aws_lambda_permission')) {
+    const s = knownString(mi.evaluate(attr(r.block, 'statement_id')?.value));
+    if (s) sids.add(s);
+  }
+  return { names, sids };
+}
+
+function unique(base: string, used: Set<string>): string {
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(base + '_' + i) && !used.has(base + i)) return /[A-Z]/.test(base) ? base + i : base + '_' + i;
+}
+
+/** `name = value` lines aligned as terraform fmt does. */
+export function alignedLines(pairs: [string, string][], indent: string): string[] {
+  const width = Math.max(...pairs.map(([n]) => n.length));
+  return pairs.map(([n, v]) => `${indent}${n}${' '.repeat(width - n.length)} = ${v}`);
+}
+
+/** The complete `aws_lambda_permission` block that lets the trigger invoke its function (HCL). */
+export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile): { text: string; preferred: boolean; name: string } | undefined {
+  if (t.fn.k !== 'fn') return undefined;
+  const unit = indentUnit(file.text);
+  const { names, sids } = usedNames(w);
+  const fnName = t.fn.fn.name;
+  const svc = t.service.replace(/[^a-z0-9]+/g, '_');
+  let name = `allow_${svc}_${fnName}`;
+  if (names.has(name)) name = `${name}_${t.resource.name}`;
+  name = unique(name, names);
+  const sid = unique(`Allow${SID_NAMES[t.service] ?? 'Service'}Invoke`, sids);
+  const pairs: [string, string][] = [];
+  const lines: string[] = [];
+  const iter = attr(t.resource.block, 'for_each') ?? attr(t.resource.block, 'count');
+  const fnText = `${t.fn.ref}.function_name`;
+  const usesIter = (s: string): boolean => /\b(each|count)\./.test(s);
+  if (iter && (usesIter(fnText) || usesIter(t.invoker?.hcl ?? ''))) {
+    lines.push(`${unit}${iter.name} = ${t.resource.file.text.slice(iter.value.span.start, iter.value.span.end)}`, '');
+  } else if (usesIter(fnText) || usesIter(t.invoker?.hcl ?? '')) return undefined;
+  pairs.push(['statement_id', JSON.stringify(sid)]);
+  pairs.push(['action', '"lambda:InvokeFunction"']);
+  pairs.push(['function_name', fnText]);
+  pairs.push(['principal', JSON.stringify(t.principal)]);
+  let preferred = true;
+  if (t.invoker) pairs.push(['source_arn', t.invoker.hcl]);
+  else {
+    const fmt = SOURCE_ARN_FORMATS[t.service];
+    if (fmt) pairs.push(['source_arn', JSON.stringify(snippetToText(fmt))]);
+    preferred = false;
+  }
+  const q = t.fn.qual;
+  if (q.k === 'alias') pairs.push(['qualifier', `${q.alias.address}.name`]);
+  else if (q.k === 'lit') pairs.push(['qualifier', JSON.stringify(q.name)]);
+  else if (q.k === 'version' && q.ref) pairs.push(['qualifier', q.ref]);
+  else if (q.k !== 'none') return undefined;
+  lines.push(...alignedLines(pairs, unit));
+  return { text: `resource "aws_lambda_permission" "${name}" {\n${lines.join('\n')}\n}`, preferred, name };
+}
+
+export function resourceOf(p: Permission): Resource | undefined { return p.resource; }
