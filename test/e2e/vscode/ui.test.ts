@@ -1,0 +1,178 @@
+/**
+ * The extension as a user sees it: the packaged .vsix installed into code-server 4.100.3 (real VS Code
+ * workbench) and driven through headless Chromium. Squiggle, Problems panel, Ctrl+. quick fix with
+ * Enter, the file on disk, "Scan Workspace" from the command palette, a rule turned off in the settings.
+ * A screenshot of the squiggle with the quick-fix menu open goes to test-results/vscode/squiggle.png
+ * (and to docs/images/squiggle.png with LPG_UPDATE_SCREENSHOT=1).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { type Browser, CodeServer, copyWorkspace, openBrowser, packageVsix, poll, REPO } from './codeServer';
+
+/** Monaco renders spaces as U+00A0. */
+const norm = (s: string) => s.replace(/\u00a0/g, ' ');
+
+async function text(page: Page, selector: string): Promise<string> {
+  const el = page.locator(selector).first();
+  if ((await el.count()) === 0) return '';
+  return norm(await el.innerText());
+}
+
+async function count(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).count();
+}
+
+/** Quick Open (Ctrl+P) a workspace-relative path. */
+async function openFile(page: Page, rel: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.type(rel);
+  const dir = path.dirname(rel);
+  const base = path.basename(rel);
+  await poll(`quick open to list ${rel}`, async () => {
+    const t = await text(page, '.quick-input-list .monaco-list-row.focused');
+    return t.includes(base) && (dir === '.' || t.includes(dir));
+  }, 30_000);
+  await page.keyboard.press('Enter');
+  await poll(`editor tab for ${rel}`, async () => (await text(page, '.tabs-container .tab.active')).includes(base), 30_000);
+}
+
+/** Runs a command palette entry by its full title. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.type(title);
+  await poll(`command palette entry "${title}"`, async () => (await text(page, '.quick-input-list .monaco-list-row.focused')).includes(title), 30_000);
+  await page.keyboard.press('Enter');
+}
+
+async function problemsText(page: Page): Promise<string> {
+  if ((await count(page, '.markers-panel')) === 0 || !(await page.locator('.markers-panel').first().isVisible())) {
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 30_000 });
+  }
+  return text(page, '.markers-panel');
+}
+
+/** Focuses the active editor's text. */
+async function focusEditor(page: Page): Promise<void> {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+}
+
+describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension installed from the .vsix)', function () {
+  this.timeout(10 * 60_000);
+  let cs: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    const vsix = packageVsix();
+    const size = fs.statSync(vsix).size;
+    assert.ok(size < 5 * 1024 * 1024, `the .vsix is small (${size} bytes)`);
+    workspace = copyWorkspace();
+    cs = await CodeServer.start({ workspace, vsix, settings: { 'lpg.debounceMs': 150 } });
+    browser = await openBrowser();
+    page = browser.page;
+    await page.goto(cs.workbenchUrl());
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await poll('the explorer to list the workspace', async () => (await count(page, '.explorer-folders-view .monaco-list-row')) >= 4);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await cs?.stop();
+    cs?.cleanup();
+    if (workspace) fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
+  });
+
+  it('shows the missing-source-arn squiggle and lists the finding with its rule id in Problems', async () => {
+    await openFile(page, 'api/permission.tf');
+    const squiggle = '.editor-group-container.active .monaco-editor .squiggly-warning';
+    await poll('a warning squiggle', async () => (await count(page, squiggle)) > 0);
+    const problems = await poll('the finding in the Problems panel', async () => {
+      const t = await problemsText(page);
+      return t.includes('missing-source-arn') ? t : '';
+    });
+    assert.match(problems, /permission\.tf/);
+    assert.match(problems, /lpg\(missing-source-arn\)|missing-source-arn/);
+    assert.match(problems, /\[Ln 6, Col 19\]/);
+  });
+
+  it('Ctrl+. shows the source_arn fix, Enter applies it, the file on disk has the fixed text and the squiggle is gone', async () => {
+    await focusEditor(page);
+    // cursor onto the principal value (line 6, column 20)
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('6:20');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+.');
+    const menu = '.action-widget';
+    const fixTitle = 'Add source_arn (apigateway ARN format)';
+    await poll('the quick-fix menu with the source_arn fix', async () => (await text(page, menu)).includes(fixTitle));
+
+    // Screenshot: the squiggle with the quick-fix menu open (editor area only, small PNG).
+    const editorBox = await page.locator('.editor-group-container.active').first().boundingBox();
+    const menuBox = await page.locator(menu).first().boundingBox();
+    assert.ok(editorBox && menuBox);
+    const clip = {
+      x: editorBox.x, y: editorBox.y,
+      width: Math.min(editorBox.width, Math.max(760, menuBox.x + menuBox.width - editorBox.x + 20)),
+      height: Math.min(editorBox.height, menuBox.y + menuBox.height - editorBox.y + 20),
+    };
+    const shot = path.join(REPO, 'test-results/vscode/squiggle.png');
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot, clip });
+    if (process.env.LPG_UPDATE_SCREENSHOT === '1') {
+      fs.mkdirSync(path.join(REPO, 'docs/images'), { recursive: true });
+      fs.copyFileSync(shot, path.join(REPO, 'docs/images/squiggle.png'));
+    }
+
+    // Move the highlight onto the fix (a mouse click is blocked by an overlay), then Enter.
+    const focused = `${menu} .monaco-list-row.focused`;
+    for (let i = 0; i < 10 && !(await text(page, focused)).includes(fixTitle); i++) await page.keyboard.press('ArrowDown');
+    assert.ok((await text(page, focused)).includes(fixTitle), `focused: ${await text(page, focused)}`);
+    await page.keyboard.press('Enter');
+
+    const expected = [
+      '# Lets API Gateway call the orders function, but from any API in any account.',
+      'resource "aws_lambda_permission" "api" {',
+      '  statement_id  = "AllowAPIGatewayInvoke"',
+      '  action        = "lambda:InvokeFunction"',
+      '  function_name = "orders"',
+      '  principal     = "apigateway.amazonaws.com"',
+      '  source_arn    = "arn:aws:execute-api:region:account:api-id/*/*"',
+      '}',
+      '',
+    ].join('\n');
+    const onDisk = path.join(workspace, 'api/permission.tf');
+    await poll('the fixed line in the editor', async () => (await text(page, '.editor-group-container.active .view-lines')).includes('source_arn    = "arn:aws:execute-api:region:account:api-id/*/*"'));
+    if (fs.readFileSync(onDisk, 'utf8') !== expected) await page.keyboard.press('Control+S');
+    await poll('the fixed file on disk', () => fs.readFileSync(onDisk, 'utf8') === expected, 30_000);
+    assert.equal(fs.readFileSync(onDisk, 'utf8'), expected);
+    await poll('the squiggle to go away', async () => (await count(page, '.editor-group-container.active .monaco-editor .squiggly-warning')) === 0);
+    await poll('the finding to leave the Problems panel', async () => !(await problemsText(page)).includes('missing-source-arn'));
+  });
+
+  it('"Lambda Permission Guard: Scan Workspace" fills Problems with findings of unopened files', async () => {
+    assert.ok(!(await problemsText(page)).includes('public-invoke-principal'));
+    await runCommand(page, 'Lambda Permission Guard: Scan Workspace');
+    const problems = await poll('scan findings in the Problems panel', async () => {
+      const t = await problemsText(page);
+      return t.includes('public-invoke-principal') && t.includes('broad-permission-action') ? t : '';
+    });
+    assert.match(problems, /public\.tf/);
+    assert.match(problems, /resource-policy\.json/);
+    // the unopened files really are unopened
+    const tabs = await text(page, '.tabs-container');
+    assert.ok(!tabs.includes('public.tf'), tabs);
+  });
+
+  it('turning a rule off in the settings removes its diagnostics', async () => {
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({ 'lpg.rules': { 'public-invoke-principal': 'off' } }, null, 2));
+    await poll('public-invoke-principal to leave the Problems panel', async () => !(await problemsText(page)).includes('public-invoke-principal'));
+    assert.ok((await problemsText(page)).includes('broad-permission-action'), 'other rules are still reported');
+  });
+});
