@@ -1,7 +1,8 @@
 import type { FixSpec, Rule } from './rule';
 import type { Value } from '../model/value';
 import { soleInvokerFor } from '../model/wiring';
-import { fileOf, lambdaPermissions, present, quote, replaceField } from './common';
+import { isServicePrincipal, serviceOf, SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
+import { fileOf, lambdaPermissions, present, principalOf, quote, replaceField } from './common';
 
 /** Placeholder for an unresolved reference inside a symbolic ARN: never a wildcard, never a separator. */
 const REF = '\u0000';
@@ -83,10 +84,18 @@ replace the ARN with that invoker's exact expression (a preferred fix).`,
           if (edit) fixes.push({ title: `Replace with the source ARN of ${inv.invoker}`, preferred: f.file === p.file, edits: [edit] });
         }
       }
-      const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}` : 'The statement';
+      const principal = principalOf(p);
+      const partition = /^arn:([a-z-]+):/.exec(arn)?.[1] ?? 'aws';
+      const fmt = principal && isServicePrincipal(principal) ? SOURCE_ARN_FORMATS[serviceOf(principal)]?.replace(/^arn:aws:/, `arn:${partition}:`) : undefined;
+      if (!fixes.length && fmt) {
+        const plain = quote(snippetToText(fmt));
+        const edit = replaceField(file, f, plain);
+        if (edit) fixes.push({ title: `Replace with a ${serviceOf(principal!)} ARN of one resource`, preferred: false, edits: [edit], snippet: '"' + fmt + '"' });
+      }
+      const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}: source_arn` : 'The aws:SourceArn condition';
       ctx.report({
         file: f.file, span: f.span,
-        message: `${where}: the source ARN ${why}, so resources other than the intended invoker can invoke the function.`,
+        message: `${where} ${why}: resources other than the intended invoker can invoke the function.`,
         fixes, suppressTarget: p.resource && p.resource.file.path === f.file ? p.resource.block.span : undefined,
       });
     }
