@@ -41,6 +41,18 @@ function notActionFix(ctx: Parameters<Rule['check']>[0], s: Statement): SpanEdit
   return undefined;
 }
 
+/** The whole written value of NotAction (`["iam:*"]`), in the statement's file. */
+function notActionValueSpan(s: Statement): Span | undefined {
+  if (s.notActions?.some((x) => x.file !== s.file)) return undefined;
+  if (s.block) return attr(s.block, 'not_actions')?.value.span;
+  if (s.json) {
+    const v = s.json.node.children?.find((c) => c.children?.[0]?.value === 'NotAction')?.children?.[1];
+    return v ? { start: s.json.base + v.offset, end: s.json.base + v.offset + v.length } : undefined;
+  }
+  if (s.expr && s.expr.t === 'obj') return s.expr.items.find((i) => i.keyName === 'NotAction')?.value.span;
+  return undefined;
+}
+
 export const wildcardLambdaAction: Rule = {
   meta: {
     id: 'wildcard-lambda-action',
@@ -87,7 +99,7 @@ suggestion).`,
         if (notActionExcludesLambda(texts as string[])) continue;
         const first = s.notActions[0], last = s.notActions[s.notActions.length - 1];
         if (s.notActions.some((x) => x.file !== first.file)) continue;
-        const span: Span = { start: first.span.start, end: Math.max(first.span.end, last.span.end) };
+        const span: Span = notActionValueSpan(s) ?? { start: first.span.start, end: Math.max(first.span.end, last.span.end) };
         const edits = notActionFix(ctx, s);
         ctx.report({
           file: first.file, span,
