@@ -9,6 +9,11 @@ import { broadPermissionAction } from './broad-permission-action';
 import { broadSourceArn } from './broad-source-arn';
 import { wildcardLambdaAction } from './wildcard-lambda-action';
 import { wildcardLambdaResource } from './wildcard-lambda-resource';
+import { missingInvokePermission } from './missing-invoke-permission';
+import { sourceArnMismatch } from './source-arn-mismatch';
+import { qualifierMismatch } from './qualifier-mismatch';
+import { credentialsRoleCannotInvoke } from './credentials-role-cannot-invoke';
+import { functionUrlMissingInvokeFunction } from './function-url-missing-invoke-function';
 
 /** Every rule, in reporting order. */
 export const allRules: Rule[] = [
@@ -21,6 +26,11 @@ export const allRules: Rule[] = [
   broadSourceArn,
   wildcardLambdaAction,
   wildcardLambdaResource,
+  missingInvokePermission,
+  sourceArnMismatch,
+  qualifierMismatch,
+  credentialsRoleCannotInvoke,
+  functionUrlMissingInvokeFunction,
   parseError,
 ];
 
