@@ -65,8 +65,9 @@ export class DiskCache {
 }
 
 export function tooBig(absPath: string, size: number, maxBytes: number): string {
-  const mb = (n: number) => (n / 1048576).toFixed(n >= 10 * 1048576 ? 0 : 1).replace(/\.0$/, '');
-  return `skipped ${path.basename(absPath)}: ${mb(size)} MB is over lpg.maxFileSizeMB (${mb(maxBytes)})`;
+  const mb = (n: number) => String(+(n / 1048576).toPrecision(3));
+  const human = size >= 1048576 ? `${mb(size)} MB` : `${Math.ceil(size / 1024)} KB`;
+  return `skipped ${path.basename(absPath)}: ${human} is over lpg.maxFileSizeMB (${mb(maxBytes)})`;
 }
 
 /** Assembles the files of the module in `dir`: open documents win over disk. */

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  TextDocumentSyncKind,
+  TextDocumentSyncKind, ShowMessageNotification, MessageType,
   type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type Connection, type Diagnostic,
   type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit,
 } from 'vscode-languageserver';
@@ -460,7 +460,7 @@ export class LpgServer {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.conn.console.warn(message);
-    void this.conn.window.showWarningMessage(message);
+    void this.conn.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }).catch(() => undefined);
   }
 
   private guard(what: string, fn: () => unknown): void {

@@ -41,12 +41,26 @@ export function syntaxFromTree(tree: Tree, text: string): FileSyntax {
   }
   // Blocks that tree-sitter could only recover as ERROR nodes at top level.
   for (const c of root.namedChildren) if (c && c.type === 'ERROR') recoverBlocks(c, text, blocks);
+  // An unclosed block swallows the blocks after it (typing a new block above existing ones): lift them back.
+  for (const b of blocks.slice()) liftStrayBlocks(b, blocks);
   if (root.hasError) {
     const e = firstError(root);
     if (e) errors.push({ span: sp(e), message: e.isMissing ? `missing ${e.type}` : 'syntax error' });
   }
   blocks.sort((a, b) => a.span.start - b.span.start);
   return { blocks, attrs, comments, errors };
+}
+
+/** Block types that only exist at the top level of a file (`check` holds scoped `data` blocks: only lifted from broken blocks). */
+const TOP_LEVEL = new Set(['resource', 'data', 'module', 'locals', 'variable', 'output', 'provider', 'terraform', 'moved', 'import', 'removed', 'check']);
+
+function liftStrayBlocks(b: Block, out: Block[]): void {
+  if (!b.hasError) return;
+  const keep: Block[] = [];
+  for (const c of b.blocks) {
+    if (TOP_LEVEL.has(c.type)) { out.push(c); liftStrayBlocks(c, out); } else keep.push(c);
+  }
+  b.blocks = keep;
 }
 
 function recoverBlocks(n: Node, text: string, out: Block[]): void {
