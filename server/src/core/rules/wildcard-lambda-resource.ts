@@ -34,7 +34,7 @@ export function wildcardReason(res: string): { why: string; qualified: boolean }
   if (type.includes(REF) || name.includes(REF) && !wild(name)) return undefined;
   if (wild(type)) return { why: 'every Lambda resource', qualified: false };
   if (type !== 'function') return undefined;
-  if (wild(name)) return { why: name === '*' ? 'every function' : `every function named ${name}`, qualified: parts.length >= 5 };
+  if (wild(name)) return { why: name === '*' ? 'every function' : `every function named ${name.replace(/\u0000/g, '…')}`, qualified: parts.length >= 5 };
   return undefined;
 }
 
@@ -79,7 +79,7 @@ When the grant covers aliases or versions too, the \`:*\` form is added beside i
         const file = fileOf(ctx, r.file);
         if (!file) continue;
         const fixes: FixSpec[] = [];
-        const partition = (/^arn:([a-z-]+):/.exec(known(r) ?? '') ?? [])[1] ?? 'aws';
+        const partition = /^arn:([a-z-]+):/.exec(t)?.[1] ?? 'aws';
         const base = `arn:${partition}:lambda:`;
         const plain = `${base}region:account:function:name`;
         const snip = `${base}\${1:region}:\${2:account}:function:\${3:name}`;
