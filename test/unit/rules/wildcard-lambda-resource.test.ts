@@ -71,7 +71,7 @@ describe(RULE, () => {
     assertParses(h);
   });
   it('no preferred fix without wiring (never part of fix-all)', () => {
-    for (const files of [{ 'main.tf': DOC }, { 'main.tf': ENC }, { 'policy.json': JSON_POLICY }]) {
+    for (const files of [{ 'main.tf': DOC }, { 'main.tf': ENC }, { 'policy.json': JSON_POLICY }] as Record<string, string>[]) {
       assert.ok(only(analyze(files), RULE).every((f) => f.fixes.every((x) => !x.preferred)));
     }
   });
