@@ -15,7 +15,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Finding, RuleMeta, Severity } from '../core/types';
 import { allRules } from '../core/rules';
 import { ConfigError, scan, type ScanResult } from '../scan';
-import { checkSyntax, disposeHcl2Json, warmUp } from '../hcl2json';
+import { checkSyntax, disposeHcl2Json } from '../hcl2json';
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
 import pkg from '../../../package.json';
 
@@ -113,7 +113,6 @@ async function runScan(args: string[], io: Io): Promise<number> {
   if (configFile && !fs.existsSync(configFile)) throw new UsageError(`--config: no such file: ${v.config}`);
   for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
 
-  void warmUp(); // compile HashiCorp's parser while the files are read
   const fix = v.fix ? 'write' as const : v['fix-dry-run'] ? 'dry-run' as const : undefined;
   const cwd = process.cwd();
   const multi = targets.length > 1;
