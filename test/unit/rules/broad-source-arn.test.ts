@@ -1,5 +1,5 @@
 import { analyze, assert, only, ready } from '../helpers';
-import { fixed, fixOf, table, type Invalid, type Valid } from './table';
+import { assertFixAll, fixed, fixOf, table, type Invalid, type Valid } from './table';
 
 const RULE = 'broad-source-arn';
 
@@ -7,6 +7,9 @@ const perm = (principal: string, arn: string): string =>
   `resource "aws_lambda_permission" "p" {\n  action     = "lambda:InvokeFunction"\n  principal  = "${principal}"\n  source_arn = ${arn}\n}\n`;
 const API = perm('apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:*/*/*"');
 const JSON_POLICY = `{\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": {"Service": "s3.amazonaws.com"},\n      "Action": "lambda:InvokeFunction",\n      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",\n      "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::*"}}\n    }\n  ]\n}\n`;
+
+const WIRED = `resource "aws_api_gateway_rest_api" "api" {\n  name = "api"\n}\nresource "aws_lambda_function" "f" {\n  function_name = "f"\n}\nresource "aws_api_gateway_integration" "i" {\n  rest_api_id             = aws_api_gateway_rest_api.api.id\n  resource_id             = "r"\n  http_method             = "GET"\n  type                    = "AWS_PROXY"\n  integration_http_method = "POST"\n  uri                     = aws_lambda_function.f.invoke_arn\n}\n`;
+const WIRED_PERM = `resource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.f.function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "arn:aws:execute-api:us-east-1:123456789012:*/*/*"\n}\n`;
 
 describe(RULE, () => {
   before(ready);
@@ -52,5 +55,14 @@ describe(RULE, () => {
   });
   it('the suggestion in a JSON policy', () => {
     assert.strictEqual(fixed(RULE, { 'p.json': JSON_POLICY }, 'Replace with')['p.json'], JSON_POLICY.replace('"arn:aws:s3:::*"', '"arn:aws:s3:::bucket"'));
+  });
+  it('invoker wired: preferred fix with its exact expression', () => {
+    const files = { 'main.tf': WIRED + WIRED_PERM };
+    const fix = fixOf(RULE, files, 'Replace with the source ARN of aws_api_gateway_rest_api.api');
+    assert.strictEqual(fix.preferred, true);
+    assert.strictEqual(fixed(RULE, files, 'Replace with the source ARN')['main.tf'], WIRED + WIRED_PERM.replace('"arn:aws:execute-api:us-east-1:123456789012:*/*/*"', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"'));
+  });
+  it('invoker wired: fix-all is idempotent and parses', () => {
+    assertFixAll(RULE, { 'main.tf': WIRED + WIRED_PERM }, { 'main.tf': WIRED + WIRED_PERM.replace('"arn:aws:execute-api:us-east-1:123456789012:*/*/*"', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"') });
   });
 });
