@@ -6,17 +6,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileKind, type SourceFile } from '../core/model/module';
 import { makeSourceFile, mayBePolicyJson } from '../core/source';
+import { worthReading } from '../scan/plan';
 import type { OpenDocument } from './documents';
 
 /** Files that belong to a module for the analysis: `.tf`, `.tf.json`, auto-loaded `.tfvars`, JSON files that may be policies. */
 export function isModuleFile(name: string): boolean {
+  const n = name.toLowerCase();
+  if (n.endsWith('.tpl') || n.endsWith('.tftpl')) return true;
   const k = fileKind(name);
   if (k === 'tf' || k === 'tfjson' || k === 'json') return true;
   if (k === 'tfvars') return name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
   return false;
 }
 
-interface DiskEntry { mtimeMs: number; size: number; file?: SourceFile; skipped?: string }
+interface DiskEntry { mtimeMs: number; size: number; rel: string; file?: SourceFile; skipped?: string }
 
 export interface FileFilter {
   /** true when the file must be left out (excluded by settings). */
@@ -37,13 +40,13 @@ export class DiskCache {
   clear(): void { this.entries.clear(); }
 
   /** The source file of a disk file, or undefined when it is not analysed (too big, unreadable, not a policy). */
-  read(absPath: string, maxBytes: number, stat?: fs.Stats): SourceFile | undefined {
+  read(absPath: string, maxBytes: number, relPath = path.basename(absPath), stat?: fs.Stats): SourceFile | undefined {
     let st = stat;
     try { st ??= fs.statSync(absPath); } catch { this.entries.delete(absPath); return undefined; }
     if (!st.isFile()) return undefined;
     const hit = this.entries.get(absPath);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && !(hit.skipped && st.size <= maxBytes && hit.skipped.includes('maxFileSizeMB'))) return hit.file;
-    const entry: DiskEntry = { mtimeMs: st.mtimeMs, size: st.size };
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.rel === relPath && !(hit.skipped && st.size <= maxBytes && hit.skipped.includes('maxFileSizeMB'))) return hit.file;
+    const entry: DiskEntry = { mtimeMs: st.mtimeMs, size: st.size, rel: relPath };
     this.entries.set(absPath, entry);
     if (st.size > maxBytes) {
       entry.skipped = tooBig(absPath, st.size, maxBytes);
@@ -57,9 +60,8 @@ export class DiskCache {
       return undefined;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const name = path.basename(absPath);
-    if (fileKind(name) === 'json' && !mayBePolicyJson(text)) return undefined;
-    entry.file = makeSourceFile(name, text);
+    if (!worthReading(relPath, text)) return undefined;
+    entry.file = makeSourceFile(relPath, text);
     return entry.file;
   }
 }
@@ -70,25 +72,28 @@ export function tooBig(absPath: string, size: number, maxBytes: number): string 
   return `skipped ${path.basename(absPath)}: ${human} is over lpg.maxFileSizeMB (${mb(maxBytes)})`;
 }
 
-/** Assembles the files of the module in `dir`: open documents win over disk. */
-export function moduleFiles(dir: string, open: Map<string, OpenDocument>, disk: DiskCache, filter: FileFilter): { files: SourceFile[]; abs: Map<string, string> } {
+/**
+ * Assembles the files of the module in `dir`: its own files, plus `extra` module-relative paths
+ * (files of sub-folders without Terraform that a workspace scan grouped into it). Open documents win over disk.
+ */
+export function moduleFiles(dir: string, open: Map<string, OpenDocument>, disk: DiskCache, filter: FileFilter, extra: string[] = []): { files: SourceFile[]; abs: Map<string, string> } {
   const files: SourceFile[] = [];
   const abs = new Map<string, string>();
-  const names = new Set<string>();
+  const names = new Set<string>(extra);
   let entries: fs.Dirent[] = [];
   try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { /* folder gone or unsaved file: open documents only */ }
   for (const e of entries) if ((e.isFile() || e.isSymbolicLink()) && isModuleFile(e.name)) names.add(e.name);
   for (const d of open.values()) if (path.dirname(d.fsPath) === dir && isModuleFile(path.basename(d.fsPath))) names.add(path.basename(d.fsPath));
   for (const name of [...names].sort()) {
-    const p = path.join(dir, name);
+    const p = path.join(dir, ...name.split('/'));
     if (filter.excluded(p)) continue;
     const doc = open.get(p);
     let f: SourceFile | undefined;
     if (doc) {
       if (doc.text.length > filter.maxBytes(p)) { filter.skipped?.(p, tooBig(p, doc.text.length, filter.maxBytes(p))); continue; }
       f = doc.sourceFile(name);
-      if (f.kind === 'json' && !mayBePolicyJson(f.text)) continue;
-    } else f = disk.read(p, filter.maxBytes(p));
+      if (!worthReading(name, f.text)) continue;
+    } else f = disk.read(p, filter.maxBytes(p), name);
     if (!f) continue;
     files.push(f);
     abs.set(name, p);

@@ -20,7 +20,8 @@ import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, rea
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
 import { fixAllTexts, minimalEdit } from './fixall';
-import { walk } from './walk';
+import { walk as walkFiles } from '../scan/fs';
+import { planModules, relativeTo } from '../scan/plan';
 
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
 
@@ -42,7 +43,8 @@ export class LpgServer {
   private readonly published = new Map<string, { version: number | null; key: string }>();
   /** Unopened files that got diagnostics from a workspace scan. */
   private readonly scanned = new Set<string>();
-  private readonly scannedModules = new Set<string>();
+  /** Module folders of the last workspace scan -> their module-relative files (sub-folders included). */
+  private readonly scanPlans = new Map<string, string[]>();
   private readonly syntaxCache = new Map<string, { text: string; err: SyntaxError | null | undefined }>();
   private readonly warned = new Set<string>();
   private caps: ClientCapabilities = {};
@@ -187,7 +189,7 @@ export class LpgServer {
   // ---------------------------------------------------------------- validation
 
   private revalidateAll(): void {
-    const dirs = new Set<string>([...this.scannedModules]);
+    const dirs = new Set<string>([...this.scanPlans.keys()]);
     for (const d of this.docs.values()) dirs.add(path.dirname(d.fsPath));
     for (const d of dirs) this.scheduler.schedule(d, 0);
   }
@@ -196,7 +198,7 @@ export class LpgServer {
   private async prepare(dir: string): Promise<{ files: SourceFile[]; abs: Map<string, string>; opts: AnalyzeOptions; pending: SourceFile[]; fs: FolderSettings }> {
     await this.ready;
     const fset = await this.settingsFor(path.join(dir, '_'));
-    const { files, abs } = moduleFiles(dir, this.docs, this.disk, this.filterOf(fset));
+    const { files, abs } = moduleFiles(dir, this.docs, this.disk, this.filterOf(fset), this.scanPlans.get(dir));
     const syntaxErrors = new Map<string, SyntaxError | null>();
     const pending: SourceFile[] = [];
     if (this.opts.checkSyntax) {
@@ -257,7 +259,7 @@ export class LpgServer {
       this.results.set(d.fsPath, { version: d.version, findings: [], dir });
       this.publish(d.uri, d.version, []);
     }
-    for (const p of [...this.scanned]) if (path.dirname(p) === dir && !seen.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
+    for (const p of [...this.scanned]) if (this.results.get(p)?.dir === dir && !seen.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
     return findings;
   }
 
@@ -281,11 +283,16 @@ export class LpgServer {
       if (path.basename(p) === '.lpg.json') { config = true; continue; }
       this.disk.invalidate(p);
       this.syntaxCache.delete(p);
-      const dir = path.dirname(p);
       if (ch.type === FileChangeType.Deleted && this.scanned.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
-      const hasOpen = [...this.docs.values()].some((d) => path.dirname(d.fsPath) === dir);
-      if (hasOpen || this.scannedModules.has(dir)) dirs.add(dir);
-      if (ch.type === FileChangeType.Created && this.scannedModules.has(dir) && !this.docs.has(p)) this.scanned.add(p);
+      const dir = path.dirname(p);
+      if ([...this.docs.values()].some((d) => path.dirname(d.fsPath) === dir)) dirs.add(dir);
+      for (const [m, files] of this.scanPlans) {
+        const rel = path.relative(m, p).split(path.sep).join('/');
+        if (m === dir || files.includes(rel)) {
+          dirs.add(m);
+          if (ch.type === FileChangeType.Created && !files.includes(rel) && !rel.includes('/')) files.push(rel);
+        }
+      }
     }
     if (config) { this.settingsCache.clear(); this.revalidateAll(); return; }
     for (const d of dirs) this.scheduler.schedule(d, 0);
@@ -390,7 +397,7 @@ export class LpgServer {
     const n = this.scanned.size;
     for (const p of this.scanned) { this.results.delete(p); this.publish(pathToUri(p), null, []); }
     this.scanned.clear();
-    this.scannedModules.clear();
+    this.scanPlans.clear();
     return { cleared: n };
   }
 
@@ -410,32 +417,37 @@ export class LpgServer {
     let files = 0, modules = 0, findings = 0, done = 0, total = 0;
     try {
       const roots = this.folders.length ? this.folders : [...new Set([...this.docs.values()].map((d) => path.dirname(d.fsPath)))].map((p) => ({ uri: pathToUri(p), path: p }));
-      const plan: { dir: string; n: number }[] = [];
+      const plan: { dir: string; files: string[] }[] = [];
       for (const root of roots) {
         const fset = await this.settingsFor(path.join(root.path, '_'));
-        const w = await walk(root.path, (a) => fset.exclude(a), isCancelled);
-        for (const [dir, list] of w.modules) plan.push({ dir, n: list.length });
-        total += w.files;
-      }
-      for (const { dir, n } of plan) {
+        const w = await walkFiles(root.path, (rel) => fset.exclude(path.join(root.path, rel)));
+        for (const issue of w.issues) this.conn.console.warn(`lpg: ${issue.file}: ${issue.message}`);
+        for (const m of planModules(w.files)) {
+          const dir = path.join(root.path, ...(m.dir ? m.dir.split('/') : []));
+          plan.push({ dir, files: m.files.map((f) => relativeTo(m.dir, f)) });
+          total += m.files.length;
+        }
         if (isCancelled()) break;
+      }
+      reporter.report(0, `0/${total} files`);
+      for (const { dir, files: rels } of plan) {
+        if (isCancelled()) break;
+        this.scanPlans.set(dir, rels);
         const m = await this.prepare(dir);
         if (m.pending.length && this.opts.checkSyntax) {
           const check = this.opts.checkSyntax;
-          for (const f of m.pending) {
+          await Promise.all(m.pending.map(async (f) => {
             const a = m.abs.get(f.path)!;
             let err: SyntaxError | null | undefined;
             try { err = await check(f.path, f.text); } catch (e) { this.logError('hcl2json', e); }
             this.syntaxCache.set(a, { text: f.text, err });
             if (err !== undefined) m.opts.syntaxErrors!.set(f.path, err); else m.opts.syntaxErrors!.delete(f.path);
-          }
+          }));
         }
-        if (isCancelled()) break;
-        this.scannedModules.add(dir);
         findings += this.analyzeAndPublish(dir, m.files, m.abs, m.opts, true).length;
         modules++;
         files += m.files.length;
-        done += n;
+        done += rels.length;
         reporter.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} files, ${findings} findings`);
         await new Promise((r) => setImmediate(r));
       }

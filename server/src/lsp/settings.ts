@@ -1,7 +1,7 @@
 /** The `lpg` settings of one workspace folder: editor settings (`workspace/configuration`) merged with the folder's `.lpg.json`. */
 import * as fs from 'fs';
 import * as path from 'path';
-import picomatch from 'picomatch';
+import { CONFIG_FILE, ignoreMatcher, parseConfig } from '../scan/config';
 import type { SeveritySetting } from '../core/types';
 
 export type RunMode = 'onType' | 'onSave';
@@ -54,16 +54,16 @@ export function normalizeSettings(raw: unknown): Settings {
 
 export interface ProjectConfig { rules: Record<string, SeveritySetting>; ignore: string[]; error?: string }
 
-/** Reads `<root>/.lpg.json` (`{"rules": {...}, "ignore": [...]}`); a broken file yields an error message and no settings. */
+/** Reads `<root>/.lpg.json` with the CLI's parser (same validation); a broken file yields its error message and no settings. */
 export function readProjectConfig(root: string): ProjectConfig {
-  const file = path.join(root, '.lpg.json');
+  const file = path.join(root, CONFIG_FILE);
   let text: string;
   try { text = fs.readFileSync(file, 'utf8'); } catch { return { rules: {}, ignore: [] }; }
   try {
-    const j = JSON.parse(text) as Record<string, unknown>;
-    return { rules: rulesOf(j?.rules), ignore: globsOf(j?.ignore) };
+    const c = parseConfig(text, file);
+    return { rules: c.rules, ignore: c.ignore };
   } catch (e) {
-    return { rules: {}, ignore: [], error: `${file}: ${(e as Error).message}` };
+    return { rules: {}, ignore: [], error: (e as Error).message };
   }
 }
 
@@ -72,17 +72,7 @@ export function mergeSettings(editor: Settings, project: ProjectConfig): Setting
   return { ...editor, rules: { ...project.rules, ...editor.rules }, exclude: [...project.ignore, ...editor.exclude] };
 }
 
-/** A matcher of paths relative to a root (`/` separators) against exclude globs. Never matches paths outside the root. */
+/** A matcher of paths relative to the workspace folder (`/` separators), with the CLI's glob semantics (folder globs cover their contents, `!glob` re-includes). */
 export function excludeMatcher(globs: string[]): (rel: string) => boolean {
-  if (!globs.length) return () => false;
-  const expanded = globs.flatMap((g) => {
-    const x = g.replace(/\\/g, '/').replace(/^\.\//, '');
-    // `dir` and `dir/` exclude the folder's contents too; bare names match at any depth, as in .gitignore
-    const base = x.replace(/\/$/, '');
-    const out = [base, base + '/**'];
-    if (!base.includes('/')) out.push('**/' + base, '**/' + base + '/**');
-    return out;
-  });
-  const m = picomatch(expanded, { dot: true });
-  return (rel) => !rel.startsWith('../') && m(rel);
+  return ignoreMatcher(globs);
 }
