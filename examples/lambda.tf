@@ -61,19 +61,24 @@ resource "aws_cloudwatch_event_rule" "nightly" {
   schedule_expression = "cron(0 2 * * ? *)"
 }
 
+# MISTAKE: no aws_lambda_permission lets events.amazonaws.com invoke the report function, so
+# EventBridge drops every nightly invocation (an outage that no plan or apply reports).
 resource "aws_cloudwatch_event_target" "report" {
   rule = aws_cloudwatch_event_rule.nightly.name
   arn  = aws_lambda_function.report.arn
 }
-# MISTAKE: no aws_lambda_permission lets events.amazonaws.com invoke the report function, so
-# EventBridge drops every nightly invocation (an outage that no plan or apply reports).
 
-# The webhook has a public function URL for a SaaS vendor's callbacks.
+# The webhook has a public function URL for a SaaS vendor's callbacks (public on purpose).
+# MISTAKE: since October 2025 a public function URL also needs lambda:InvokeFunction (with
+# invoked_via_function_url = true): with only the InvokeFunctionUrl grant below every request
+# gets 403 Forbidden.
+# lpg-ignore: public-function-url -- the vendor's callbacks cannot sign requests; the handler checks an HMAC
 resource "aws_lambda_function_url" "webhook" {
   function_name      = aws_lambda_function.webhook.function_name
   authorization_type = "NONE"
 }
 
+# lpg-ignore: public-function-url -- see aws_lambda_function_url.webhook
 resource "aws_lambda_permission" "webhook_url" {
   statement_id           = "AllowPublicFunctionUrl"
   action                 = "lambda:InvokeFunctionUrl"
@@ -81,5 +86,3 @@ resource "aws_lambda_permission" "webhook_url" {
   principal              = "*"
   function_url_auth_type = "NONE"
 }
-# MISTAKE: since October 2025 a public function URL also needs lambda:InvokeFunction (with
-# invoked_via_function_url = true): with only the grant above every request gets 403 Forbidden.
