@@ -169,13 +169,13 @@ function matchItems(P: PItem[], V: VItem[]): R {
     if (v.k === 'a') {
       const y = v.a;
       if (y.opaque) return 1;
-      if (x.cls === y.cls && x.distinct && x.id !== y.id && !x.fuzzy && !y.fuzzy) {
-        const np = P[i + 1], nv = V[j + 1];
-        const okP = !np || (np.k === 'c' && y.forbid.includes(np.c));
-        const okV = !nv || (nv.k === 'c' && x.forbid.includes(nv.c));
-        return okP && okV ? 0 : 1;
-      }
-      return 1;
+      // x and y may be equal (lockstep), or one a proper prefix of the other
+      const differ = x.cls === y.cls && x.distinct && y.distinct && x.id !== y.id && !x.fuzzy && !y.fuzzy;
+      const np = P[i + 1], nv = V[j + 1];
+      const okP = !!np && !(np.k === 'c' && y.forbid.includes(np.c));
+      const okV = !!nv && !(nv.k === 'c' && x.forbid.includes(nv.c));
+      const equal: R = differ ? 0 : down(m(i + 1, j + 1));
+      return okP || okV ? 1 : equal;
     }
     if (x.forbid.includes(v.c)) return 0;
     let r: R = 0;
@@ -194,6 +194,7 @@ function matchItems(P: PItem[], V: VItem[]): R {
 
 /** Does the pattern match the value (ArnLike, case-sensitive)? Items: literal text and atoms. */
 export function arnLikeItems(pattern: SymItem[], value: SymItem[]): Tri {
+  if (pattern.length === 1 && pattern[0] === '*') return 'match';
   const r = matchItems(toP(pattern), toV(value));
   return r === 2 ? 'match' : r === 0 ? 'no-match' : 'unknown';
 }
