@@ -1,0 +1,187 @@
+import { analyze, applyFix, assert, coveredText, only, rangeOf, ready } from '../helpers';
+import { FN, perm, REST, restIntegration } from './outage-fixtures';
+
+const RULE = 'source-arn-mismatch';
+
+const RULES2 = `resource "aws_cloudwatch_event_rule" "nightly" {
+  name                = "nightly"
+  schedule_expression = "cron(0 3 * * ? *)"
+}
+
+resource "aws_cloudwatch_event_rule" "hourly" {
+  name                = "hourly"
+  schedule_expression = "rate(1 hour)"
+}
+
+resource "aws_cloudwatch_event_target" "nightly" {
+  rule = aws_cloudwatch_event_rule.nightly.name
+  arn  = aws_lambda_function.orders.arn
+}
+`;
+const LOGS = `resource "aws_cloudwatch_log_group" "app" {
+  name = "/app"
+}
+
+resource "aws_cloudwatch_log_subscription_filter" "app" {
+  name            = "app"
+  log_group_name  = aws_cloudwatch_log_group.app.name
+  filter_pattern  = ""
+  destination_arn = aws_lambda_function.orders.arn
+}
+`;
+const S3 = `resource "aws_s3_bucket" "uploads" {
+  bucket = "uploads"
+}
+
+resource "aws_s3_bucket_notification" "uploads" {
+  bucket = aws_s3_bucket.uploads.id
+
+  lambda_function {
+    lambda_function_arn = aws_lambda_function.orders.arn
+    events              = ["s3:ObjectCreated:*"]
+  }
+}
+`;
+const ADMIN = `resource "aws_api_gateway_rest_api" "admin" {
+  name = "admin"
+}
+`;
+
+describe(RULE, () => {
+  before(ready);
+
+  it('invalid: execution_arn without /*/* (exact range, message, whole fixed text)', () => {
+    const files = { 'api.tf': REST + '\n' + restIntegration(), 'lambda.tf': FN + '\n' + perm('api', 'apigateway.amazonaws.com', 'aws_api_gateway_rest_api.api.execution_arn') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1, JSON.stringify(fs));
+    assert.strictEqual(fs[0].file, 'lambda.tf');
+    assert.deepStrictEqual(rangeOf(fs[0]), [13, 18, 13, 60]);
+    assert.strictEqual(coveredText(files['lambda.tf'], fs[0]), 'aws_api_gateway_rest_api.api.execution_arn');
+    assert.strictEqual(fs[0].message, "API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: the source_arn of aws_lambda_permission.api never matches aws_api_gateway_rest_api.api's ARN; every request to POST /orders will fail with 500.");
+    assert.deepStrictEqual(fs[0].related.map((r) => [r.file, r.message]), [
+      ['lambda.tf', 'permission aws_lambda_permission.api'], ['api.tf', 'trigger aws_api_gateway_integration.post'], ['lambda.tf', 'function aws_lambda_function.orders'], ['api.tf', 'invoker aws_api_gateway_rest_api.api'],
+    ]);
+    const fix = fs[0].fixes.find((f) => f.preferred)!;
+    const fixed = applyFix(files, fix);
+    assert.strictEqual(fixed['lambda.tf'], FN + '\n' + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"'));
+    assert.deepStrictEqual(only(analyze(fixed), RULE), []);
+    assert.deepStrictEqual(only(analyze(fixed), 'missing-invoke-permission'), []);
+  });
+
+  it('invalid: the permission names another API than the integration', () => {
+    const files = { 'main.tf': FN + REST + ADMIN + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.admin.execution_arn}/*/*"') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.strictEqual(coveredText(files['main.tf'], fs[0]), '"${aws_api_gateway_rest_api.admin.execution_arn}/*/*"');
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.ok(fixed['main.tf'].includes('source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*"'));
+    assert.deepStrictEqual(only(analyze(fixed), RULE), []);
+  });
+
+  it('valid: a second permission covers the wired API', () => {
+    const files = { 'main.tf': FN + REST + ADMIN + restIntegration() + perm('admin', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.admin.execution_arn}/*/*"') + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"') };
+    assert.deepStrictEqual(only(analyze(files), RULE), []);
+  });
+
+  it('invalid: same API, another method', () => {
+    const files = { 'main.tf': FN + REST + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/GET/orders"') };
+    assert.strictEqual(only(analyze(files), RULE).length, 1);
+  });
+
+  it('valid: same API, same method and path (through the method and resource references)', () => {
+    const files = { 'main.tf': FN + REST + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/${aws_api_gateway_method.post.http_method}${aws_api_gateway_resource.orders.path}"') };
+    assert.deepStrictEqual(only(analyze(files), RULE), []);
+    assert.deepStrictEqual(only(analyze(files), 'missing-invoke-permission'), []);
+  });
+
+  it('invalid: EventBridge permission for the hourly rule, target on the nightly rule', () => {
+    const files = { 'main.tf': FN + RULES2 + perm('events', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.hourly.arn') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.strictEqual(fs[0].message, "EventBridge rule aws_cloudwatch_event_rule.nightly cannot invoke aws_lambda_function.orders: the source_arn of aws_lambda_permission.events never matches aws_cloudwatch_event_rule.nightly's ARN; events matched by aws_cloudwatch_event_rule.nightly will not invoke the function.");
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.strictEqual(fixed['main.tf'], FN + RULES2 + perm('events', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.nightly.arn'));
+  });
+
+  it('invalid: log group ARN without :*', () => {
+    const files = { 'main.tf': FN + LOGS + perm('logs', 'logs.amazonaws.com', 'aws_cloudwatch_log_group.app.arn') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.strictEqual(fixed['main.tf'], FN + LOGS + perm('logs', 'logs.amazonaws.com', '"${aws_cloudwatch_log_group.app.arn}:*"'));
+    assert.deepStrictEqual(only(analyze(fixed), RULE), []);
+  });
+
+  it('invalid: s3 principal with an API Gateway control-plane ARN (wired bucket)', () => {
+    const files = { 'main.tf': FN + S3 + REST + perm('s3', 's3.amazonaws.com', 'aws_api_gateway_rest_api.api.arn') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.ok(fixed['main.tf'].includes('source_arn    = aws_s3_bucket.uploads.arn'));
+  });
+
+  it('invalid (no trigger): apigateway principal with an s3 ARN', () => {
+    const files = { 'main.tf': FN + perm('p', 'apigateway.amazonaws.com', '"arn:aws:s3:::uploads"') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.strictEqual(fs[0].message, 'aws_lambda_permission.p can never be used: its source_arn is an s3 ARN, but apigateway.amazonaws.com invokes with execute-api ARNs; every invocation by apigateway.amazonaws.com will be denied.');
+    assert.deepStrictEqual(fs[0].fixes.filter((f) => f.preferred), []);
+  });
+
+  it('invalid (no trigger): apigateway principal with a control-plane arn:aws:apigateway ARN', () => {
+    const files = { 'main.tf': FN + perm('p', 'apigateway.amazonaws.com', '"arn:aws:apigateway:us-east-1::/restapis/abc123"') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.ok(fs[0].message.includes('an API Gateway control-plane (apigateway) ARN'));
+  });
+
+  it('invalid (no trigger): s3 principal with anything but arn:aws:s3:::', () => {
+    const fs = only(analyze({ 'main.tf': FN + perm('p', 's3.amazonaws.com', '"arn:aws:sns:us-east-1:123456789012:uploads"') }), RULE);
+    assert.strictEqual(fs.length, 1);
+  });
+
+  it('invalid (no trigger): literal execute-api ARN without stage part; the fix appends /*/*', () => {
+    const files = { 'main.tf': FN + perm('p', 'apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:abc123"') };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.strictEqual(fs[0].message, 'aws_lambda_permission.p can never be used: its source_arn has no /{stage}/{method}/{path} part, but the pattern must match the whole invocation ARN ({api-id}/{stage}/{method}/{path}); every invocation by apigateway.amazonaws.com will be denied.');
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.strictEqual(fixed['main.tf'], FN + perm('p', 'apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"'));
+    assert.deepStrictEqual(only(analyze(fixed), RULE), []);
+  });
+
+  it('invalid: JSON resource policy with an execute-api SourceArn without stage part', () => {
+    const json = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "apigateway.amazonaws.com"},
+      "Action": "lambda:InvokeFunction",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:orders",
+      "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:abc123"}}
+    }
+  ]
+}
+`;
+    const files = { 'policy.json': json };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.deepStrictEqual(rangeOf(fs[0]), [8, 49, 8, 100]);
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.strictEqual(fixed['policy.json'], json.replace('abc123"', 'abc123/*/*"'));
+  });
+
+  const valid: { name: string; files: Record<string, string> }[] = [
+    { name: 'REST with /*/*', files: { 'main.tf': FN + REST + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"') } },
+    { name: 'literal execute-api ARN with /*/* (API id unknown)', files: { 'main.tf': FN + REST + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"') } },
+    { name: 'literal execute-api ARN with /*', files: { 'main.tf': FN + perm('api', 'apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:abc123/*"') } },
+    { name: 'unknown source_arn (variable)', files: { 'main.tf': FN + REST + restIntegration() + 'variable "arn" {}\n' + perm('api', 'apigateway.amazonaws.com', 'var.arn') } },
+    { name: 'module output source_arn', files: { 'main.tf': FN + REST + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"${module.api.execution_arn}/*/*"') } },
+    { name: 'S3 with bucket ARN built from the id', files: { 'main.tf': FN + S3 + perm('s3', 's3.amazonaws.com', '"arn:aws:s3:::${aws_s3_bucket.uploads.id}"') } },
+    { name: 'logs with :*', files: { 'main.tf': FN + LOGS + perm('logs', 'logs.amazonaws.com', '"${aws_cloudwatch_log_group.app.arn}:*"') } },
+    { name: 'aws-cn partition', files: { 'main.tf': FN + perm('p', 's3.amazonaws.com', '"arn:aws-cn:s3:::uploads"') } },
+    { name: 'unknown service principal', files: { 'main.tf': FN + perm('p', 'example.amazonaws.com', '"arn:aws:s3:::uploads"') } },
+  ];
+  for (const c of valid) it(`valid: ${c.name}`, () => assert.deepStrictEqual(only(analyze(c.files), RULE), []));
+});
