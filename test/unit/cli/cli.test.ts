@@ -349,3 +349,37 @@ describe('lpg CLI (built, real process)', function () {
     });
   });
 });
+
+describe('lpg lsp --stdio (delegates to dist/server.js)', function () {
+  this.timeout(60_000);
+  before(() => ensureBuilt());
+  it('answers initialize over stdio', async () => {
+    const { spawn } = await import('child_process');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'lpg.js'), 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      const reply = await new Promise<{ id: number; result: { capabilities: Record<string, unknown> } }>((resolve, reject) => {
+        let buf = Buffer.alloc(0);
+        child.on('exit', (code) => reject(new Error('server exited with ' + code)));
+        child.stdout.on('data', (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          for (;;) {
+            const s = buf.toString('latin1');
+            const h = s.indexOf('\r\n\r\n');
+            if (h < 0) return;
+            const len = Number(/Content-Length: (\d+)/i.exec(s.slice(0, h))?.[1]);
+            if (buf.length < h + 4 + len) return;
+            const msg = JSON.parse(buf.subarray(h + 4, h + 4 + len).toString('utf8'));
+            buf = buf.subarray(h + 4 + len);
+            if (msg.id === 1) resolve(msg);
+          }
+        });
+      });
+      assert.strictEqual(reply.id, 1);
+      assert.ok(reply.result.capabilities.textDocumentSync !== undefined, JSON.stringify(reply.result.capabilities));
+    } finally {
+      child.kill();
+    }
+  });
+});
