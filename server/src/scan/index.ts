@@ -8,8 +8,8 @@ import * as path from 'path';
 import type { Finding } from '../core/types';
 import { initParser } from '../core/parse/treesitter';
 import { CONFIG_FILE, ConfigError, ignoreMatcher, parseConfig, type LpgConfig } from './config';
-import { planModules, worthReading, type ModulePlan } from './plan';
-import { analyzeModuleTextsSync, checkModuleSyntax, type AnalyzeModuleOptions, type ModuleInput, type SyntaxChecker } from './module';
+import { mayBeRelevant, planModules, worthReading, type ModulePlan } from './plan';
+import { analyzeModuleTextsChecked, type AnalyzeModuleOptions, type ModuleInput, type SyntaxChecker } from './module';
 import { fixModule } from './fix';
 import { errText, readText, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
 
@@ -25,6 +25,8 @@ export interface ScanOptions {
   /** Configuration already loaded (overrides configFile and the root's `.lpg.json`). */
   config?: LpgConfig;
   checkSyntax?: SyntaxChecker;
+  /** Called once the walk found `.tf` files to check, before reading them (start the syntax checker early). */
+  warmUp?: () => void;
   /** `write`: apply preferred fixes and write the files; `dry-run`: compute them only. */
   fix?: 'write' | 'dry-run';
   onRuleError?: (ruleId: string, error: unknown, module: string) => void;
@@ -91,12 +93,13 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const reportable = (p: string): boolean => (single ? p === single : !isIgnored(p));
   plans = plans.filter((m) => m.files.some(reportable));
 
+  if (opts.warmUp && plans.some((m) => m.files.some((f) => f.toLowerCase().endsWith('.tf')))) opts.warmUp();
   await initParser();
   const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0 };
   if (opts.fix) result.fixed = { applied: [], rejected: [], changes: [] };
   const reads = new Map<string, ReadText>();
 
-  const load = async (m: ModulePlan): Promise<{ input: ModuleInput; syntax: Promise<Map<string, import('./module').SyntaxError | null | undefined>> }> => {
+  const load = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
     const files: { path: string; text: string }[] = [];
     for (const rel of m.files) {
       const r = await readText(path.join(root, ...rel.split('/')), rel);
@@ -106,10 +109,10 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       files.push({ path: rel, text: r.text });
     }
     const only = new Set(files.map((f) => f.path).filter(reportable));
+    // Pre-filter: a module that mentions neither Lambda nor IAM policies is not parsed at all (a single file target always is).
+    if (!single && !files.some((f) => mayBeRelevant(f.text))) only.clear();
     const input: ModuleInput = { dir: m.dir, files, only };
-    const syntax = opts.fix ? Promise.resolve(new Map()) : checkModuleSyntax(input, { checkSyntax: opts.checkSyntax });
-    syntax.catch(() => undefined);
-    return { input, syntax };
+    return { input };
   };
 
   let next = plans.length ? load(plans[0]) : undefined;
@@ -140,7 +143,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
         result.fixed!.changes.push(change);
       }
     } else {
-      findings = analyzeModuleTextsSync(input, aopts, await cur.syntax);
+      findings = await analyzeModuleTextsChecked(input, aopts);
     }
     opts.onModule?.(input.dir, findings);
     result.findings.push(...findings);
