@@ -128,7 +128,8 @@ export const credentialsRoleCannotInvoke: Rule = {
 then calls Lambda as that role, so the role (not a resource policy) must allow it: its policies
 (inline, \`aws_iam_role_policy\`, attached \`aws_iam_policy\`, policy documents) must allow
 \`lambda:InvokeFunction\` on the target function (the alias ARN for an alias), and its trust policy must
-let \`apigateway.amazonaws.com\` assume it. Reported only when every policy of the role is known.
+let \`apigateway.amazonaws.com\` assume it. Reported only when every policy of the role is known and the role has at
+least one permission policy in the folder.
 
 Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to the role's policy.`,
   },
@@ -147,6 +148,8 @@ Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to t
       if (!arn) continue;
       const trust = docs.filter((d) => d.role === 'trust' && d.owner?.address === role);
       const identity = docs.filter((d) => d.role !== 'trust');
+      // a role without any permission policy in the folder is probably completed elsewhere
+      if (!identity.length) continue;
       const trustOk: Tri = trust.length ? docsAllow(w, trust, 'sts:AssumeRole', undefined, 'apigateway.amazonaws.com') : 'unknown';
       const idOk = docsAllow(w, identity, 'lambda:InvokeFunction', arn.value);
       let why: string | undefined;
