@@ -9,6 +9,10 @@ const ENC = `resource "aws_iam_policy" "p" {\n  policy = jsonencode({\n    State
 const JSON_POLICY = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": ["arn:aws:lambda:*:*:function:orders", "arn:aws:lambda:*"]}]}`;
 const HEREDOC = `resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n  policy = <<-EOT\n    {\n      "Version": "2012-10-17",\n      "Statement": [\n        {\n          "Effect": "Allow",\n          "Action": ["lambda:GetFunction", "lambda:UpdateFunctionCode"],\n          "Resource": "arn:aws:lambda:\${var.region}:\${local.acct}:function:*"\n        }\n      ]\n    }\n  EOT\n}\n`;
 
+const WIRED = `resource "aws_api_gateway_rest_api" "api" {\n  name = "api"\n}\nresource "aws_lambda_function" "orders" {\n  function_name = "orders"\n}\nresource "aws_iam_role" "apigw" {\n  name = "apigw"\n  assume_role_policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "apigateway.amazonaws.com" } }]\n  })\n}\nresource "aws_api_gateway_integration" "i" {\n  rest_api_id             = aws_api_gateway_rest_api.api.id\n  resource_id             = "r"\n  http_method             = "GET"\n  type                    = "AWS_PROXY"\n  integration_http_method = "POST"\n  credentials             = aws_iam_role.apigw.arn\n  uri                     = aws_lambda_function.orders.invoke_arn\n}\n`;
+const WIRED_DOC = `resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.apigw.id\n  policy = data.aws_iam_policy_document.d.json\n}\n` + DOC;
+const WIRED_HEREDOC = `resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.apigw.id\n  policy = <<EOF\n{\n  "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:*:*:function:*:*"}]\n}\nEOF\n}\n`;
+
 describe(RULE, () => {
   before(ready);
 
@@ -74,5 +78,23 @@ describe(RULE, () => {
     for (const files of [{ 'main.tf': DOC }, { 'main.tf': ENC }, { 'policy.json': JSON_POLICY }] as Record<string, string>[]) {
       assert.ok(only(analyze(files), RULE).every((f) => f.fixes.every((x) => !x.preferred)));
     }
+  });
+  it('role used as credentials by an integration of one function: the reference (policy document)', () => {
+    const files = { 'main.tf': WIRED + WIRED_DOC };
+    const fix = fixOf(RULE, files, 'Replace with aws_lambda_function.orders.arn');
+    assert.strictEqual(fix.preferred, false);
+    const out = fixed(RULE, files, 'Replace with aws_lambda_function.orders.arn');
+    assert.strictEqual(out['main.tf'], WIRED + WIRED_DOC.replace('resources = ["*"]', 'resources = [aws_lambda_function.orders.arn]'));
+    assertParses(out);
+  });
+  it('the reference in a heredoc is an interpolation, with the :* form for a qualified grant', () => {
+    const out = fixed(RULE, { 'main.tf': WIRED + WIRED_HEREDOC }, 'Replace with aws_lambda_function.orders.arn');
+    assert.strictEqual(out['main.tf'], WIRED + WIRED_HEREDOC.replace('"arn:aws:lambda:*:*:function:*:*"', '["${aws_lambda_function.orders.arn}", "${aws_lambda_function.orders.arn}:*"]'));
+    assertParses(out);
+  });
+  it('no reference when the role serves integrations of two functions', () => {
+    const two = `resource "aws_lambda_function" "other" {\n  function_name = "other"\n}\nresource "aws_api_gateway_integration" "j" {\n  rest_api_id             = aws_api_gateway_rest_api.api.id\n  resource_id             = "r2"\n  http_method             = "GET"\n  type                    = "AWS_PROXY"\n  integration_http_method = "POST"\n  credentials             = aws_iam_role.apigw.arn\n  uri                     = aws_lambda_function.other.invoke_arn\n}\n`;
+    const files = { 'main.tf': WIRED + two + WIRED_DOC };
+    assert.ok(only(analyze(files), RULE)[0].fixes.every((x) => !x.title.startsWith('Replace with aws_lambda_function')));
   });
 });

@@ -1,7 +1,10 @@
 import type { FixSpec, Rule } from './rule';
 import type { Value } from '../model/value';
-import type { Statement } from '../model/policy';
-import { allowIdentityStatements, fileOf, inList, known, replaceField } from './common';
+import type { PolicyDoc, Statement } from '../model/policy';
+import type { Facts } from '../model/facts';
+import { soleToken } from '../model/value';
+import { wiringOf } from '../model/wiring';
+import { allowIdentityStatements, fileOf, inList, known, replaceField, rolesOfDoc } from './common';
 import { grantsFunctionAction, grantsInvoke, notActionExcludesLambda } from './lambda-actions';
 
 const REF = '\u0000';
@@ -49,6 +52,27 @@ function grantsLambda(s: Statement): { any: boolean; invoke: boolean } {
   return { any, invoke };
 }
 
+/**
+ * The ARN reference of the one function that the API Gateway integrations using this policy's
+ * role (as `credentials`) target, e.g. `aws_lambda_function.orders.arn`; undefined unless exactly one.
+ */
+function soleCredentialTarget(facts: Facts, doc: PolicyDoc): string | undefined {
+  const roles = new Set(rolesOfDoc(facts, doc));
+  if (!roles.size) return undefined;
+  const refs = new Set<string>();
+  for (const t of wiringOf(facts).triggers) {
+    if (!t.credentials) continue;
+    const role = soleToken(t.credentials.value)?.resource;
+    if (!role || !roles.has(role)) continue;
+    if (t.fn.k !== 'fn') return undefined;
+    const q = t.fn.qual;
+    if (q.k === 'none') refs.add(`${t.fn.ref}.arn`);
+    else if (q.k === 'alias' && !q.alias.multi) refs.add(`${q.alias.address}.arn`);
+    else return undefined;
+  }
+  return refs.size === 1 ? [...refs][0] : undefined;
+}
+
 export const wildcardLambdaResource: Rule = {
   meta: {
     id: 'wildcard-lambda-resource',
@@ -68,7 +92,7 @@ exactly one function, otherwise a snippet \`arn:aws:lambda:\${region}:\${account
 When the grant covers aliases or versions too, the \`:*\` form is added beside it.`,
   },
   check(ctx) {
-    for (const { s } of allowIdentityStatements(ctx.facts)) {
+    for (const { doc, s } of allowIdentityStatements(ctx.facts)) {
       const g = grantsLambda(s);
       if (!g.any) continue;
       for (const r of s.resources) {
@@ -87,6 +111,16 @@ When the grant covers aliases or versions too, the \`:*\` form is added beside i
         const list = inList(file, r.span);
         const text = both ? (list ? `"${plain}", "${plain}:*"` : `["${plain}", "${plain}:*"]`) : `"${plain}"`;
         const snippet = both ? (list ? `"${snip}", "${base}$1:$2:function:$3:*"` : `["${snip}", "${base}$1:$2:function:$3:*"]`) : `"${snip}"`;
+        const target = soleCredentialTarget(ctx.facts, doc);
+        if (target && file.kind !== 'json') {
+          // HCL (jsonencode, policy documents in .tf) takes the reference; JSON strings (heredocs, .tf.json) a template
+          const hcl = file.kind === 'tf' && doc.style !== 'heredoc';
+          const one = hcl ? target : `"\${${target}}"`;
+          const star = `"\${${target}}:*"`;
+          const refText = both ? (list ? `${one}, ${star}` : `[${one}, ${star}]`) : one;
+          const e = replaceField(file, r, refText);
+          if (e) fixes.push({ title: `Replace with ${target}`, preferred: false, edits: [e] });
+        }
         const edit = replaceField(file, r, text);
         if (edit) fixes.push({ title: 'Replace with the function ARN', preferred: false, edits: [edit], snippet });
         ctx.report({ file: r.file, span: r.span, message: `The statement grants Lambda actions on ${w.why} (${t.replace(/\u0000/g, '…')}), not on the function the caller needs.`, fixes });
