@@ -70,4 +70,8 @@ describe(RULE, () => {
       'main.tf': `resource "aws_lambda_permission" "s3" {\n  statement_id   = "AllowS3"\n  action         = "lambda:InvokeFunction"\n  function_name  = aws_lambda_function.f.function_name\n  principal      = "s3.amazonaws.com"\n  source_arn     = aws_s3_bucket.b.arn\n  source_account = data.aws_caller_identity.current.account_id\n}\n\ndata "aws_caller_identity" "current" {}\n\nresource "aws_lambda_permission" "b" {\n  principal      = "ses.amazonaws.com"\n  source_account = data.aws_caller_identity.current.account_id\n}\n`,
     });
   });
+  it('no fix when the folder\'s aws_caller_identity has count (no single reference)', () => {
+    const files = { 'main.tf': S3, 'data.tf': 'data "aws_caller_identity" "me" {\n  count = 1\n}\n' };
+    assert.deepStrictEqual(only(analyze(files), RULE)[0].fixes.map((x) => x.title), ['Ignore missing-source-account for this block']);
+  });
 });

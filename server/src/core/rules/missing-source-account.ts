@@ -30,6 +30,8 @@ Fix: insert \`source_account = data.aws_caller_identity.current.account_id\`, ad
     const perms = lambdaPermissions(ctx.facts).filter(needsAccount);
     // One place for the data source, the same edit in every fix: applying all fixes adds it once.
     const existing = callerIdentity(ctx.module);
+    // a data source behind count / for_each has no single reference to offer
+    const existingMulti = !!existing && !!ctx.module.data.get(existing)?.multi;
     const host = perms.find((p) => p.origin === 'tf' && p.resource && (p.resource.file.kind === 'tf' || p.resource.file.kind === 'tfjson'));
     let dataEdit: SpanEdit | undefined;
     if (!existing && host?.resource) dataEdit = addCallerIdentity(host.resource.file, host.resource.block);
@@ -42,7 +44,7 @@ Fix: insert \`source_account = data.aws_caller_identity.current.account_id\`, ad
         const file = p.resource.file;
         const b = p.resource.block;
         const edits = insertAttribute(file, b, 'source_account', { hcl: ref, json: JSON.stringify('${' + ref + '}') }, attr(b, 'source_arn') ?? attr(b, 'principal'));
-        if (existing || dataEdit) fixes.push({ title: `Add source_account = ${ref}`, preferred: true, edits: dataEdit ? [...edits, dataEdit] : edits });
+        if ((existing && !existingMulti) || dataEdit) fixes.push({ title: `Add source_account = ${ref}`, preferred: true, edits: dataEdit ? [...edits, dataEdit] : edits });
         ctx.report({
           file: field.file, span: field.span,
           message: `aws_lambda_permission.${p.resource.name} lets ${principal} invoke the function without source_account: a bucket of the same name in another account would match.`,
