@@ -5,9 +5,9 @@
 import * as path from 'path';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  TextDocumentSyncKind, ShowMessageNotification, MessageType,
+  TextDocumentSyncKind, ShowMessageNotification, MessageType, ExecuteCommandRequest, WorkDoneProgress,
   type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type Connection, type Diagnostic,
-  type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit,
+  type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit, type ProgressToken,
 } from 'vscode-languageserver';
 import { initParser } from '../core/parse/treesitter';
 import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
@@ -105,7 +105,8 @@ export class LpgServer {
       this.revalidateAll();
     }));
     c.onCodeAction((p, token) => this.guarded('codeAction', () => this.codeActions(p, token), [] as CodeAction[]));
-    c.onExecuteCommand((p, token, progress) => this.guarded('executeCommand', () => this.executeCommand(p, token, progress), null));
+    // not onExecuteCommand: it hides params.workDoneToken, which decides who creates the progress
+    c.onRequest(ExecuteCommandRequest.type, (p, token) => this.guarded('executeCommand', () => this.executeCommand(p, token), null));
     c.onShutdown(() => { this.scheduler.dispose(); this.scanning?.cancel(); });
   }
 
@@ -219,7 +220,7 @@ export class LpgServer {
   private async validateModule(dir: string): Promise<void> {
     const t0 = performance.now();
     const m = await this.prepare(dir);
-    this.analyzeAndPublish(dir, m.files, m.abs, m.opts);
+    this.analyzeAndPublish(dir, m.files, m.abs, m.opts, this.scanPlans.has(dir));
     this.stats.validations++;
     this.stats.lastMs = performance.now() - t0;
     if (m.pending.length && this.opts.checkSyntax) {
@@ -232,7 +233,7 @@ export class LpgServer {
       }));
       // publish the authoritative syntax errors (unless the text changed meanwhile: the next validation does it)
       const again = await this.prepare(dir);
-      if (again.pending.length === 0) this.analyzeAndPublish(dir, again.files, again.abs, again.opts);
+      if (again.pending.length === 0) this.analyzeAndPublish(dir, again.files, again.abs, again.opts, this.scanPlans.has(dir));
     }
   }
 
@@ -374,9 +375,9 @@ export class LpgServer {
 
   // ---------------------------------------------------------------- commands
 
-  private async executeCommand(p: ExecuteCommandParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<unknown> {
+  private async executeCommand(p: ExecuteCommandParams, token: CancellationToken): Promise<unknown> {
     switch (p.command) {
-      case COMMANDS.scan: return this.scanWorkspace(token, progress, p.workDoneToken !== undefined);
+      case COMMANDS.scan: return this.scanWorkspace(token, p.workDoneToken);
       case COMMANDS.clear: return this.clearScanResults();
       case COMMANDS.fixAll: {
         const arg = p.arguments?.[0] as string | { uri?: string; textDocument?: { uri: string } } | undefined;
@@ -401,13 +402,14 @@ export class LpgServer {
     return { cleared: n };
   }
 
-  private async scanWorkspace(token: CancellationToken, clientProgress: WorkDoneProgressReporter, hasClientToken: boolean): Promise<unknown> {
+  private async scanWorkspace(token: CancellationToken, clientToken: ProgressToken | undefined): Promise<unknown> {
     this.scanning?.cancel();
     let cancelled = false;
     const mine = { cancel: () => { cancelled = true; } };
     this.scanning = mine;
-    let reporter: WorkDoneProgressReporter & { token?: CancellationToken } = clientProgress;
-    if (!hasClientToken && this.caps.window?.workDoneProgress) {
+    let reporter: Progress = new NoProgress();
+    if (clientToken !== undefined) reporter = new ClientProgress(this.conn, clientToken);
+    else if (this.caps.window?.workDoneProgress) {
       try { reporter = await this.conn.window.createWorkDoneProgress(); } catch (e) { this.logError('workDoneProgress/create', e); }
     }
     const isCancelled = () => cancelled || token.isCancellationRequested || !!reporter.token?.isCancellationRequested;
@@ -422,7 +424,7 @@ export class LpgServer {
         const fset = await this.settingsFor(path.join(root.path, '_'));
         const w = await walkFiles(root.path, (rel) => fset.exclude(path.join(root.path, rel)));
         for (const issue of w.issues) this.conn.console.warn(`lpg: ${issue.file}: ${issue.message}`);
-        for (const m of planModules(w.files)) {
+        for (const m of planModules(w.files.filter((f) => path.posix.basename(f) !== '.lpg.json'))) {
           const dir = path.join(root.path, ...(m.dir ? m.dir.split('/') : []));
           plan.push({ dir, files: m.files.map((f) => relativeTo(m.dir, f)) });
           total += m.files.length;
@@ -445,7 +447,7 @@ export class LpgServer {
           }));
         }
         findings += this.analyzeAndPublish(dir, m.files, m.abs, m.opts, true).length;
-        modules++;
+        if (m.files.length) modules++;
         files += m.files.length;
         done += rels.length;
         reporter.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} files, ${findings} findings`);
@@ -495,3 +497,23 @@ function intersects(a: { start: { line: number; character: number }; end: { line
   return le(a.start, b.end) && le(b.start, a.end);
 }
 
+type Progress = Pick<WorkDoneProgressReporter, 'begin' | 'report' | 'done'> & { token?: CancellationToken };
+
+class NoProgress implements Progress {
+  begin(): void { /* no progress UI */ }
+  report(): void { /* no progress UI */ }
+  done(): void { /* no progress UI */ }
+}
+
+/** Progress on a token the client sent with the request (cancellation then comes as $/cancelRequest). */
+class ClientProgress implements Progress {
+  constructor(private readonly conn: Connection, private readonly progressToken: ProgressToken) {}
+  begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void {
+    void this.conn.sendProgress(WorkDoneProgress.type, this.progressToken, { kind: 'begin', title, percentage, message, cancellable });
+  }
+  report(a: number | string, b?: string): void {
+    const v = typeof a === 'number' ? { kind: 'report' as const, percentage: a, message: b } : { kind: 'report' as const, message: a };
+    void this.conn.sendProgress(WorkDoneProgress.type, this.progressToken, v);
+  }
+  done(): void { void this.conn.sendProgress(WorkDoneProgress.type, this.progressToken, { kind: 'end' }); }
+}
