@@ -172,6 +172,12 @@ describe(RULE, () => {
     assert.strictEqual(fixed['policy.json'], json.replace('abc123"', 'abc123/*/*"'));
   });
 
+  it('invalid (no trigger): a source_arn that is not an ARN (trivy fixture)', () => {
+    const fs = only(analyze({ 'main.tf': FN + perm('p', 'sns.amazonaws.com', '"string arn"') }), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.strictEqual(fs[0].message, 'aws_lambda_permission.p can never be used: its source_arn "string arn" is not an ARN (sns.amazonaws.com invokes with sns ARNs); every invocation by sns.amazonaws.com will be denied.');
+  });
+
   const valid: { name: string; files: Record<string, string> }[] = [
     { name: 'REST with /*/*', files: { 'main.tf': FN + REST + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"') } },
     { name: 'literal execute-api ARN with /*/* (API id unknown)', files: { 'main.tf': FN + REST + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"') } },

@@ -40,6 +40,8 @@ function impossible(w: Wiring, p: Permission): string | undefined {
   const items = w.items(p.sourceArn.value);
   if (!items) return undefined;
   if (gen.forms.some((f) => arnLikeItems(items, f) !== 'no-match')) return undefined;
+  const lit = items.every((i) => typeof i === 'string') ? items.join('') : undefined;
+  if (lit !== undefined && !lit.startsWith('arn:') && !/^[*?]/.test(lit)) return `source_arn ${JSON.stringify(lit)} is not an ARN (${principal} invokes with ${gen.arn} ARNs)`;
   const s = arnService(items);
   if (s && s !== gen.arn) {
     const what = s === 'apigateway' ? 'an API Gateway control-plane (apigateway) ARN' : `an ${s} ARN`;
