@@ -27,6 +27,18 @@ export function worthReading(name: string, text: string): boolean {
   return text.includes('Statement') || text.includes('"Policy"');
 }
 
+/**
+ * Cheap text test on a module's texts: can any rule report anything in it? Every rule is about Lambda
+ * (functions, permissions, triggers that name a function) or IAM policies (`aws_iam_*`, policy
+ * documents, policy JSON with `Statement`). A module none of whose files mentions any of these is
+ * not parsed (a scan of a monorepo then parses only the folders that matter). Its syntax errors are
+ * not reported either: `parse-error` is about the files the other rules read.
+ */
+const RELEVANT = /lambda|aws_iam_|statement|"policy"/i;
+export function mayBeRelevant(text: string): boolean {
+  return RELEVANT.test(text);
+}
+
 export interface ModulePlan {
   /** Root-relative folder of the module ('' for the root), `/` separators. */
   dir: string;

@@ -134,7 +134,8 @@ describe('lpg CLI (built, real process)', function () {
     });
 
     it('reports an HCL syntax error at HashiCorp\'s position, converted from graphemes to UTF-16', () => {
-      const text = 'locals {\n  name = "👩‍👩‍👧 é" oops\n}\n';
+      // (the folder must mention Lambda or IAM: the scan's pre-filter does not parse unrelated folders)
+      const text = 'locals {\n  name = "👩‍👩‍👧 é" oops\n}\nresource "aws_lambda_function" "f" {\n}\n';
       const d = tempDir({ 'main.tf': text });
       const { code, doc } = json([d]);
       assert.strictEqual(code, 1);
