@@ -38,6 +38,8 @@ describe(RULE, () => {
     { name: 'InvokeFunctionUrl for CloudFront', files: { 'main.tf': perm('"lambda:InvokeFunctionUrl"', '"cloudfront.amazonaws.com"') } },
     { name: 'unknown action (variable without default)', files: { 'main.tf': 'variable "act" {}\n' + perm('var.act', '"sns.amazonaws.com"') } },
     { name: 'unknown principal and named action', files: { 'main.tf': 'variable "p" {}\n' + perm('"lambda:GetFunction"', 'var.p') } },
+    { name: 'action from a module output', files: { 'main.tf': perm('module.cfg.action', '"sns.amazonaws.com"') } },
+    { name: 'action from a function call on unknowns', files: { 'main.tf': 'variable "v" {}\n' + perm('lower(var.v)', '"sns.amazonaws.com"') } },
     { name: 'JSON Deny statement', files: { 'policy.json': JSON_POLICY.replace('"Allow"', '"Deny"') } },
     { name: 'S3 bucket policy with a service principal is not a Lambda permission', files: { 'bucket.json': `{"Statement": [{"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/*"}]}` } },
     { name: 'lpg-ignore above the block', files: { 'main.tf': '# lpg-ignore: broad-permission-action -- reviewed\n' + KICS } },

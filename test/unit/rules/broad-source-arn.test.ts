@@ -33,6 +33,8 @@ describe(RULE, () => {
     { name: 'wildcard region only', files: { 'main.tf': perm('sns.amazonaws.com', '"arn:aws:sns:*:123456789012:orders"') } },
     { name: 'unknown account and API id references', files: { 'main.tf': perm('apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:${local.acct}:${aws_api_gateway_rest_api.x.id}/*/*"') } },
     { name: 'unknown source_arn', files: { 'main.tf': 'variable "arn" {}\n' + perm('s3.amazonaws.com', 'var.arn') } },
+    { name: 'source ARN from a data source', files: { 'main.tf': perm('s3.amazonaws.com', 'data.aws_s3_bucket.b.arn') } },
+    { name: 'source ARN from a module output', files: { 'main.tf': perm('apigateway.amazonaws.com', '"${module.api.execution_arn}/*/*"') } },
     { name: 'a bucket by name', files: { 'main.tf': perm('s3.amazonaws.com', '"arn:aws:s3:::uploads"') } },
     { name: 'lpg-ignore', files: { 'main.tf': '# lpg-ignore: broad-source-arn -- every API of the account on purpose\n' + API } },
     { name: 'lpg-ignore-file', files: { 'main.tf': '# lpg-ignore-file: broad-source-arn\n' + API } },

@@ -26,6 +26,7 @@ describe(RULE, () => {
     { name: 'source_account from an unknown variable', files: { 'main.tf': 'variable "acct" {}\n' + SES.replace('}\n', '  source_account = var.acct\n}\n') } },
     { name: 'sns principal (the topic ARN carries the account)', files: { 'main.tf': SES.replace('ses.amazonaws.com', 'sns.amazonaws.com') } },
     { name: 'JSON policy with an AWS:SourceAccount condition (any case)', files: { 'policy.json': JSON_POLICY.replace('"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::b"}', '"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::b"},\n        "StringEquals": {"aws:sourceaccount": "123456789012"}') } },
+    { name: 'principal from a module output', files: { 'main.tf': 'resource "aws_lambda_permission" "a" {\n  principal = module.m.principal\n}\n' } },
     { name: 'unknown principal', files: { 'main.tf': 'variable "p" {}\nresource "aws_lambda_permission" "a" {\n  principal = var.p\n}\n' } },
     { name: 'lpg-ignore as the block\'s first line', files: { 'main.tf': SES.replace('{\n', '{\n  # lpg-ignore: missing-source-account -- same-account bucket names are reserved\n') } },
     { name: 'lpg-ignore-file', files: { 'main.tf': '# lpg-ignore-file: missing-source-account\n' + S3 } },

@@ -25,6 +25,7 @@ describe(RULE, () => {
   const valid: Valid[] = [
     { name: 'AWS_IAM', files: { 'main.tf': URL.replace('"NONE"', '"AWS_IAM"') } },
     { name: 'unknown authorization_type', files: { 'main.tf': 'variable "auth" {}\n' + URL.replace('"NONE"', 'var.auth') } },
+    { name: 'authorization_type from a module output', files: { 'main.tf': URL.replace('"NONE"', 'module.cfg.auth') } },
     { name: 'URL permission for AWS_IAM', files: { 'main.tf': URL_PERM.replace('"NONE"', '"AWS_IAM"') } },
     { name: 'URL permission for CloudFront (not public)', files: { 'main.tf': URL_PERM.replace('"*"', '"cloudfront.amazonaws.com"') } },
     { name: 'checkov:skip=CKV_AWS_258', files: { 'main.tf': URL.replace('{\n', '{\n  #checkov:skip=CKV_AWS_258: public webhook\n') } },

@@ -31,6 +31,8 @@ describe(RULE, () => {
     { name: 'URL grant with an unknown auth type stays silent', files: { 'main.tf': 'variable "auth" {}\n' + OPEN.replace('"lambda:InvokeFunction"', '"lambda:InvokeFunctionUrl"').replace('}\n', '  function_url_auth_type = var.auth\n}\n') } },
     { name: 'service principal', files: { 'main.tf': OPEN.replace('"*"', '"events.amazonaws.com"') } },
     { name: 'unknown principal', files: { 'main.tf': 'variable "p" {}\n' + OPEN.replace('"*"', 'var.p') } },
+    { name: 'principal from a module output', files: { 'main.tf': OPEN.replace('"*"', 'module.access.principal') } },
+    { name: 'principal from a data source', files: { 'main.tf': OPEN.replace('"*"', 'data.external.p.result') } },
     { name: 'JSON Deny', files: { 'p.json': STAR.replace('"Allow"', '"Deny"') } },
     { name: 'S3 bucket policy for "*" is not a Lambda permission', files: { 'b.json': '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"}]}' } },
     { name: 'checkov:skip=CKV_AWS_301', files: { 'main.tf': '#checkov:skip=CKV_AWS_301: public on purpose\n' + OPEN } },

@@ -26,11 +26,13 @@ describe(RULE, () => {
     { name: 'NotAction without Lambda (jsonencode)', files: { 'main.tf': NOT_ENC }, file: 'main.tf', range: [4, 18, 4, 25], text: '"iam:*"' },
     { name: 'aws_iam_role inline_policy', files: { 'main.tf': `resource "aws_iam_role" "r" {\n  name = "r"\n  inline_policy {\n    name   = "p"\n    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "lambda:*", Resource = "*" }] })\n  }\n}\n` }, file: 'main.tf', range: [4, 68, 4, 78], text: '"lambda:*"' },
     { name: 'aws_iam_user_policy with a policy file', files: { 'main.tf': `resource "aws_iam_user_policy" "u" {\n  user   = "deploy"\n  policy = file("\${path.module}/policy.json")\n}\n`, 'policy.json': JSON_STAR }, file: 'policy.json', range: [4, 14, 4, 17], text: '"*"' },
+    { name: 'aws_iam_group_policy heredoc', files: { 'main.tf': HEREDOC.replace('resource "aws_iam_policy" "p" {\n', 'resource "aws_iam_group_policy" "g" {\n  group  = "ops"\n') }, file: 'main.tf', range: [8, 16, 8, 26], text: '"lambda:*"' },
     { name: 'actions from a local in another file', files: { 'main.tf': `data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = local.acts\n    resources = ["*"]\n  }\n}\n`, 'locals.tf': 'locals {\n  acts = ["lambda:*"]\n}\n' }, file: 'locals.tf', range: [1, 10, 1, 20], text: '"lambda:*"' },
     { name: 'action from a variable default inside jsonencode', files: { 'main.tf': `variable "act" {\n  default = "lambda:*"\n}\nresource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = var.act, Resource = "*" }] })\n}\n` }, file: 'main.tf', range: [1, 12, 1, 22], text: '"lambda:*"' },
     { name: '.tf.json policy document', files: { 'main.tf.json': `{\n  "data": {\n    "aws_iam_policy_document": {\n      "d": {\n        "statement": [\n          {"actions": ["lambda:*"], "resources": ["*"]}\n        ]\n      }\n    }\n  }\n}\n` }, file: 'main.tf.json', range: [5, 23, 5, 33], text: '"lambda:*"' },
   ];
   const valid: Valid[] = [
+    { name: 'actions from a module output', files: { 'main.tf': `data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = module.perms.actions\n    resources = ["*"]\n  }\n}\n` } },
     { name: 'Deny statement', files: { 'policy.json': JSON_STAR.replace('"Allow"', '"Deny"') } },
     { name: 'Deny in a policy document', files: { 'main.tf': DOC.replace('statement {\n', 'statement {\n    effect    = "Deny"\n') } },
     { name: 'named actions', files: { 'main.tf': DOC.replace('"lambda:*", ', '') } },

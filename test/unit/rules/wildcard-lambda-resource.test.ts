@@ -35,6 +35,8 @@ describe(RULE, () => {
     { name: 'account-level action that only takes "*"', files: { 'main.tf': doc('["lambda:ListFunctions", "lambda:GetAccountSettings"]', '["*"]') } },
     { name: 'no Lambda action', files: { 'main.tf': doc('["logs:CreateLogStream", "logs:PutLogEvents"]', '["*"]') } },
     { name: 'layer ARN', files: { 'main.tf': doc('["lambda:GetLayerVersion"]', '["arn:aws:lambda:*:*:layer:*"]') } },
+    { name: 'resource from a data source', files: { 'main.tf': doc('["lambda:InvokeFunction"]', '[data.aws_lambda_function.f.arn]') } },
+    { name: 'resource from a module output', files: { 'main.tf': doc('["lambda:InvokeFunction"]', 'module.fn.arns') } },
     { name: 'Deny', files: { 'p.json': '{"Statement": {"Effect": "Deny", "Action": "lambda:*", "Resource": "*"}}' } },
     { name: 'NotAction that excludes Lambda', files: { 'p.json': '{"Statement": {"Effect": "Allow", "NotAction": "lambda:*", "Resource": "*"}}' } },
     { name: 'unknown resource', files: { 'main.tf': 'variable "res" {}\n' + doc('["lambda:InvokeFunction"]', '[var.res]') } },
