@@ -204,7 +204,8 @@ export class LpgServer {
     const pending: SourceFile[] = [];
     if (this.opts.checkSyntax) {
       for (const f of files) {
-        if (f.kind !== 'tf') continue;
+        // HashiCorp's parser (slow, serial) is asked only about files tree-sitter finds an error in.
+        if (f.kind !== 'tf' || !f.syntax?.errors.length) continue;
         const c = this.syntaxCache.get(abs.get(f.path)!);
         if (c && c.text === f.text) { if (c.err !== undefined) syntaxErrors.set(f.path, c.err); }
         else { pending.push(f); syntaxErrors.set(f.path, null); }
