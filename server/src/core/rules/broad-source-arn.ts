@@ -1,17 +1,7 @@
 import type { FixSpec, Rule } from './rule';
-import type { Value } from '../model/value';
 import { soleInvokerFor } from '../model/wiring';
 import { isServicePrincipal, serviceOf, SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
-import { fileOf, lambdaPermissions, present, principalOf, quote, replaceField } from './common';
-
-/** Placeholder for an unresolved reference inside a symbolic ARN: never a wildcard, never a separator. */
-const REF = '\u0000';
-
-/** The ARN text with unresolved references replaced by REF; undefined when not a string. */
-function arnText(v: Value): string | undefined {
-  if (v.k !== 'str') return undefined;
-  return v.parts.map((p) => (typeof p === 'string' ? p : REF)).join('');
-}
+import { arnText, fileOf, lambdaPermissions, present, principalOf, quote, REF, replaceField } from './common';
 
 const wild = (s: string): boolean => /[*?]/.test(s);
 

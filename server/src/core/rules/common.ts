@@ -46,12 +46,18 @@ export function lambdaPermissions(facts: Facts): Permission[] {
   });
 }
 
-/** Principal text when known. */
+/** Principal text when known (JSON `{"AWS": "*"}` reads as `*`). */
 export function principalOf(p: Permission): string | undefined {
-  const t = text(p.principal);
-  if (t === undefined) return undefined;
-  // JSON `{"AWS": "*"}` is the public principal too
-  return t;
+  return text(p.principal);
+}
+
+/** Placeholder for an unresolved reference inside a symbolic ARN: never a wildcard, never a separator. */
+export const REF = '\u0000';
+
+/** The text of a (symbolic) string with unresolved references replaced by REF; undefined when not a string. */
+export function arnText(v: Value): string | undefined {
+  if (v.k !== 'str') return undefined;
+  return v.parts.map((p) => (typeof p === 'string' ? p : REF)).join('');
 }
 
 export function isPublicPrincipal(p: Permission): boolean {

@@ -1,17 +1,11 @@
 import type { FixSpec, Rule } from './rule';
-import type { Value } from '../model/value';
 import type { PolicyDoc, Statement } from '../model/policy';
 import type { Facts } from '../model/facts';
 import { soleToken } from '../model/value';
 import { wiringOf } from '../model/wiring';
-import { allowIdentityStatements, fileOf, inList, known, replaceField, rolesOfDoc } from './common';
+import { allowIdentityStatements, arnText, fileOf, inList, known, REF, replaceField, rolesOfDoc } from './common';
 import { grantsFunctionAction, grantsInvoke, notActionExcludesLambda } from './lambda-actions';
 
-const REF = '\u0000';
-function arnText(v: Value): string | undefined {
-  if (v.k !== 'str') return undefined;
-  return v.parts.map((p) => (typeof p === 'string' ? p : REF)).join('');
-}
 const wild = (s: string): boolean => /[*?]/.test(s);
 
 /** Why a resource pattern covers every function (or every function matching a pattern); undefined when it names one. */
