@@ -304,6 +304,7 @@ resource "aws_lambda_permission" "allow_apigateway_fn" {
     { name: 'JSON resource policy (aws lambda get-policy output) grants it', files: { 'main.tf': FN + SNS, 'policy.json': JSON.stringify({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:orders' }] }) }) } },
     { name: 'lambda:* action covers InvokeFunction', files: { 'main.tf': FN + SNS + perm('p', 'sns.amazonaws.com', 'aws_sns_topic.orders.arn').replace('"lambda:InvokeFunction"', '"lambda:*"') } },
     { name: 'suppressed with lpg-ignore', files: { 'main.tf': FN + SNS.replace('resource "aws_sns_topic_subscription"', '# lpg-ignore: missing-invoke-permission -- granted by another stack\nresource "aws_sns_topic_subscription"') } },
+    { name: 'the function is handed to a module that may grant the permission', files: { 'main.tf': FN + SNS + `module "perms" {\n  source        = "./perms"\n  function_name = aws_lambda_function.orders.function_name\n}\n` } },
     { name: 'ALB target group that is not a lambda target group', files: { 'main.tf': FN + ALB.replace('"lambda"', '"ip"') } },
   ];
   for (const c of valid) it(`valid: ${c.name}`, () => assert.deepStrictEqual(only(analyze(c.files), RULE), []));

@@ -647,6 +647,8 @@ export type Verdict =
 export function verdictOf(w: Wiring, t: Trigger): Verdict {
   if (t.fn.k !== 'fn') return { k: 'unknown' };
   if (t.credentials) return { k: 'credentials' };
+  // a module of the folder that is handed the function may grant the permission itself
+  if (handedToModule(w, t.fn.fn.address) || (t.fn.qual.k === 'alias' && handedToModule(w, t.fn.qual.alias.address))) return { k: 'unknown' };
   const covs = w.facts.permissions.map((p) => ({ p, c: coverage(w, p, t) }));
   if (covs.some((x) => x.c.all === 'match')) return { k: 'covered' };
   if (covs.some((x) => x.c.all === 'unknown')) return { k: 'unknown' };
@@ -657,6 +659,15 @@ export function verdictOf(w: Wiring, t: Trigger): Verdict {
   const s = near.filter((x) => x.c.source === 'no-match' && x.c.qual !== 'no-match');
   if (s.length) return { k: 'source-mismatch', perms: s.map((x) => x.p) };
   return { k: 'unknown' };
+}
+
+function handedToModule(w: Wiring, address: string): boolean {
+  const re = new RegExp('\\b' + address.replace(/[.]/g, '\\.') + '\\b');
+  for (const m of w.facts.module.modules.values()) {
+    const b = m.value;
+    if (re.test(m.file.text.slice(b.bodyStart, b.bodyEnd))) return true;
+  }
+  return false;
 }
 
 /** Every trigger a permission may serve (its coverage is not a definite no-match). */
