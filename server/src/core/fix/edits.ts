@@ -81,7 +81,8 @@ export function insertAttribute(file: SourceFile, block: Block, name: string, va
   // before `=` is fmt style too). Then the new attribute joins the column, and the group is
   // realigned when the new name is longer. Unaligned groups are left alone.
   const uniform = group.length >= 2 && cols.every((c) => c === cols[0]);
-  const single = group.length === 1 && text.slice(anchor.nameSpan.end, text.indexOf('=', anchor.nameSpan.end)) === ' ';
+  const oneLine = file.lines.positionAt(anchor.span.start).line === file.lines.positionAt(anchor.span.end).line;
+  const single = group.length === 1 && oneLine && text.slice(anchor.nameSpan.end, text.indexOf('=', anchor.nameSpan.end)) === ' ';
   const edits: SpanEdit[] = [];
   let pad = ' ';
   if (uniform || single) {
