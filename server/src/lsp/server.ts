@@ -2,6 +2,7 @@
  * The language server: LSP glue over the analysis core. State lives in small modules
  * (documents.ts, modules.ts, settings.ts, scheduler.ts); this file wires them to the connection.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
@@ -12,6 +13,7 @@ import {
 import { initParser } from '../core/parse/treesitter';
 import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
+import type { Rule } from '../core/rules/rule';
 import type { SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 import { OpenDocument, isTerraformPath } from './documents';
@@ -21,7 +23,7 @@ import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
 import { fixAllTexts, minimalEdit } from './fixall';
 import { walk as walkFiles } from '../scan/fs';
-import { planModules, relativeTo } from '../scan/plan';
+import { mayBeRelevant, planModules, relativeTo } from '../scan/plan';
 
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
 
@@ -32,7 +34,11 @@ interface Folder { uri: string; path: string }
 interface FileResult { version: number | null; findings: Finding[]; dir: string }
 interface FolderSettings { settings: Settings; exclude: (rel: string) => boolean }
 
-export interface ServerOptions { checkSyntax?: SyntaxChecker }
+export interface ServerOptions {
+  checkSyntax?: SyntaxChecker;
+  /** Rules to run (default: all); tests inject a failing rule here. */
+  ruleSet?: Rule[];
+}
 
 export class LpgServer {
   private folders: Folder[] = [];
@@ -212,7 +218,7 @@ export class LpgServer {
       }
     }
     const opts: AnalyzeOptions = {
-      rules: fset.settings.rules, syntaxErrors,
+      rules: fset.settings.rules, syntaxErrors, ruleSet: this.opts.ruleSet,
       onRuleError: (id, e) => this.logError(`rule ${id} failed`, e),
     };
     return { files, abs, opts, pending, fs: fset };
@@ -435,6 +441,8 @@ export class LpgServer {
       reporter.report(0, `0/${total} files`);
       for (const { dir, files: rels } of plan) {
         if (isCancelled()) break;
+        // Pre-filter (as `lpg scan`): a folder none of whose files mentions Lambda or IAM is not parsed.
+        if (!this.mayMatter(dir, rels)) { done += rels.length; continue; }
         this.scanPlans.set(dir, rels);
         const m = await this.prepare(dir);
         if (m.pending.length && this.opts.checkSyntax) {
@@ -462,6 +470,15 @@ export class LpgServer {
     const ms = Math.round(performance.now() - t0);
     this.conn.console.info(`lpg: scan ${cancelled ? 'cancelled' : 'done'}: ${modules} folders, ${files} files, ${findings} findings in ${ms} ms`);
     return { cancelled, folders: modules, files, total, findings, ms };
+  }
+
+  /** Scan pre-filter: does any file of the folder (or an open document in it) mention Lambda or IAM? Cheap text test, no parse. */
+  private mayMatter(dir: string, rels: string[]): boolean {
+    for (const d of this.docs.values()) if (path.dirname(d.fsPath) === dir) return true;
+    return rels.some((rel) => {
+      const p = path.join(dir, ...rel.split('/'));
+      try { return fs.statSync(p).size > 64 * 1048576 || mayBeRelevant(fs.readFileSync(p, 'latin1')); } catch { return true; }
+    });
   }
 
   // ---------------------------------------------------------------- never down
