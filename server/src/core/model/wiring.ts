@@ -70,6 +70,8 @@ function decode(s: string, toks: Token[]): Sym[] {
 
 export class Wiring {
   readonly triggers: Trigger[] = [];
+  /** Verdicts per trigger (computed once per analysis). */
+  readonly verdicts = new Map<Trigger, Verdict>();
   private readonly fnNames = new Map<string, string | undefined>();
   readonly host: ShapeHost;
 
@@ -645,6 +647,12 @@ export type Verdict =
 
 /** Is the trigger's invocation allowed by the folder's resource policies? */
 export function verdictOf(w: Wiring, t: Trigger): Verdict {
+  let v = w.verdicts.get(t);
+  if (!v) { v = computeVerdict(w, t); w.verdicts.set(t, v); }
+  return v;
+}
+
+function computeVerdict(w: Wiring, t: Trigger): Verdict {
   if (t.fn.k !== 'fn') return { k: 'unknown' };
   if (t.credentials) return { k: 'credentials' };
   // a module of the folder that is handed the function may grant the permission itself
