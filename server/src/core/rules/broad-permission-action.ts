@@ -49,7 +49,7 @@ service principal; a suggestion otherwise).`,
       const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}` : 'The statement';
       ctx.report({
         file: field.file, span: field.span,
-        message: `${where} grants ${what} to ${who}. ${serviceOrPublic ? 'A service only needs lambda:InvokeFunction.' : 'Grant the single action the principal needs.'}`,
+        message: `${where} grants ${what} to ${who}. ${isService(p) ? 'A service only needs lambda:InvokeFunction.' : serviceOrPublic ? 'Grant only lambda:InvokeFunction (or lambda:InvokeFunctionUrl).' : 'Grant the single action the principal needs.'}`,
         fixes, suppressTarget: p.origin === 'tf' && p.resource && p.resource.file.path === field.file ? p.resource.block.span : undefined,
       });
     }
