@@ -51,7 +51,7 @@ resource "aws_lambda_permission" "api" {
 resource "aws_lambda_permission" "partner" {
   statement_id  = "AllowPartnerIntegration"
   action        = "lambda:*"
-  function_name = aws_lambda_function.webhook.function_name
+  function_name = aws_lambda_function.orders.function_name
   principal     = "*"
 }
 
