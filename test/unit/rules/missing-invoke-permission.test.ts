@@ -194,6 +194,32 @@ resource "aws_lambda_permission" "allow_apigateway_orders" {
 `);
   });
 
+  it('invalid: Terraform JSON trigger; the fix adds the permission in JSON', () => {
+    const j = JSON.stringify({ resource: { aws_lambda_function: { orders: { function_name: 'orders' } }, aws_sns_topic: { t: { name: 't' } }, aws_sns_topic_subscription: { s: { topic_arn: '${aws_sns_topic.t.arn}', protocol: 'lambda', endpoint: '${aws_lambda_function.orders.arn}' } } } }, null, 2) + '\n';
+    const files = { 'main.tf.json': j };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.strictEqual(coveredText(j, fs[0]), '"${aws_lambda_function.orders.arn}"');
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.strictEqual(fixed['main.tf.json'], j.replace(`        "endpoint": "\${aws_lambda_function.orders.arn}"
+      }
+    }
+`, `        "endpoint": "\${aws_lambda_function.orders.arn}"
+      }
+    },
+    "aws_lambda_permission": {
+      "allow_sns_orders": {
+        "statement_id": "AllowSNSInvoke",
+        "action": "lambda:InvokeFunction",
+        "function_name": "\${aws_lambda_function.orders.function_name}",
+        "principal": "sns.amazonaws.com",
+        "source_arn": "\${aws_sns_topic.t.arn}"
+      }
+    }
+`));
+    assert.deepStrictEqual(analyze(fixed), []);
+  });
+
   it('valid: cross-file wiring, permission in lambda.tf', () => {
     const files = { 'lambda.tf': FN + '\n' + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"'), 'api.tf': REST + '\n' + restIntegration() };
     assert.deepStrictEqual(only(analyze(files), RULE), []);

@@ -1,7 +1,7 @@
 import type { FixSpec, Rule } from './rule';
 import { verdictOf, wiringOf } from '../model/wiring';
 import { insertBlockAfter } from '../fix/edits';
-import { fnLabel, invokerLabel, permissionBlockFor, related } from './outage';
+import { fnLabel, invokerLabel, permissionBlockFor, permissionJsonEdit, related } from './outage';
 
 export const missingInvokePermission: Rule = {
   meta: {
@@ -34,6 +34,9 @@ Fix: insert a complete \`aws_lambda_permission\` block after the trigger, with \
       if (file.kind === 'tf') {
         const block = permissionBlockFor(w, t, file);
         if (block) fixes.push({ title: `Add aws_lambda_permission.${block.name} for ${t.principal}`, preferred: block.preferred, edits: [insertBlockAfter(file, t.resource.block, block.text)] });
+      } else if (file.kind === 'tfjson') {
+        const j = permissionJsonEdit(w, t, file);
+        if (j) fixes.push({ title: `Add aws_lambda_permission.${j.name} for ${t.principal}`, preferred: j.preferred, edits: [j.edit] });
       }
       ctx.report({
         file: t.fnField.file, span: t.fnField.span,

@@ -7,7 +7,9 @@ import { attr } from '../model/ast';
 import type { Permission } from '../model/facts';
 import type { Resource, SourceFile } from '../model/module';
 import { knownString } from '../model/value';
-import { indentUnit } from '../fix/edits';
+import { indentUnit, jsonInsertIntoObject, jsonText } from '../fix/edits';
+import { parseTree, type Node as JNode } from 'jsonc-parser';
+import type { SpanEdit } from './rule';
 import { SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
 import type { FnRef, Trigger, Wiring } from '../model/wiring';
 
@@ -79,7 +81,7 @@ export function alignedLines(pairs: [string, string][], indent: string): string[
 }
 
 /** The complete `aws_lambda_permission` block that lets the trigger invoke its function (HCL). */
-export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile): { text: string; preferred: boolean; name: string } | undefined {
+export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile): { text: string; preferred: boolean; name: string; pairs: [string, string][]; iter?: { name: string; value: { span: Span } } } | undefined {
   if (t.fn.k !== 'fn') return undefined;
   const unit = indentUnit(file.text);
   const { names, sids } = usedNames(w);
@@ -94,7 +96,9 @@ export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile): { t
   const iter = attr(t.resource.block, 'for_each') ?? attr(t.resource.block, 'count');
   const fnText = `${t.fn.ref}.function_name`;
   const usesIter = (s: string): boolean => /\b(each|count)\./.test(s);
+  let usedIter: typeof iter;
   if (iter && (usesIter(fnText) || usesIter(t.invoker?.hcl ?? ''))) {
+    usedIter = iter;
     lines.push(`${unit}${iter.name} = ${t.resource.file.text.slice(iter.value.span.start, iter.value.span.end)}`, '');
   } else if (usesIter(fnText) || usesIter(t.invoker?.hcl ?? '')) return undefined;
   pairs.push(['statement_id', JSON.stringify(sid)]);
@@ -114,7 +118,36 @@ export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile): { t
   else if (q.k === 'version' && q.ref) pairs.push(['qualifier', q.ref]);
   else if (q.k !== 'none') return undefined;
   lines.push(...alignedLines(pairs, unit));
-  return { text: `resource "aws_lambda_permission" "${name}" {\n${lines.join('\n')}\n}`, preferred, name };
+  return { text: `resource "aws_lambda_permission" "${name}" {\n${lines.join('\n')}\n}`, preferred, name, pairs, iter: usedIter };
+}
+
+/** HCL expression text -> Terraform JSON value. */
+function hclToJson(v: string): unknown {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (v.startsWith('"')) { try { return JSON.parse(v); } catch { return v; } }
+  return '${' + v + '}';
+}
+
+/** The same permission as a Terraform JSON edit of the trigger's `.tf.json` file. */
+export function permissionJsonEdit(w: Wiring, t: Trigger, file: SourceFile): { edit: SpanEdit; preferred: boolean; name: string } | undefined {
+  const b = permissionBlockFor(w, t, file);
+  if (!b) return undefined;
+  const root = parseTree(file.text, [], { allowTrailingComma: true });
+  const prop = (n: JNode | undefined, k: string): JNode | undefined => n?.type === 'object' ? n.children?.find((c) => c.children?.[0]?.value === k)?.children?.[1] : undefined;
+  const res = prop(root, 'resource');
+  if (!res || res.type !== 'object') return undefined;
+  const body: Record<string, unknown> = {};
+  if (b.iter) {
+    const raw = t.resource.file.text.slice(b.iter.value.span.start, b.iter.value.span.end);
+    try { body[b.iter.name] = JSON.parse(raw); } catch { return undefined; }
+  }
+  for (const [k, v] of b.pairs) body[k] = hclToJson(v);
+  const unit = indentUnit(file.text);
+  const perms = prop(res, 'aws_lambda_permission');
+  const edit = perms && perms.type === 'object'
+    ? jsonInsertIntoObject(file, perms.offset, perms.offset + perms.length - 1, `${JSON.stringify(b.name)}: ${jsonText(body, unit)}`)
+    : jsonInsertIntoObject(file, res.offset, res.offset + res.length - 1, `"aws_lambda_permission": ${jsonText({ [b.name]: body }, unit)}`);
+  return { edit, preferred: b.preferred, name: b.name };
 }
 
 export function resourceOf(p: Permission): Resource | undefined { return p.resource; }
