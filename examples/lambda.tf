@@ -20,6 +20,14 @@ resource "aws_lambda_function" "orders" {
   filename      = "build/orders.zip"
 }
 
+resource "aws_lambda_function" "admin" {
+  function_name = "${local.service}-admin"
+  role          = aws_iam_role.lambda.arn
+  handler       = "admin.handler"
+  runtime       = "nodejs20.x"
+  filename      = "build/admin.zip"
+}
+
 resource "aws_lambda_function" "report" {
   function_name = "${local.service}-nightly-report"
   role          = aws_iam_role.lambda.arn

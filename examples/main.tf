@@ -1,4 +1,4 @@
-# Orders service: a REST API in front of two Lambda functions, a nightly report job and a
+# Orders service: two REST APIs in front of two Lambda functions, a nightly report job and a
 # public webhook receiver. This folder is the demo project of `lpg scan examples`: it contains a few
 # permission mistakes that are easy to make and hard to spot in review (see the "MISTAKE" comments).
 
