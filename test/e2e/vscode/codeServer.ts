@@ -84,7 +84,7 @@ export function packageVsix(extensionDir = stageExtension()): string {
   for (const p of ['README.md', '.vscodeignore']) {
     if (fs.existsSync(path.join(REPO, p)) && !fs.existsSync(path.join(extensionDir, p))) fs.copyFileSync(path.join(REPO, p), path.join(extensionDir, p));
   }
-  const r = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], {
+  const r = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', out], {
     cwd: extensionDir, encoding: 'utf8', timeout: 120_000,
   });
   if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`vsce package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);

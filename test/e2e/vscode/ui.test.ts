@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { type Browser, CodeServer, copyWorkspace, openBrowser, packageVsix, poll, REPO } from './codeServer';
+import { preferredFix } from './expected';
 
 /** Monaco renders spaces as U+00A0. */
 const norm = (s: string) => s.replace(/\u00a0/g, ' ');
@@ -56,6 +57,23 @@ async function problemsText(page: Page): Promise<string> {
   return text(page, '.markers-panel');
 }
 
+/**
+ * Ctrl+. until the quick-fix menu lists `title` (a request sent while the server is still answering an
+ * earlier change can come back empty: "No code actions available"). Bounded: 60 s.
+ */
+async function openQuickFixMenu(page: Page, title: string): Promise<number> {
+  let attempts = 0;
+  await poll(`the quick-fix menu with "${title}"`, async () => {
+    attempts++;
+    await page.keyboard.press('Control+.');
+    const shown = await poll('the menu', async () => (await text(page, '.action-widget')).includes(title), 5_000, 100).catch(() => false);
+    if (!shown) await page.keyboard.press('Escape');
+    return shown;
+  }, 60_000, 500);
+  if (attempts > 1) process.stderr.write(`      (quick-fix menu needed ${attempts} Ctrl+. presses)\n`);
+  return attempts;
+}
+
 /** Focuses the active editor's text. */
 async function focusEditor(page: Page): Promise<void> {
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
@@ -64,6 +82,17 @@ async function focusEditor(page: Page): Promise<void> {
 describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension installed from the .vsix)', function () {
   this.timeout(10 * 60_000);
   let cs: CodeServer;
+  // Each step builds on the one before: after a failure the remaining steps fail at once (not after their waits).
+  let failed: string | undefined;
+  beforeEach(function () { if (failed) throw new Error(`an earlier step failed: ${failed}`); });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || failed) return;
+    failed = this.currentTest.title;
+    const shot = path.join(REPO, 'test-results/vscode/failure.png');
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page?.screenshot({ path: shot }).catch(() => undefined);
+    process.stderr.write(`      (screenshot of the failure: ${shot})\n`);
+  });
   let browser: Browser;
   let page: Page;
   let workspace: string;
@@ -73,6 +102,8 @@ describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension install
     const size = fs.statSync(vsix).size;
     assert.ok(size < 5 * 1024 * 1024, `the .vsix is small (${size} bytes)`);
     workspace = copyWorkspace();
+    // the project's examples/ beside the small fixture folders
+    fs.cpSync(path.join(REPO, 'examples'), path.join(workspace, 'examples'), { recursive: true });
     cs = await CodeServer.start({ workspace, vsix, settings: { 'lpg.debounceMs': 150 } });
     browser = await openBrowser();
     page = browser.page;
@@ -102,15 +133,15 @@ describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension install
   });
 
   it('Ctrl+. shows the source_arn fix, Enter applies it, the file on disk has the fixed text and the squiggle is gone', async () => {
+    assert.ok((await count(page, '.editor-group-container.active .monaco-editor .squiggly-warning')) > 0, 'the squiggle is there before the fix');
     await focusEditor(page);
     // cursor onto the principal value (line 6, column 20)
     await page.keyboard.press('Control+G');
     await page.keyboard.type('6:20');
     await page.keyboard.press('Enter');
-    await page.keyboard.press('Control+.');
     const menu = '.action-widget';
     const fixTitle = 'Add source_arn (apigateway ARN format)';
-    await poll('the quick-fix menu with the source_arn fix', async () => (await text(page, menu)).includes(fixTitle));
+    await openQuickFixMenu(page, fixTitle);
 
     // Screenshot: the squiggle with the quick-fix menu open (editor area only, small PNG).
     const editorBox = await page.locator('.editor-group-container.active').first().boundingBox();
@@ -155,15 +186,45 @@ describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension install
     await poll('the finding to leave the Problems panel', async () => !(await problemsText(page)).includes('missing-source-arn'));
   });
 
+  it('examples/: the missing-invoke-permission squiggle; Ctrl+. + Enter inserts the permission block on disk', async () => {
+    const dir = path.join(workspace, 'examples');
+    const { finding, fix, text: expected } = await preferredFix(dir, 'lambda.tf', 'missing-invoke-permission');
+    const onDisk = path.join(dir, 'lambda.tf');
+    assert.notEqual(fs.readFileSync(onDisk, 'utf8'), expected);
+    await openFile(page, 'examples/lambda.tf');
+    await poll('missing-invoke-permission in the Problems panel', async () => (await problemsText(page)).includes('missing-invoke-permission'));
+    // squiggles are rendered for visible lines only: go to the finding first
+    await focusEditor(page);
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(`${finding.range.start.line + 1}:${finding.range.start.character + 2}`);
+    await page.keyboard.press('Enter');
+    await poll('an error squiggle', async () => (await count(page, '.editor-group-container.active .monaco-editor .squiggly-error')) > 0);
+    const menu = '.action-widget';
+    await openQuickFixMenu(page, fix.title);
+    const focused = `${menu} .monaco-list-row.focused`;
+    for (let i = 0; i < 10 && !(await text(page, focused)).includes(fix.title); i++) await page.keyboard.press('ArrowDown');
+    assert.ok((await text(page, focused)).includes(fix.title), `focused: ${await text(page, focused)}`);
+    await page.keyboard.press('Enter');
+    // applying the fix either saves the file or leaves the editor dirty: then save it
+    await poll('the fix to be applied', async () => fs.readFileSync(onDisk, 'utf8') === expected
+      || (await count(page, '.tabs-container .tab.active.dirty')) > 0, 30_000);
+    if (fs.readFileSync(onDisk, 'utf8') !== expected) await page.keyboard.press('Control+S');
+    await poll('the fixed examples/lambda.tf on disk', () => fs.readFileSync(onDisk, 'utf8') === expected, 30_000);
+    await poll('missing-invoke-permission to leave the Problems panel', async () => !(await problemsText(page)).includes('missing-invoke-permission'));
+  });
+
   it('"Lambda Permission Guard: Scan Workspace" fills Problems with findings of unopened files', async () => {
-    assert.ok(!(await problemsText(page)).includes('public-invoke-principal'));
+    const before = await problemsText(page);
+    assert.ok(!before.includes('public.tf') && !before.includes('resource-policy.json'), before);
     await runCommand(page, 'Lambda Permission Guard: Scan Workspace');
+    // room for every finding (the Problems list renders the visible rows only)
+    await runCommand(page, 'View: Toggle Maximized Panel');
     const problems = await poll('scan findings in the Problems panel', async () => {
       const t = await problemsText(page);
-      return t.includes('public-invoke-principal') && t.includes('broad-permission-action') ? t : '';
+      return t.includes('public.tf') && t.includes('resource-policy.json') ? t : '';
     });
-    assert.match(problems, /public\.tf/);
-    assert.match(problems, /resource-policy\.json/);
+    assert.match(problems, /public-invoke-principal/);
+    assert.match(problems, /broad-permission-action/);
     // the unopened files really are unopened
     const tabs = await text(page, '.tabs-container');
     assert.ok(!tabs.includes('public.tf'), tabs);

@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
+  // bail: the tests build on each other, and a broken extension must fail fast (every wait is up to 60 s)
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', bail: true });
   // Define describe/it on the global object, then load the tests (bundled, required lazily).
   mocha.suite.emit('pre-require', globalThis, 'extension.test.js', mocha);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
