@@ -1,0 +1,46 @@
+/**
+ * `npm run bench`: every benchmark of the project, figures only (no pass/fail), each with the
+ * command that reproduces it. Needs the bundles (`npm run build`); generates its inputs under
+ * /tmp/lpg-bench (LPG_BENCH_TMP) on first use. Machine-dependent: the core count and load average
+ * are printed with the figures.
+ *
+ *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo)
+ *   npm run bench -- typing|start|scan [RUNS]
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import { REPO } from '../../test/protocol/client';
+import { typing, start, median } from './typing';
+import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
+import { monorepo } from './gen';
+
+async function main(): Promise<void> {
+  const what = process.argv[2] ?? 'all';
+  const runs = Number(process.argv[3] ?? 5);
+  for (const b of ['dist/cli.js', 'dist/server.js']) if (!fs.existsSync(`${REPO}/${b}`)) { console.error(`${b} is missing: run npm run build`); process.exit(2); }
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  if (what === 'all' || what === 'typing') {
+    for (const units of [100, 10]) {
+      const r = await typing(units, 500);
+      console.log(`typing ${r.lines} lines (${units} permissions, integrations, role policies), ${r.edits} incremental edits, lpg.debounceMs 0:`);
+      console.log(`  didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (client round trip); server RSS ${r.serverRss} MB`);
+      console.log(`  reproduce: npx tsx scripts/bench/typing.ts typing 500`);
+    }
+  }
+  if (what === 'all' || what === 'start') {
+    const xs: number[] = [];
+    for (let i = 0; i < runs; i++) xs.push(await start());
+    console.log(`start: process start -> first publishDiagnostics of an opened 214-line file: median ${median(xs).toFixed(0)} ms of ${runs} (${xs.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`  reproduce: npx tsx scripts/bench/typing.ts start`);
+  }
+  if (what === 'all' || what === 'scan') {
+    buildFloor();
+    printScan(await scanBench('corpus/real', CORPUS_REAL, runs, () => undefined), '../shared/corpus/real');
+    const m = monorepo();
+    console.log(`monorepo: ${m.dir}: ${m.files} files, ${(m.bytes / 1e6).toFixed(1)} MB, ${m.lambdaModules} of 1000 folders are Lambda modules (npx tsx scripts/bench/gen.ts)`);
+    printScan(await scanBench('monorepo', m.dir, runs, () => undefined), m.dir);
+  }
+  console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,118 @@
+/**
+ * Typing and start benchmarks against the real server (node dist/server.js --stdio) over stdio.
+ *
+ *   npx tsx scripts/bench/typing.ts [typing|start] [EDITS]
+ *
+ * typing: in a generated module file (2,014 lines with 100 Lambda permissions, integrations and role
+ * policies; and 214 lines with 10), with lpg.debounceMs 0, 500 scripted incremental edits (typing a
+ * new attribute character by character into a permission block, then deleting it again, spread
+ * over the file); after each didChange, waits for the publishDiagnostics of that version. Prints
+ * the round trip didChange -> publishDiagnostics p50/p95/max (client side: includes JSON-RPC and pipe
+ * time, so it is an upper bound of the server time).
+ * start: process start to the first publishDiagnostics of an opened file, median of 5.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { TestClient, positionAt, SERVER } from '../../test/protocol/client';
+import { typingModule } from './gen';
+
+export function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+export function median(xs: number[]): number { return pct(xs, 50); }
+
+const SETTINGS = { '*': { run: 'onType', debounceMs: 0, rules: {}, exclude: [], maxFileSizeMB: 4 } };
+
+/** The scripted keystrokes: for each of several permission blocks, type `  description = "..."\n` then delete it. */
+function script(text: string, edits: number): { offset: number; insert?: string; del?: number }[] {
+  const ops: { offset: number; insert?: string; del?: number }[] = [];
+  const anchors: number[] = [];
+  const re = /resource "aws_lambda_permission" "api\d+" \{\n/g;
+  for (let m; (m = re.exec(text));) anchors.push(m.index + m[0].length);
+  const line = '  description   = "typed by the benchmark"\n';
+  let k = 0;
+  let shift = 0; // text is restored after each word, so offsets stay valid
+  while (ops.length < edits) {
+    const at = anchors[(k * 7) % anchors.length] + shift;
+    k++;
+    for (let i = 0; i < line.length && ops.length < edits; i++) ops.push({ offset: at + i, insert: line[i] });
+    const typed = Math.min(line.length, ops.filter((o) => o.insert !== undefined).length - (k - 1) * line.length);
+    for (let i = typed; i > 0 && ops.length < edits; i--) ops.push({ offset: at + i - 1, del: 1 });
+  }
+  return ops.slice(0, edits);
+}
+
+export async function typing(units: number, edits: number): Promise<{ lines: number; p50: number; p95: number; max: number; edits: number; serverRss: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-bench-typing-'));
+  const file = path.join(dir, 'main.tf');
+  const text = typingModule(units);
+  fs.writeFileSync(file, text);
+  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' } });
+  try {
+    await c.initialize();
+    const uri = await c.open(file);
+    await c.current(uri, () => true, 'first diagnostics');
+    const times: number[] = [];
+    for (const op of script(text, edits)) {
+      const cur = c.text(uri);
+      const start = positionAt(cur, op.offset);
+      const end = positionAt(cur, op.offset + (op.del ?? 0));
+      const t0 = performance.now();
+      const v = await c.change(uri, [{ range: { start, end }, newText: op.insert ?? '' }]);
+      await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
+      times.push(performance.now() - t0);
+    }
+    const rss = rssOf(c.proc.pid!);
+    return { lines: text.split('\n').length - 1, p50: median(times), p95: pct(times, 95), max: Math.max(...times), edits: times.length, serverRss: rss };
+  } finally {
+    await c.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Resident set size (MB) of a process now, from /proc. */
+export function rssOf(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  try {
+    const m = new RegExp(field + ':\\s+(\\d+) kB').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch { return NaN; }
+}
+
+/** Process start to the first publishDiagnostics for a file opened right after initialize. */
+export async function start(): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-bench-start-'));
+  const file = path.join(dir, 'main.tf');
+  fs.writeFileSync(file, typingModule(10));
+  const t0 = performance.now();
+  const c = new TestClient({ root: dir, settings: SETTINGS });
+  try {
+    await c.initialize();
+    const uri = await c.open(file);
+    await c.current(uri, () => true, 'first diagnostics');
+    return performance.now() - t0;
+  } finally {
+    await c.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(SERVER)) { console.error('dist/server.js is missing: run npm run build'); process.exit(2); }
+  const what = process.argv[2] ?? 'typing';
+  const edits = Number(process.argv[3] ?? 500);
+  if (what === 'typing') {
+    for (const units of [100, 10]) {
+      const r = await typing(units, edits);
+      console.log(`typing ${r.lines} lines: ${r.edits} edits, didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; server RSS ${r.serverRss} MB`);
+    }
+  } else if (what === 'start') {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) xs.push(await start());
+    console.log(`start: process start -> first diagnostics: median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`);
+  }
+}
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
