@@ -1,5 +1,5 @@
 import { analyze, assert, only, ready } from '../helpers';
-import { assertFixAll, fixed, fixOf, table, type Invalid, type Valid } from './table';
+import { assertFixAll, assertParses, fixed, fixOf, table, type Invalid, type Valid } from './table';
 
 const RULE = 'missing-source-account';
 
@@ -74,5 +74,11 @@ describe(RULE, () => {
   it('no fix when the folder\'s aws_caller_identity has count (no single reference)', () => {
     const files = { 'main.tf': S3, 'data.tf': 'data "aws_caller_identity" "me" {\n  count = 1\n}\n' };
     assert.deepStrictEqual(only(analyze(files), RULE)[0].fixes.map((x) => x.title), ['Ignore missing-source-account for this block']);
+  });
+  it('fix: tab-indented CRLF JSON policy keeps tabs and CRLF', () => {
+    const src = '{\r\n\t"Version": "2012-10-17",\r\n\t"Statement": [\r\n\t\t{\r\n\t\t\t"Effect": "Allow",\r\n\t\t\t"Principal": {\r\n\t\t\t\t"Service": "s3.amazonaws.com"\r\n\t\t\t},\r\n\t\t\t"Action": "lambda:InvokeFunction",\r\n\t\t\t"Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",\r\n\t\t\t"Condition": {\r\n\t\t\t\t"ArnLike": {\r\n\t\t\t\t\t"AWS:SourceArn": "arn:aws:s3:::b"\r\n\t\t\t\t}\r\n\t\t\t}\r\n\t\t}\r\n\t]\r\n}\r\n';
+    const out = fixed(RULE, { 'policy.json': src }, 'Add an AWS:SourceAccount condition');
+    assert.strictEqual(out['policy.json'], src.replace('\t\t\t\t}\r\n\t\t\t}', '\t\t\t\t},\r\n\t\t\t\t"StringEquals": {"AWS:SourceAccount": "123456789012"}\r\n\t\t\t}'));
+    assertParses(out);
   });
 });
