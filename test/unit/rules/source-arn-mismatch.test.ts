@@ -94,6 +94,34 @@ describe(RULE, () => {
     assert.deepStrictEqual(only(analyze(files), 'missing-invoke-permission'), []);
   });
 
+  it('HTTP API: the route targeting the integration decides method and path', () => {
+    const http = `resource "aws_apigatewayv2_api" "http" {
+  name          = "http"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "orders" {
+  api_id           = aws_apigatewayv2_api.http.id
+  integration_type = "AWS_PROXY"
+  integration_uri  = aws_lambda_function.orders.invoke_arn
+}
+
+resource "aws_apigatewayv2_route" "orders" {
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "GET /orders/{id}"
+  target    = "integrations/\${aws_apigatewayv2_integration.orders.id}"
+}
+`;
+    const withPerm = (src: string): Record<string, string> => ({ 'main.tf': FN + http + perm('api', 'apigateway.amazonaws.com', src) });
+    const bad = only(analyze(withPerm('"${aws_apigatewayv2_api.http.execution_arn}/*/POST/orders/*"')), RULE);
+    assert.strictEqual(bad.length, 1);
+    assert.ok(bad[0].message.endsWith('every request to GET /orders/{id} will fail with 500.'), bad[0].message);
+    for (const ok of ['"${aws_apigatewayv2_api.http.execution_arn}/*/GET/orders/*"', '"${aws_apigatewayv2_api.http.execution_arn}/*/*"', '"${aws_apigatewayv2_api.http.execution_arn}/*"']) {
+      assert.deepStrictEqual(only(analyze(withPerm(ok)), RULE), [], ok);
+      assert.deepStrictEqual(only(analyze(withPerm(ok)), 'missing-invoke-permission'), [], ok);
+    }
+  });
+
   it('invalid: EventBridge permission for the hourly rule, target on the nightly rule', () => {
     const files = { 'main.tf': FN + RULES2 + perm('events', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.hourly.arn') };
     const fs = only(analyze(files), RULE);

@@ -357,6 +357,20 @@ function restPath(mi: ModuleIndex, v: Value | undefined, depth = 0): SymItem[] |
   return parent.length ? [...parent, '/', seg] : [seg];
 }
 
+/** Invocation-ARN tail of an HTTP/WebSocket route key: `GET /orders/{id}` -> `GET/orders/` + atom; `$connect`. */
+function v2RouteItems(route: string, key: string): SymItem[] | undefined {
+  if (/^\$[a-zA-Z]+$/.test(key)) return [key];
+  const m = /^([A-Z]+) \/(.*)$/.exec(key);
+  if (!m) return undefined;
+  const out: SymItem[] = [m[1] === 'ANY' ? anon(route + '#method', ':/') : m[1], '/'];
+  const segs = m[2] === '' ? [] : m[2].split('/');
+  segs.forEach((seg, i) => {
+    if (i) out.push('/');
+    out.push(/^\{.+\+\}$/.test(seg) ? opaqueAtom(route + '#greedy') : /^\{.+\}$/.test(seg) ? anon(route + '#p' + i, ':/') : seg);
+  });
+  return out;
+}
+
 function pathText(items: SymItem[]): string {
   return '/' + items.map((i) => (typeof i === 'string' ? i : i.opaque ? '{proxy+}' : '{param}')).join('');
 }
@@ -418,16 +432,23 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
     if (fn.k !== 'fn') continue;
     const api = refTo(mi, mi.evaluate(attr(r.block, 'api_id')?.value), ['aws_apigatewayv2_api'], ['id']);
     const exec = api ? tokenFor(api.tok, 'execution_arn') : undefined;
+    // the one route that targets this integration, when the folder shows it
+    const routes = r.multi ? [] : mi.ofType('aws_apigatewayv2_route').filter((x) => {
+      const tv = mi.evaluate(attr(x.block, 'target')?.value);
+      return tv.k === 'str' && tv.parts.length === 2 && tv.parts[0] === 'integrations/' && typeof tv.parts[1] !== 'string' && tv.parts[1].resource === r.address && tv.parts[1].attr === 'id' && tv.parts[1].key === undefined;
+    });
+    const routeKey = routes.length === 1 && !routes[0].multi ? knownString(mi.evaluate(attr(routes[0].block, 'route_key')?.value)) : undefined;
+    const routeItems = routeKey !== undefined ? v2RouteItems(routes[0].address, routeKey) : undefined;
     add({
       kind: 'v2-integration', resource: r, fnField: uri, fnAttr: 'integration_uri', fn, principal: apigw,
       source: exec ? { k: 'str', parts: [exec] } : undefined,
       invoker: exec ? invokerOf(exec, '/*/*', api!.r) : undefined,
       invokerName: api ? api.r.address : 'the API',
       credentials: field(mi, r, attr(r.block, 'credentials_arn')),
-      effect: 'every request to its routes will fail with 500',
+      effect: routeKey !== undefined && routeItems ? `every request to ${routeKey} will fail with 500` : 'every request to its routes will fail with 500',
     });
     const last = w.triggers[w.triggers.length - 1];
-    if (last.source) last.source = itemsValue(w, last.source, ['/', anon(r.address + '#stage', ':/'), '/', opaqueAtom(r.address + '#route')]);
+    if (last.source) last.source = itemsValue(w, last.source, ['/', anon(r.address + '#stage', ':/'), '/', ...(routeItems ?? [opaqueAtom(r.address + '#route')])]);
   }
   for (const r of mi.ofType('aws_apigatewayv2_authorizer')) {
     const type = knownString(mi.evaluate(attr(r.block, 'authorizer_type')?.value));
