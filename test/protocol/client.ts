@@ -52,6 +52,7 @@ export interface ClientOptions {
   /** Command and args (default: node dist/server.js --stdio). */
   command?: string[];
   env?: Record<string, string>;
+  initializationOptions?: unknown;
 }
 
 export class TestClient {
@@ -64,6 +65,8 @@ export class TestClient {
   readonly messages: { type: number; message: string }[] = [];
   readonly progress: { token: ProgressToken; value: { kind: string; title?: string; message?: string; percentage?: number; cancellable?: boolean } }[] = [];
   readonly registrations: Registration[] = [];
+  /** `lpg/status` notifications. */
+  readonly statuses: { state: string; uri?: string; durationMs?: number; slow?: boolean; findings?: number; files?: number }[] = [];
   readonly configRequests: { scopeUri?: string; section?: string }[] = [];
   readonly createdProgress: ProgressToken[] = [];
   /** Text of open documents as this client knows it. */
@@ -89,6 +92,7 @@ export class TestClient {
     });
     this.conn.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p.message); this.wake(); });
     this.conn.onNotification(ShowMessageNotification.type, (p) => { this.messages.push(p); this.wake(); });
+    this.conn.onNotification('lpg/status', (p: TestClient['statuses'][number]) => { this.statuses.push(p); this.wake(); });
     this.conn.onRequest(ConfigurationRequest.type, (p) => p.items.map((it) => {
       this.configRequests.push(it);
       return (it.scopeUri && this.settings[it.scopeUri]) ?? this.settings['*'] ?? null;
@@ -143,7 +147,7 @@ export class TestClient {
       window: { workDoneProgress: o.workDoneProgress !== false },
     };
     const folders = (o.folders ?? [o.root]).map((f) => ({ uri: uriOf(f), name: path.basename(f) }));
-    await this.conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uriOf(o.root), capabilities, workspaceFolders: folders });
+    await this.conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uriOf(o.root), capabilities, workspaceFolders: folders, initializationOptions: o.initializationOptions });
     await this.conn.sendNotification(InitializedNotification.type, {});
   }
 

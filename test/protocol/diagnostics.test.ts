@@ -41,6 +41,8 @@ describe('protocol: diagnostics', function () {
     assert.ok(c.configRequests.some((r) => r.scopeUri === uriOf(root) && r.section === 'lpg'), JSON.stringify(c.configRequests));
     await c.until('watcher registration', () => c.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles'));
     const reg = c.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!;
+    // lpg/status goes only to clients that ask for it (the VS Code client)
+    assert.deepStrictEqual(c.statuses, []);
     assert.deepStrictEqual((reg.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern), ['**/*.{tf,tf.json,tfvars,json}', '**/.lpg.json']);
   });
 
@@ -160,7 +162,7 @@ describe('protocol: diagnostics', function () {
 
   it('settings: run onSave validates on save only; lpg.exclude silences a file; files over maxFileSizeMB are skipped with a message', async () => {
     root = makeWorkspace({ 'main.tf': PERM, 'gen/big.tf': PERM + '#'.repeat(3000) + '\n', 'gen2/x.tf': PERM });
-    c = new TestClient({ root, settings: { '*': { run: 'onSave', maxFileSizeMB: 0.002, exclude: ['gen2'] } } });
+    c = new TestClient({ root, settings: { '*': { run: 'onSave', maxFileSizeMB: 0.002, exclude: ['gen2'] } }, initializationOptions: { status: true } });
     await c.initialize();
     const uri = await c.open(path.join(root, 'main.tf'));
     await c.current(uri, (ds) => ds.length === 1);
@@ -169,6 +171,10 @@ describe('protocol: diagnostics', function () {
     assert.ok(!c.publications.some((p) => p.uri === uri && p.version === v), 'published before the save');
     await c.save(uri);
     await c.current(uri, (ds) => ds.length === 0);
+    await c.until('a status after the validation', () => c.statuses.some((x) => x.state === 'idle' && x.uri === uri));
+    const st = c.statuses.find((x) => x.state === 'idle')!;
+    assert.strictEqual(typeof st.durationMs, 'number');
+    assert.strictEqual(st.slow, false);
     const big = await c.open(path.join(root, 'gen/big.tf'));
     await c.until('the size message', () => c.messages.some((m) => m.message.startsWith('skipped big.tf:')));
     assert.deepStrictEqual(c.messages.find((m) => m.message.startsWith('skipped big.tf:'))!.message, 'skipped big.tf: 4 KB is over lpg.maxFileSizeMB (0.002)');

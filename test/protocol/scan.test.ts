@@ -27,7 +27,7 @@ describe('protocol: scan workspace', function () {
       '.lpg.json': JSON.stringify({ ignore: ['legacy'] }),
     });
     const other = makeWorkspace({ 'x.tf': LONE });
-    c = new TestClient({ root, folders: [root, other], settings: { [uriOf(root)]: { exclude: ['gen'] } } });
+    c = new TestClient({ root, folders: [root, other], settings: { [uriOf(root)]: { exclude: ['gen'] } }, initializationOptions: { client: 'vscode' } });
     await c.initialize();
     const result = await c.executeCommand('lpg.scanWorkspace', [], 'scan-1') as Record<string, unknown>;
     assert.deepStrictEqual({ ...result, ms: 0 }, { cancelled: false, folders: 4, files: 5, total: 6, findings: 4, ms: 0 });
@@ -45,6 +45,9 @@ describe('protocol: scan workspace', function () {
       '0/6 files', '2/6 files, 2 findings', '4/6 files, 3 findings', '5/6 files, 3 findings', '6/6 files, 4 findings',
     ]);
     assert.deepStrictEqual(mine[mine.length - 1], { kind: 'end' });
+    // the VS Code client's status item hears about the scan
+    assert.deepStrictEqual(c.statuses.map((x) => x.state), ['scanning', 'scanned']);
+    assert.deepStrictEqual(c.statuses[1], { state: 'scanned', findings: 4, files: 5 });
     // clear: every scanned file gets empty diagnostics
     const cleared = await c.executeCommand('lpg.clearScanResults');
     assert.deepStrictEqual(cleared, { cleared: 5 });

@@ -76,6 +76,7 @@ export class LpgServer {
       if (!fsPath || !isTerraformPath(fsPath)) return;
       this.docs.get(fsPath)?.dispose();
       this.docs.set(fsPath, new OpenDocument(p.textDocument.uri, fsPath, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
+      this.lastEdited.set(path.dirname(fsPath), p.textDocument.uri);
       this.scheduler.schedule(path.dirname(fsPath), 0);
     }));
     c.onDidChangeTextDocument((p) => this.guard('didChange', async () => {
@@ -83,6 +84,7 @@ export class LpgServer {
       const doc = fsPath && this.docs.get(fsPath);
       if (!doc) return;
       doc.update(p.contentChanges, p.textDocument.version);
+      this.lastEdited.set(path.dirname(doc.fsPath), doc.uri);
       const s = await this.settingsFor(doc.fsPath);
       if (s.settings.run === 'onType') this.scheduler.schedule(path.dirname(doc.fsPath), s.settings.debounceMs);
     }));
@@ -117,13 +119,22 @@ export class LpgServer {
   }
 
   private pushedSettings: unknown;
+  /** Send `lpg/status` notifications (the VS Code client's status item; off for other clients unless asked). */
+  private statusNotifications = false;
+  private readonly lastEdited = new Map<string, string>();
+
+  private status(s: { state: string; uri?: string; durationMs?: number; slow?: boolean; findings?: number; files?: number; message?: string }): void {
+    if (this.statusNotifications) void this.conn.sendNotification('lpg/status', s).catch(() => undefined);
+  }
 
   private initialize(p: InitializeParams): InitializeResult {
     this.caps = p.capabilities ?? {};
     if (p.workspaceFolders?.length) this.folders = p.workspaceFolders.flatMap((f) => { const fp = uriToPath(f.uri); return fp ? [{ uri: f.uri, path: fp }] : []; });
     else if (p.rootUri) { const fp = uriToPath(p.rootUri); if (fp) this.folders = [{ uri: p.rootUri, path: fp }]; }
     else if (p.rootPath) this.folders = [{ uri: pathToUri(p.rootPath), path: path.normalize(p.rootPath) }];
-    this.pushedSettings = (p.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    const io = p.initializationOptions as { settings?: unknown; client?: string; status?: boolean } | undefined;
+    this.pushedSettings = io?.settings;
+    this.statusNotifications = io?.status ?? io?.client === 'vscode';
     this.ready = initParser().catch((e) => this.logError('tree-sitter init', e));
     return {
       capabilities: {
@@ -230,6 +241,8 @@ export class LpgServer {
     this.analyzeAndPublish(dir, m.files, m.abs, m.opts, this.scanPlans.has(dir));
     this.stats.validations++;
     this.stats.lastMs = performance.now() - t0;
+    const uri = this.lastEdited.get(dir);
+    if (uri) this.status({ state: 'idle', uri, durationMs: Math.round(this.stats.lastMs), slow: this.stats.lastMs > 2000 });
     if (m.pending.length && this.opts.checkSyntax) {
       const check = this.opts.checkSyntax;
       await Promise.all(m.pending.map(async (f) => {
@@ -422,6 +435,7 @@ export class LpgServer {
     const isCancelled = () => cancelled || token.isCancellationRequested || !!reporter.token?.isCancellationRequested;
     await this.ready;
     reporter.begin('lpg: Scan Workspace', 0, 'listing files', true);
+    this.status({ state: 'scanning' });
     const t0 = performance.now();
     let files = 0, modules = 0, findings = 0, done = 0, total = 0;
     try {
@@ -468,6 +482,7 @@ export class LpgServer {
     }
     cancelled = isCancelled();
     const ms = Math.round(performance.now() - t0);
+    this.status({ state: 'scanned', findings, files, message: cancelled ? 'cancelled' : undefined });
     this.conn.console.info(`lpg: scan ${cancelled ? 'cancelled' : 'done'}: ${modules} folders, ${files} files, ${findings} findings in ${ms} ms`);
     return { cancelled, folders: modules, files, total, findings, ms };
   }
