@@ -23,6 +23,9 @@ describe(RULE, () => {
     { name: 'aws-cn partition, any rule', files: { 'main.tf': perm('events.amazonaws.com', '"arn:aws-cn:events:cn-north-1:123456789012:rule/*"') }, file: 'main.tf', range: [3, 15, 3, 65], text: '"arn:aws-cn:events:cn-north-1:123456789012:rule/*"' },
     { name: 'source_arn from a local in locals.tf', files: { 'main.tf': perm('s3.amazonaws.com', 'local.arn'), 'locals.tf': 'locals {\n  arn = "arn:aws:s3:::*"\n}\n' }, file: 'main.tf', range: [3, 15, 3, 24], text: 'local.arn' },
     { name: 'source_arn from terraform.tfvars', files: { 'main.tf': 'variable "arn" {}\n' + perm('s3.amazonaws.com', 'var.arn'), 'terraform.tfvars': 'arn = "arn:aws:s3:::*"\n' }, file: 'main.tf', range: [4, 15, 4, 22], text: 'var.arn' },
+    { name: 'target group name wildcard', files: { 'main.tf': perm('elasticloadbalancing.amazonaws.com', '"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/*/abc"') }, file: 'main.tf', range: [3, 15, 3, 86], text: '"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/*/abc"' },
+    { name: 'log group name wildcard', files: { 'main.tf': perm('logs.amazonaws.com', '"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/*:*"') }, file: 'main.tf', range: [3, 15, 3, 78], text: '"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/*:*"' },
+    { name: 'bare "*"', files: { 'main.tf': perm('sns.amazonaws.com', '"*"') }, file: 'main.tf', range: [3, 15, 3, 18], text: '"*"' },
     { name: 'JSON aws:SourceArn condition', files: { 'p.json': JSON_POLICY }, file: 'p.json', range: [7, 49, 7, 65], text: '"arn:aws:s3:::*"' },
     { name: '.tf.json', files: { 'main.tf.json': '{"resource": {"aws_lambda_permission": {"p": {"principal": "s3.amazonaws.com", "source_arn": "arn:aws:s3:::*"}}}}' }, file: 'main.tf.json', range: [0, 93, 0, 109], text: '"arn:aws:s3:::*"' },
   ];
@@ -35,6 +38,7 @@ describe(RULE, () => {
     { name: 'unknown source_arn', files: { 'main.tf': 'variable "arn" {}\n' + perm('s3.amazonaws.com', 'var.arn') } },
     { name: 'source ARN from a data source', files: { 'main.tf': perm('s3.amazonaws.com', 'data.aws_s3_bucket.b.arn') } },
     { name: 'source ARN from a module output', files: { 'main.tf': perm('apigateway.amazonaws.com', '"${module.api.execution_arn}/*/*"') } },
+    { name: 'target group by name, any id suffix', files: { 'main.tf': perm('elasticloadbalancing.amazonaws.com', '"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/*"') } },
     { name: 'a bucket by name', files: { 'main.tf': perm('s3.amazonaws.com', '"arn:aws:s3:::uploads"') } },
     { name: 'lpg-ignore', files: { 'main.tf': '# lpg-ignore: broad-source-arn -- every API of the account on purpose\n' + API } },
     { name: 'lpg-ignore-file', files: { 'main.tf': '# lpg-ignore-file: broad-source-arn\n' + API } },

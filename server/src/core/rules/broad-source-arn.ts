@@ -30,7 +30,8 @@ export function broadReason(arn: string): string | undefined {
     case 'sns': case 'sqs': named = [res]; break;
     case 'events': { const seg = res.split('/'); named = seg.length >= 2 ? seg.slice(1) : [res]; break; } // rule/[bus/]name
     case 'logs': { const seg = res.split(':'); named = seg[0] === 'log-group' ? [seg[1] ?? ''] : [res]; break; } // log-group:name[:*]
-    case 'cognito-idp': case 'iot': case 'cloudfront': case 'elasticloadbalancing': case 'scheduler': { const seg = res.split('/'); named = seg.slice(1).length ? seg.slice(1) : [res]; break; }
+    case 'elasticloadbalancing': { const seg = res.split('/'); named = [seg[1] ?? res]; break; } // targetgroup/{name}/{id}: the name is unique
+    case 'cognito-idp': case 'iot': case 'cloudfront': case 'scheduler': { const seg = res.split('/'); named = seg.slice(1).length ? seg.slice(1) : [res]; break; }
     case 'cloudwatch': { const seg = res.split(':'); named = seg.length >= 2 ? seg.slice(1) : [res]; break; } // alarm:name
     default: named = res === '*' ? ['*'] : []; // unknown formats: only a bare `*`
   }
