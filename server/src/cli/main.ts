@@ -188,7 +188,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const rules = ruleMetas();
     io.out(formatSarif(items, rules, {
       version: VERSION, baseUri: pathToFileURL(cwd + path.sep).href,
-      informationUri: homepage(), helpUri: (id) => (homepage() ? `${homepage()}#${id}` : undefined),
+      informationUri: homepage(), helpUri: ruleHelpUri,
       errors, executionSuccessful: !internal,
     }));
   } else {
@@ -204,9 +204,18 @@ export { summaryLine };
 
 function ruleMetas(): RuleMeta[] { return allRules.map((r) => r.meta); }
 
+/** The project's web page: package.json `homepage`, or its GitHub `repository` URL. */
 function homepage(): string | undefined {
   const p = pkg as { homepage?: string; repository?: string | { url?: string } };
-  return p.homepage;
+  if (p.homepage) return p.homepage;
+  const url = typeof p.repository === 'string' ? p.repository : p.repository?.url;
+  return url?.replace(/^git\+/, '').replace(/\.git$/, '');
+}
+
+/** A rule's documentation page (docs/rules/<id>.md in the repository; the editors link the same page). */
+function ruleHelpUri(id: string): string | undefined {
+  const home = homepage();
+  return home && /^https:\/\/github\.com\//.test(home) ? `${home}/blob/main/docs/rules/${id}.md` : undefined;
 }
 
 function toPosix(p: string): string { return p.split(path.sep).join('/'); }
