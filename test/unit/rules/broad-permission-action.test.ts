@@ -1,4 +1,4 @@
-import { analyze, assert, only, ready } from '../helpers';
+import { analyze, assert, only, rangeOf, ready } from '../helpers';
 import { assertFixAll, assertParses, fixed, fixOf, table, type Invalid, type Valid } from './table';
 
 const RULE = 'broad-permission-action';
@@ -87,5 +87,13 @@ describe(RULE, () => {
       'main.tf': KICS.replace('"lambda:*"', '"lambda:InvokeFunction"') + '\n' + TABS.replace('"p"', '"q"').replace('"lambda:DeleteFunction"', '"lambda:InvokeFunction"'),
       'main.tf.json': TFJSON.replace('"action": "lambda:*"', '"action": "lambda:InvokeFunction"'),
     });
+  });
+  it('get-policy output: reported on the policy string, with no edit inside it', () => {
+    const inner = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'lambda:*', Resource: 'arn:aws:lambda:us-east-1:1:function:f', Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:sns:us-east-1:1:t' } } }] });
+    const files = { 'get-policy.json': JSON.stringify({ Policy: inner }) };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.deepStrictEqual(rangeOf(fs[0]), [0, 10, 0, 10 + JSON.stringify(inner).length]);
+    assert.deepStrictEqual(fs[0].fixes, []);
   });
 });
