@@ -23,7 +23,7 @@ import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
 import { fixAllTexts, minimalEdit } from './fixall';
 import { walk as walkFiles } from '../scan/fs';
-import { mayBeRelevant, planModules, relativeTo } from '../scan/plan';
+import { mayBeRelevant, planModules, relativeTo, isTerraformFile } from '../scan/plan';
 
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
 
@@ -76,24 +76,26 @@ export class LpgServer {
       if (!fsPath || !isTerraformPath(fsPath)) return;
       this.docs.get(fsPath)?.dispose();
       this.docs.set(fsPath, new OpenDocument(p.textDocument.uri, fsPath, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
-      this.lastEdited.set(path.dirname(fsPath), p.textDocument.uri);
-      this.scheduler.schedule(path.dirname(fsPath), 0);
+      this.tfDirs.delete(path.dirname(fsPath));
+      const dir = this.moduleDirOf(fsPath);
+      this.lastEdited.set(dir, p.textDocument.uri);
+      this.scheduler.schedule(dir, 0);
     }));
     c.onDidChangeTextDocument((p) => this.guard('didChange', async () => {
       const fsPath = uriToPath(p.textDocument.uri);
       const doc = fsPath && this.docs.get(fsPath);
       if (!doc) return;
       doc.update(p.contentChanges, p.textDocument.version);
-      this.lastEdited.set(path.dirname(doc.fsPath), doc.uri);
+      this.lastEdited.set(this.moduleDirOf(doc.fsPath), doc.uri);
       const s = await this.settingsFor(doc.fsPath);
-      if (s.settings.run === 'onType') this.scheduler.schedule(path.dirname(doc.fsPath), s.settings.debounceMs);
+      if (s.settings.run === 'onType') this.scheduler.schedule(this.moduleDirOf(doc.fsPath), s.settings.debounceMs);
     }));
     c.onDidSaveTextDocument((p) => this.guard('didSave', async () => {
       const fsPath = uriToPath(p.textDocument.uri);
       if (!fsPath || !this.docs.has(fsPath)) return;
       this.disk.invalidate(fsPath);
       const s = await this.settingsFor(fsPath);
-      if (s.settings.run === 'onSave') this.scheduler.schedule(path.dirname(fsPath), 0);
+      if (s.settings.run === 'onSave') this.scheduler.schedule(this.moduleDirOf(fsPath), 0);
     }));
     c.onDidCloseTextDocument((p) => this.guard('didClose', () => {
       const fsPath = uriToPath(p.textDocument.uri);
@@ -104,7 +106,8 @@ export class LpgServer {
       this.disk.invalidate(doc.fsPath);
       if (!this.scanned.has(doc.fsPath)) { this.results.delete(doc.fsPath); this.publish(doc.uri, null, []); }
       // the other files of the folder now see the file as it is on disk
-      this.scheduler.schedule(path.dirname(doc.fsPath), 0);
+      this.tfDirs.delete(path.dirname(doc.fsPath));
+      this.scheduler.schedule(this.moduleDirOf(doc.fsPath), 0);
     }));
     c.onDidChangeWatchedFiles((p) => this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(p.changes)));
     c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => {
@@ -208,7 +211,7 @@ export class LpgServer {
 
   private revalidateAll(): void {
     const dirs = new Set<string>([...this.scanPlans.keys()]);
-    for (const d of this.docs.values()) dirs.add(path.dirname(d.fsPath));
+    for (const d of this.docs.values()) dirs.add(this.moduleDirOf(d.fsPath));
     for (const d of dirs) this.scheduler.schedule(d, 0);
   }
 
@@ -216,7 +219,9 @@ export class LpgServer {
   private async prepare(dir: string): Promise<{ files: SourceFile[]; abs: Map<string, string>; opts: AnalyzeOptions; pending: SourceFile[]; fs: FolderSettings }> {
     await this.ready;
     const fset = await this.settingsFor(path.join(dir, '_'));
-    const { files, abs } = moduleFiles(dir, this.docs, this.disk, this.filterOf(fset), this.scanPlans.get(dir));
+    const extra = [...(this.scanPlans.get(dir) ?? [])];
+    for (const d of this.docs.values()) if (path.dirname(d.fsPath) !== dir && this.moduleDirOf(d.fsPath) === dir) extra.push(relPath(dir, d.fsPath));
+    const { files, abs } = moduleFiles(dir, this.docs, this.disk, this.filterOf(fset), extra);
     const syntaxErrors = new Map<string, SyntaxError | null>();
     const pending: SourceFile[] = [];
     if (this.opts.checkSyntax) {
@@ -276,12 +281,43 @@ export class LpgServer {
     }
     // open documents of this folder left out of the analysis (excluded, too big, not a policy): no diagnostics
     for (const d of this.docs.values()) {
-      if (path.dirname(d.fsPath) !== dir || seen.has(d.fsPath)) continue;
+      if (this.moduleDirOf(d.fsPath) !== dir || seen.has(d.fsPath)) continue;
       this.results.set(d.fsPath, { version: d.version, findings: [], dir });
       this.publish(d.uri, d.version, []);
     }
     for (const p of [...this.scanned]) if (this.results.get(p)?.dir === dir && !seen.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
     return findings;
+  }
+
+  /** Folders known to hold `.tf`/`.tf.json` files (cleared when files are created or deleted). */
+  private readonly tfDirs = new Map<string, boolean>();
+
+  private hasTerraform(dir: string): boolean {
+    let v = this.tfDirs.get(dir);
+    if (v === undefined) {
+      try { v = fs.readdirSync(dir).some((n) => isTerraformFile(n)); } catch { v = false; }
+      if (!v) for (const d of this.docs.values()) if (path.dirname(d.fsPath) === dir && isTerraformFile(d.fsPath)) v = true;
+      this.tfDirs.set(dir, v);
+    }
+    return v;
+  }
+
+  /**
+   * The module folder of a file, as the scan's module plan groups files: its own folder when that
+   * holds Terraform, else the nearest folder above it (inside its workspace folder) that does
+   * (policy JSON in `policies/` belongs to the module above), else its own folder.
+   */
+  private moduleDirOf(p: string): string {
+    const own = path.dirname(p);
+    if (isTerraformFile(p)) return own;
+    for (const [m, files] of this.scanPlans) if (p.startsWith(m + path.sep) && files.includes(relPath(m, p))) return m;
+    if (this.hasTerraform(own)) return own;
+    const root = this.folderOf(p).path;
+    for (let d = own; d.startsWith(root + path.sep);) {
+      d = path.dirname(d);
+      if (this.hasTerraform(d)) return d;
+    }
+    return own;
   }
 
   private uriOf(abs: string): string { return this.docs.get(abs)?.uri ?? pathToUri(abs); }
@@ -305,8 +341,9 @@ export class LpgServer {
       this.disk.invalidate(p);
       this.syntaxCache.delete(p);
       if (ch.type === FileChangeType.Deleted && this.scanned.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
-      const dir = path.dirname(p);
-      if ([...this.docs.values()].some((d) => path.dirname(d.fsPath) === dir)) dirs.add(dir);
+      if (ch.type !== FileChangeType.Changed) this.tfDirs.clear();
+      const dir = this.moduleDirOf(p);
+      if ([...this.docs.values()].some((d) => this.moduleDirOf(d.fsPath) === dir)) dirs.add(dir);
       for (const [m, files] of this.scanPlans) {
         const rel = path.relative(m, p).split(path.sep).join('/');
         if (m === dir || files.includes(rel)) {
@@ -334,9 +371,9 @@ export class LpgServer {
   private async currentFindings(doc: OpenDocument): Promise<FileResult> {
     const r = this.results.get(doc.fsPath);
     if (r && r.version === doc.version) return r;
-    const dir = path.dirname(doc.fsPath);
+    const dir = this.moduleDirOf(doc.fsPath);
     const m = await this.prepare(dir);
-    const name = path.basename(doc.fsPath);
+    const name = relPath(dir, doc.fsPath);
     const findings = analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
     return { version: doc.version, findings, dir };
   }
@@ -376,10 +413,10 @@ export class LpgServer {
 
   /** One edit applying every preferred fix of the document (see fixall.ts), or undefined when nothing changes. */
   private async fixAllEdit(doc: OpenDocument, token?: CancellationToken): Promise<WorkspaceEdit | undefined> {
-    const dir = path.dirname(doc.fsPath);
+    const dir = this.moduleDirOf(doc.fsPath);
     const m = await this.prepare(dir);
     if (token?.isCancellationRequested) return undefined;
-    const name = path.basename(doc.fsPath);
+    const name = relPath(dir, doc.fsPath);
     if (!m.abs.has(name)) return undefined;
     const texts = fixAllTexts(m.files, name, m.opts, () => !!token?.isCancellationRequested);
     if (!texts.size) return undefined;
@@ -550,3 +587,6 @@ class ClientProgress implements Progress {
   }
   done(): void { void this.conn.sendProgress(WorkDoneProgress.type, this.progressToken, { kind: 'end' }); }
 }
+
+/** `/`-separated path of `p` relative to the module folder `dir`. */
+function relPath(dir: string, p: string): string { return path.relative(dir, p).split(path.sep).join('/'); }
