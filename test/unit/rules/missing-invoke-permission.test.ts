@@ -220,6 +220,19 @@ resource "aws_lambda_permission" "allow_apigateway_orders" {
     assert.deepStrictEqual(analyze(fixed), []);
   });
 
+  it('two integrations of one API: one preferred fix serves both (fix-all inserts one block)', () => {
+    const get = restIntegration().replace('"post"', '"get"').replace('aws_api_gateway_method.post.http_method', '"GET"');
+    const files = { 'main.tf': FN + REST + restIntegration() + get };
+    const fs = only(analyze(files), RULE);
+    assert.strictEqual(fs.length, 2);
+    const preferred = fs.flatMap((f) => f.fixes.filter((x) => x.preferred));
+    assert.strictEqual(preferred.length, 1);
+    assert.deepStrictEqual(fs.map((f) => f.fixes.filter((x) => x.title.startsWith('Add aws_lambda_permission')).map((x) => x.title)), [
+      ['Add aws_lambda_permission.allow_apigateway_orders for apigateway.amazonaws.com'], ['Add aws_lambda_permission.allow_apigateway_orders_get for apigateway.amazonaws.com'],
+    ]);
+    assert.deepStrictEqual(only(analyze(applyFix(files, preferred[0])), RULE), []);
+  });
+
   it('valid: cross-file wiring, permission in lambda.tf', () => {
     const files = { 'lambda.tf': FN + '\n' + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"'), 'api.tf': REST + '\n' + restIntegration() };
     assert.deepStrictEqual(only(analyze(files), RULE), []);

@@ -1,7 +1,7 @@
 import type { FixSpec, Rule } from './rule';
 import { verdictOf, wiringOf } from '../model/wiring';
 import { insertBlockAfter } from '../fix/edits';
-import { fnLabel, invokerLabel, permissionBlockFor, permissionJsonEdit, related } from './outage';
+import { fnLabel, invokerLabel, permissionBlockFor, permissionJsonEdit, related, usedNames } from './outage';
 
 export const missingInvokePermission: Rule = {
   meta: {
@@ -25,18 +25,24 @@ Fix: insert a complete \`aws_lambda_permission\` block after the trigger, with \
   },
   check(ctx) {
     const w = wiringOf(ctx.facts);
+    const reserved = usedNames(w);
+    // triggers that one permission serves (same function, qualifier, principal and invoker): one preferred fix for the group
+    const groups = new Set<string>();
     for (const t of w.triggers) {
       if (t.fn.k !== 'fn') continue;
       const v = verdictOf(w, t);
       if (v.k !== 'missing') continue;
       const file = ctx.file(t.resource.file.path);
       const fixes: FixSpec[] = [];
+      const group = [t.fn.ref, fnLabel(t.fn), t.service, t.invoker?.hcl ?? t.resource.address].join('|');
+      const first = !groups.has(group);
+      groups.add(group);
       if (file.kind === 'tf') {
-        const block = permissionBlockFor(w, t, file);
-        if (block) fixes.push({ title: `Add aws_lambda_permission.${block.name} for ${t.principal}`, preferred: block.preferred, edits: [insertBlockAfter(file, t.resource.block, block.text)] });
+        const block = permissionBlockFor(w, t, file, reserved);
+        if (block) fixes.push({ title: `Add aws_lambda_permission.${block.name} for ${t.principal}`, preferred: block.preferred && first, edits: [insertBlockAfter(file, t.resource.block, block.text)] });
       } else if (file.kind === 'tfjson') {
-        const j = permissionJsonEdit(w, t, file);
-        if (j) fixes.push({ title: `Add aws_lambda_permission.${j.name} for ${t.principal}`, preferred: j.preferred, edits: [j.edit] });
+        const j = permissionJsonEdit(w, t, file, reserved);
+        if (j) fixes.push({ title: `Add aws_lambda_permission.${j.name} for ${t.principal}`, preferred: j.preferred && first, edits: [j.edit] });
       }
       ctx.report({
         file: t.fnField.file, span: t.fnField.span,

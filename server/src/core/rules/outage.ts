@@ -58,7 +58,8 @@ export function permRelated(p: Permission): { file: string; span: Span; message:
   return { file: p.file, span: p.resource ? headerSpan(p.resource.block) : p.span, message: p.resource ? `permission ${p.resource.address}` : 'resource-policy statement' };
 }
 
-function usedNames(w: Wiring): { names: Set<string>; sids: Set<string> } {
+/** Names and statement ids of the folder's permissions (fixes reserve theirs here so fix-all never duplicates one). */
+export function usedNames(w: Wiring): { names: Set<string>; sids: Set<string> } {
   const mi = w.facts.module;
   const names = new Set(mi.ofType('aws_lambda_permission').map((r) => r.name));
   const sids = new Set<string>();
@@ -81,10 +82,10 @@ export function alignedLines(pairs: [string, string][], indent: string): string[
 }
 
 /** The complete `aws_lambda_permission` block that lets the trigger invoke its function (HCL). */
-export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile): { text: string; preferred: boolean; name: string; pairs: [string, string][]; iter?: { name: string; value: { span: Span } } } | undefined {
+export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile, reserved = usedNames(w)): { text: string; preferred: boolean; name: string; pairs: [string, string][]; iter?: { name: string; value: { span: Span } } } | undefined {
   if (t.fn.k !== 'fn') return undefined;
   const unit = indentUnit(file.text);
-  const { names, sids } = usedNames(w);
+  const { names, sids } = reserved;
   const fnName = t.fn.fn.name;
   const svc = t.service.replace(/[^a-z0-9]+/g, '_');
   let name = `allow_${svc}_${fnName}`;
@@ -118,6 +119,8 @@ export function permissionBlockFor(w: Wiring, t: Trigger, file: SourceFile): { t
   else if (q.k === 'version' && q.ref) pairs.push(['qualifier', q.ref]);
   else if (q.k !== 'none') return undefined;
   lines.push(...alignedLines(pairs, unit));
+  names.add(name);
+  sids.add(sid);
   return { text: `resource "aws_lambda_permission" "${name}" {\n${lines.join('\n')}\n}`, preferred, name, pairs, iter: usedIter };
 }
 
@@ -129,8 +132,8 @@ function hclToJson(v: string): unknown {
 }
 
 /** The same permission as a Terraform JSON edit of the trigger's `.tf.json` file. */
-export function permissionJsonEdit(w: Wiring, t: Trigger, file: SourceFile): { edit: SpanEdit; preferred: boolean; name: string } | undefined {
-  const b = permissionBlockFor(w, t, file);
+export function permissionJsonEdit(w: Wiring, t: Trigger, file: SourceFile, reserved = usedNames(w)): { edit: SpanEdit; preferred: boolean; name: string } | undefined {
+  const b = permissionBlockFor(w, t, file, reserved);
   if (!b) return undefined;
   const root = parseTree(file.text, [], { allowTrailingComma: true });
   const prop = (n: JNode | undefined, k: string): JNode | undefined => n?.type === 'object' ? n.children?.find((c) => c.children?.[0]?.value === k)?.children?.[1] : undefined;
