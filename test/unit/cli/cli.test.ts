@@ -343,6 +343,33 @@ describe('lpg CLI (built, real process)', function () {
     });
   });
 
+  describe('--fix on whole projects', () => {
+    const key = (f: JFinding): string => `${f.file}|${f.ruleId}|${f.message}`;
+    for (const project of ['examples', 'test/fixtures/vscode-workspace']) {
+      it(`${project}: the fixed findings are gone, the rest stay, .tf files still parse, a second --fix changes nothing`, async () => {
+        const d = tempDir();
+        fs.cpSync(path.join(ROOT, project), d, { recursive: true });
+        const before = json([d]).doc.findings;
+        const fixable = before.filter((f) => f.fixes.some((x) => x.preferred));
+        assert.ok(fixable.length > 0, 'the project has preferred fixes');
+        const r = json([d, '--fix']);
+        assert.strictEqual(r.doc.summary.fixed, fixable.length, r.stderr);
+        const after = new Set(json([d]).doc.findings.map(key));
+        for (const f of fixable) assert.ok(!after.has(key(f)), 'still reported after --fix: ' + key(f));
+        for (const f of before.filter((x) => !fixable.includes(x))) assert.ok(after.has(key(f)), 'lost without a fix: ' + key(f));
+        const files: string[] = [];
+        const walk = (dir: string): void => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) { const p = path.join(dir, e.name); if (e.isDirectory()) walk(p); else files.push(p); } };
+        walk(d);
+        const snapshot = new Map(files.map((p) => [p, read(p)]));
+        for (const p of files.filter((x) => x.endsWith('.tf'))) await hclParse(path.basename(p), read(p)); // throws on a syntax error
+        for (const p of files.filter((x) => x.endsWith('.json'))) JSON.parse(read(p));
+        const again = json([d, '--fix']);
+        assert.strictEqual(again.doc.summary.fixed, 0);
+        for (const [p, t] of snapshot) assert.strictEqual(read(p), t, p);
+      });
+    }
+  });
+
   describe('the shared corpus', () => {
     it('lpg scan ../shared/corpus exits 0 or 1 and prints one valid JSON document', () => {
       const r = lpg(['scan', '../shared/corpus', '--format', 'json']);
