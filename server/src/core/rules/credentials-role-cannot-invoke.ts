@@ -136,6 +136,7 @@ Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to t
   check(ctx) {
     const w = wiringOf(ctx.facts);
     const mi = ctx.module;
+    const fixed = new Set<string>();
     for (const t of w.triggers) {
       if (t.fn.k !== 'fn' || !t.credentials || t.service !== 'apigateway') continue;
       const role = roleOf(mi, t.credentials.value);
@@ -157,7 +158,10 @@ Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to t
       if (idOk === 'no-match') {
         why = `whose policies do not allow lambda:InvokeFunction on ${fnLabel(t.fn)}`;
         const edits = addStatement(ctx, identity, arn);
-        if (edits) fixes.push({ title: `Allow lambda:InvokeFunction on ${arn.hcl} in ${role}'s policy`, preferred: true, edits });
+        // integrations sharing role and function share one statement: one preferred fix
+        const first = !fixed.has(role + '|' + arn.hcl);
+        fixed.add(role + '|' + arn.hcl);
+        if (edits) fixes.push({ title: `Allow lambda:InvokeFunction on ${arn.hcl} in ${role}'s policy`, preferred: first, edits });
         else if (roleRes.file.kind === 'tf') {
           const f = ctx.file(roleRes.file.path);
           const unit = indentUnit(f.text);
