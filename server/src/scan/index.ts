@@ -83,7 +83,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
   const isIgnored = ignoreMatcher(config.ignore);
   const pruneDirs = !config.ignore.some((g) => g.startsWith('!'));
-  const walked = single ? await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel)) : await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel));
+  const walked = await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel));
   const issues: ScanIssue[] = [...walked.issues];
   let plans = planModules(walked.files);
   if (single) {
