@@ -10,8 +10,13 @@ import { SKIP_DIRS, isScannedFile } from './plan';
 
 export interface ScanIssue { file: string; message: string }
 
-/** Files bigger than this are not read (reported as skipped). */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/**
+ * Files bigger than this are not read (reported as skipped). The same default as the editor's
+ * lpg.maxFileSizeMB: tree-sitter and the syntax model take ~3 s and ~230 MB per MB of Terraform.
+ */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+const mb = (n: number): string => String(+(n / 1048576).toPrecision(3));
 
 /** `/`-separated path of `p` relative to `root`. */
 export function toRel(root: string, p: string): string {
@@ -64,9 +69,11 @@ export async function readText(file: string, rel: string): Promise<ReadText | Sc
     // Synchronous calls: for the small files of a workspace they are several times faster than the
     // promise API (one thread-pool round trip per call), and a scan is not an interactive thread.
     const st = fs.statSync(file);
-    if (st.size > MAX_FILE_BYTES) return { file: rel, message: `skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+    if (st.size > MAX_FILE_BYTES) return { file: rel, message: `skipped: ${mb(st.size)} MB is over the maximum file size (${mb(MAX_FILE_BYTES)} MB)` };
     const raw = fs.readFileSync(file);
+    if ((raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff)) return { file: rel, message: 'skipped: UTF-16 text (Terraform and lpg read UTF-8)' };
     if (!isUtf8(raw)) return { file: rel, message: 'skipped: not UTF-8 text' };
+    if (raw.includes(0)) return { file: rel, message: 'skipped: binary file (contains NUL bytes)' };
     let text = raw.toString('utf8');
     const bom = text.charCodeAt(0) === 0xfeff;
     if (bom) text = text.slice(1);
