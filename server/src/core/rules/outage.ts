@@ -153,4 +153,3 @@ export function permissionJsonEdit(w: Wiring, t: Trigger, file: SourceFile, rese
   return { edit, preferred: b.preferred, name: b.name };
 }
 
-export function resourceOf(p: Permission): Resource | undefined { return p.resource; }
