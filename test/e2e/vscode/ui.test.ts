@@ -9,75 +9,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { type Browser, CodeServer, copyWorkspace, openBrowser, packageVsix, poll, REPO } from './codeServer';
+import { count, focusEditor, inspectScopes, openFile, openQuickFixMenu, problemsText, runCommand, text } from './workbench';
+import { type Browser, CodeServer, copyWorkspace, EXTENSION_ID, openBrowser, packageVsix, poll, REPO } from './codeServer';
 import { preferredFix } from './expected';
-
-/** Monaco renders spaces as U+00A0. */
-const norm = (s: string) => s.replace(/\u00a0/g, ' ');
-
-async function text(page: Page, selector: string): Promise<string> {
-  const el = page.locator(selector).first();
-  if ((await el.count()) === 0) return '';
-  return norm(await el.innerText());
-}
-
-async function count(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).count();
-}
-
-/** Quick Open (Ctrl+P) a workspace-relative path. */
-async function openFile(page: Page, rel: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.type(rel);
-  const dir = path.dirname(rel);
-  const base = path.basename(rel);
-  await poll(`quick open to list ${rel}`, async () => {
-    const t = await text(page, '.quick-input-list .monaco-list-row.focused');
-    return t.includes(base) && (dir === '.' || t.includes(dir));
-  }, 30_000);
-  await page.keyboard.press('Enter');
-  await poll(`editor tab for ${rel}`, async () => (await text(page, '.tabs-container .tab.active')).includes(base), 30_000);
-}
-
-/** Runs a command palette entry by its full title. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.type(title);
-  await poll(`command palette entry "${title}"`, async () => (await text(page, '.quick-input-list .monaco-list-row.focused')).includes(title), 30_000);
-  await page.keyboard.press('Enter');
-}
-
-async function problemsText(page: Page): Promise<string> {
-  if ((await count(page, '.markers-panel')) === 0 || !(await page.locator('.markers-panel').first().isVisible())) {
-    await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 30_000 });
-  }
-  return text(page, '.markers-panel');
-}
-
-/**
- * Ctrl+. until the quick-fix menu lists `title` (a request sent while the server is still answering an
- * earlier change can come back empty: "No code actions available"). Bounded: 60 s.
- */
-async function openQuickFixMenu(page: Page, title: string): Promise<number> {
-  let attempts = 0;
-  await poll(`the quick-fix menu with "${title}"`, async () => {
-    attempts++;
-    await page.keyboard.press('Control+.');
-    const shown = await poll('the menu', async () => (await text(page, '.action-widget')).includes(title), 5_000, 100).catch(() => false);
-    if (!shown) await page.keyboard.press('Escape');
-    return shown;
-  }, 60_000, 500);
-  if (attempts > 1) process.stderr.write(`      (quick-fix menu needed ${attempts} Ctrl+. presses)\n`);
-  return attempts;
-}
-
-/** Focuses the active editor's text. */
-async function focusEditor(page: Page): Promise<void> {
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
-}
 
 describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension installed from the .vsix)', function () {
   this.timeout(10 * 60_000);
@@ -105,6 +39,7 @@ describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension install
     // the project's examples/ beside the small fixture folders
     fs.cpSync(path.join(REPO, 'examples'), path.join(workspace, 'examples'), { recursive: true });
     cs = await CodeServer.start({ workspace, vsix, settings: { 'lpg.debounceMs': 150 } });
+    assert.equal(fs.readdirSync(cs.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`)).length, 1, 'the .vsix is installed');
     browser = await openBrowser();
     page = browser.page;
     await page.goto(cs.workbenchUrl());
@@ -123,6 +58,14 @@ describe('VS Code UI (code-server 4.100.3 + headless Chromium, extension install
     await openFile(page, 'api/permission.tf');
     const squiggle = '.editor-group-container.active .monaco-editor .squiggly-warning';
     await poll('a warning squiggle', async () => (await count(page, squiggle)) > 0);
+    // highlighted by the extension's fallback grammar (no other Terraform extension is installed here)
+    await focusEditor(page);
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('2:3');
+    await page.keyboard.press('Enter');
+    const scopes = await inspectScopes(page);
+    assert.match(scopes, /storage\.type\.block\.terraform/);
+    assert.match(scopes, /source\.terraform\.lpg/);
     const problems = await poll('the finding in the Problems panel', async () => {
       const t = await problemsText(page);
       return t.includes('missing-source-arn') ? t : '';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 
-const EXTENSION_ID = 'lambda-permission-guard.lambda-permission-guard';
+const EXTENSION_ID = 'guardrail.lambda-permission-guard';
 
 interface Api {
   client(): { state: number } | undefined;
