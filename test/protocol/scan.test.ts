@@ -20,17 +20,20 @@ describe('protocol: scan workspace', function () {
 
   it('scans every folder with progress counts, honours lpg.exclude and .lpg.json, publishes for unopened files, and clears', async () => {
     const root = makeWorkspace({
-      'a/main.tf': LONE, 'a/policies/p.json': SNS_POLICY,
+      'a/main.tf': LONE, 'a/policies/p.json': SNS_POLICY, 'a/big.tf': LONE + '#'.repeat(20 * 1024) + '\n',
       'b/policy.json': SNS_POLICY, 'b/package.json': '{"name": "x", "version": "1.0.0"}\n',
       'c/ok.tf': CLEAN,
       'node_modules/m/main.tf': LONE, 'gen/main.tf': LONE, 'legacy/main.tf': LONE,
       '.lpg.json': JSON.stringify({ ignore: ['legacy'] }),
     });
     const other = makeWorkspace({ 'x.tf': LONE });
-    c = new TestClient({ root, folders: [root, other], settings: { [uriOf(root)]: { exclude: ['gen'] } }, initializationOptions: { client: 'vscode' } });
+    c = new TestClient({ root, folders: [root, other], settings: { [uriOf(root)]: { exclude: ['gen'], maxFileSizeMB: 0.01 } }, initializationOptions: { client: 'vscode' } });
     await c.initialize();
     const result = await c.executeCommand('lpg.scanWorkspace', [], 'scan-1') as Record<string, unknown>;
-    assert.deepStrictEqual({ ...result, ms: 0 }, { cancelled: false, folders: 4, files: 5, total: 6, findings: 4, ms: 0 });
+    assert.deepStrictEqual({ ...result, ms: 0 }, { cancelled: false, folders: 4, files: 5, total: 7, findings: 4, skipped: 1, ms: 0 });
+    // the big file: skipped with a clear message
+    assert.ok(c.logs.includes('lpg: skipped big.tf: 21 KB is over lpg.maxFileSizeMB (0.01)'), c.logs.join('\n'));
+    assert.ok(c.messages.some((m) => m.message === 'lpg: the scan skipped 1 file (over lpg.maxFileSizeMB or unreadable): see the log'), JSON.stringify(c.messages));
     assert.deepStrictEqual(summary(c, root), [
       ['a/main.tf', ['missing-source-arn@3:18']],
       ['a/policies/p.json', ['missing-source-arn@5:31']],
@@ -42,7 +45,7 @@ describe('protocol: scan workspace', function () {
     const mine = c.progress.filter((p) => p.token === 'scan-1').map((p) => p.value);
     assert.deepStrictEqual(mine[0], { kind: 'begin', title: 'lpg: Scan Workspace', cancellable: true, message: 'listing files', percentage: 0 });
     assert.deepStrictEqual(mine.slice(1, -1).map((v) => v.message), [
-      '0/6 files', '2/6 files, 2 findings', '4/6 files, 3 findings', '5/6 files, 3 findings', '6/6 files, 4 findings',
+      '0/7 files', '3/7 files, 2 findings', '5/7 files, 3 findings', '6/7 files, 3 findings', '7/7 files, 4 findings',
     ]);
     assert.deepStrictEqual(mine[mine.length - 1], { kind: 'end' });
     // the VS Code client's status item hears about the scan
@@ -104,7 +107,7 @@ describe('protocol: scan workspace', function () {
 
     // 3. re-run to the end
     const r3 = await c.executeCommand('lpg.scanWorkspace', [], 'scan-3') as Record<string, unknown>;
-    assert.deepStrictEqual({ ...r3, ms: 0 }, { cancelled: false, folders: 150, files: 150, total: 150, findings: 150, ms: 0 });
+    assert.deepStrictEqual({ ...r3, ms: 0 }, { cancelled: false, folders: 150, files: 150, total: 150, findings: 150, skipped: 0, ms: 0 });
     assert.strictEqual(scanned(), 150);
   });
 });

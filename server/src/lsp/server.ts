@@ -57,12 +57,15 @@ export class LpgServer {
   private ready: Promise<void> = Promise.resolve();
   private readonly scheduler: Debouncer;
   private scanning: { cancel: () => void } | undefined;
+  /** Unopened files skipped so far (too big, unreadable). */
+  private skippedFiles = 0;
   /** Counters for tests and the status item: validations run, last analysis time. */
   readonly stats = { validations: 0, lastMs: 0 };
 
   constructor(private readonly conn: Connection, private readonly opts: ServerOptions = {}) {
     this.scheduler = new Debouncer((dir) => this.validateModule(dir), (dir, e) => this.logError(`validation of ${dir}`, e));
-    this.disk.onSkip = (p, why) => this.warnOnce(p + why, why);
+    // unopened files: a log line (a scan may skip many); open documents get a message (filterOf)
+    this.disk.onSkip = (_p, why) => { this.skippedFiles++; this.conn.console.warn('lpg: ' + why); };
   }
 
   // ---------------------------------------------------------------- wiring
@@ -475,6 +478,7 @@ export class LpgServer {
     this.status({ state: 'scanning' });
     const t0 = performance.now();
     let files = 0, modules = 0, findings = 0, done = 0, total = 0;
+    const skipped0 = this.skippedFiles;
     try {
       const roots = this.folders.length ? this.folders : [...new Set([...this.docs.values()].map((d) => path.dirname(d.fsPath)))].map((p) => ({ uri: pathToUri(p), path: p }));
       const plan: { dir: string; files: string[] }[] = [];
@@ -519,9 +523,11 @@ export class LpgServer {
     }
     cancelled = isCancelled();
     const ms = Math.round(performance.now() - t0);
+    const skipped = this.skippedFiles - skipped0;
     this.status({ state: 'scanned', findings, files, message: cancelled ? 'cancelled' : undefined });
-    this.conn.console.info(`lpg: scan ${cancelled ? 'cancelled' : 'done'}: ${modules} folders, ${files} files, ${findings} findings in ${ms} ms`);
-    return { cancelled, folders: modules, files, total, findings, ms };
+    this.conn.console.info(`lpg: scan ${cancelled ? 'cancelled' : 'done'}: ${modules} folders, ${files} files, ${findings} findings${skipped ? `, ${skipped} files skipped (see the log)` : ''} in ${ms} ms`);
+    if (skipped) void this.conn.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `lpg: the scan skipped ${skipped} file${skipped === 1 ? '' : 's'} (over lpg.maxFileSizeMB or unreadable): see the log` }).catch(() => undefined);
+    return { cancelled, folders: modules, files, total, findings, skipped, ms };
   }
 
   /** Scan pre-filter: does any file of the folder (or an open document in it) mention Lambda or IAM? Cheap text test, no parse. */
