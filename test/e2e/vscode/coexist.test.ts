@@ -62,8 +62,9 @@ describe('VS Code UI next to HashiCorp\'s Terraform extension (stand-in)', funct
 
   it('colours .tf files with HashiCorp\'s grammar and still shows the findings', async () => {
     const page = browser.page;
-    assert.deepEqual(fs.readdirSync(cs.extensionsDir).filter((d) => !d.endsWith('.json')).map((d) => d.replace(/-\d.*$/, '')).sort(),
-      ['guardrail.lambda-permission-guard', 'hashicorp.terraform']);
+    const installed = fs.readdirSync(cs.extensionsDir).filter((d) => !d.endsWith('.json')).map((d) => d.replace(/-\d.*$/, '')).sort();
+    assert.equal(installed.length, 2, installed.join(', '));
+    assert.ok(installed.includes('hashicorp.terraform') && installed.some((d) => d.endsWith('.lambda-permission-guard')), installed.join(', '));
     await openFile(page, 'api/permission.tf');
     await poll('a warning squiggle', async () => (await count(page, '.editor-group-container.active .monaco-editor .squiggly-warning')) > 0);
     assert.ok((await problemsText(page)).includes('missing-source-arn'));
