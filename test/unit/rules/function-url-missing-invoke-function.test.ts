@@ -96,6 +96,25 @@ resource "aws_lambda_permission" "cloudfront_invoke_function" {
     assert.strictEqual(fs.length, 1);
     assert.strictEqual(fs[0].file, 'policy.json');
     assert.strictEqual(coveredText(json, fs[0]), '"lambda:InvokeFunctionUrl"');
+    const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
+    assert.strictEqual(fixed['policy.json'], json.replace(`      }
+    }
+  ]`, `      }
+    },
+    {
+      "Sid": "FunctionURLAllowPublicAccessInvokeFunction",
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "lambda:InvokeFunction",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:orders",
+      "Condition": {
+        "Bool": {
+          "lambda:InvokedViaFunctionUrl": "true"
+        }
+      }
+    }
+  ]`));
+    assert.deepStrictEqual(only(analyze(fixed), RULE), []);
   });
 
   const valid: { name: string; files: Record<string, string> }[] = [

@@ -6,7 +6,9 @@ import type { Resource } from '../model/module';
 import { knownString } from '../model/value';
 import { and3, or3, type Tri } from '../model/arn';
 import { actionCovers, sameFn, sameQual, wiringOf, type Wiring } from '../model/wiring';
-import { indentUnit, insertBlockAfter } from '../fix/edits';
+import { indentUnit, insertBlockAfter, jsonInsertIntoObject, jsonText } from '../fix/edits';
+import type { SourceFile } from '../model/module';
+import type { SpanEdit } from './rule';
 import { alignedLines, headerSpan, permRelated } from './outage';
 
 function urlGrant(p: Permission): 'public' | 'cloudfront' | undefined {
@@ -51,6 +53,33 @@ function companionBlock(w: Wiring, p: Permission): string | undefined {
   return `resource "aws_lambda_permission" "${name}" {\n${lines.join('\n')}\n}`;
 }
 
+/** JSON policy file: a copy of the statement with `lambda:InvokeFunction` and the `lambda:InvokedViaFunctionUrl` condition. */
+function companionStatement(file: SourceFile, p: Permission): SpanEdit | undefined {
+  const s = p.statement;
+  if (!s?.json || s.doc.style !== 'json' || s.json.base !== 0 || !s.doc.json) return undefined;
+  const node = s.json.node;
+  let obj: Record<string, unknown>;
+  try { obj = JSON.parse(file.text.slice(node.offset, node.offset + node.length)); } catch { return undefined; }
+  const arr = s.doc.json.root.children?.find((c) => c.children?.[0]?.value === 'Statement')?.children?.[1];
+  if (!arr || arr.type !== 'array') return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === 'Sid' && typeof v === 'string') out[k] = v + 'InvokeFunction';
+    else if (k === 'Action') out[k] = 'lambda:InvokeFunction';
+    else if (k === 'Condition') {
+      const c: Record<string, Record<string, unknown>> = {};
+      for (const [op, kv] of Object.entries((v ?? {}) as Record<string, Record<string, unknown>>)) {
+        const rest = Object.fromEntries(Object.entries(kv).filter(([ck]) => ck.toLowerCase() !== 'lambda:functionurlauthtype'));
+        if (Object.keys(rest).length) c[op] = rest;
+      }
+      c.Bool = { ...(c.Bool ?? {}), 'lambda:InvokedViaFunctionUrl': 'true' };
+      out[k] = c;
+    } else out[k] = v;
+  }
+  if (!('Condition' in out)) out.Condition = { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } };
+  return jsonInsertIntoObject(file, arr.offset, arr.offset + arr.length - 1, jsonText(out, indentUnit(file.text)));
+}
+
 export const functionUrlMissingInvokeFunction: Rule = {
   meta: {
     id: 'function-url-missing-invoke-function',
@@ -82,6 +111,10 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
       const fixes: FixSpec[] = [];
       const block = companionBlock(w, p);
       if (block && p.resource) fixes.push({ title: `Add the companion lambda:InvokeFunction permission (invoked_via_function_url = true)`, preferred: true, edits: [insertBlockAfter(ctx.file(p.file), p.resource.block, block)] });
+      else if (p.origin === 'json') {
+        const edit = companionStatement(ctx.file(p.file), p);
+        if (edit) fixes.push({ title: 'Add the companion lambda:InvokeFunction statement (lambda:InvokedViaFunctionUrl)', preferred: true, edits: [edit] });
+      }
       const who = p.resource ? p.resource.address : 'the resource-policy statement';
       // the function URL itself, for public grants
       let url: Resource | undefined;
