@@ -114,6 +114,25 @@ describe('protocol: diagnostics', function () {
     assert.match(c.latest.get(api)!.diagnostics[0].message, /lets sns\.amazonaws\.com invoke/);
   });
 
+  it('relatedInformation points at the other resources of a cross-resource finding, in other files too', async () => {
+    const lambda = `resource "aws_lambda_function" "f" {\n  function_name = "orders"\n}\nresource "aws_lambda_permission" "api" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.f.function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "\${aws_api_gateway_rest_api.admin.execution_arn}/*/*"\n}\nresource "aws_api_gateway_rest_api" "admin" {\n  name = "admin"\n}\n`;
+    const api = `resource "aws_api_gateway_rest_api" "api" {\n  name = "api"\n}\n\nresource "aws_api_gateway_integration" "int" {\n  rest_api_id             = aws_api_gateway_rest_api.api.id\n  type                    = "AWS_PROXY"\n  uri                     = aws_lambda_function.f.invoke_arn\n}\n`;
+    root = makeWorkspace({ 'lambda.tf': lambda, 'api.tf': api });
+    c = new TestClient({ root });
+    await c.initialize();
+    const uri = await c.open(path.join(root, 'lambda.tf'));
+    const [d] = await c.current(uri, (ds) => ds.some((x) => x.code === 'source-arn-mismatch'));
+    assert.strictEqual(d.code, 'source-arn-mismatch');
+    assert.strictEqual(covered(lambda, d.range), '"${aws_api_gateway_rest_api.admin.execution_arn}/*/*"');
+    const rel = d.relatedInformation!.map((r) => [r.location.uri === uri ? 'lambda.tf' : r.location.uri === uriOf(path.join(root, 'api.tf')) ? 'api.tf' : r.location.uri, r.location.range.start.line, r.message]);
+    assert.deepStrictEqual(rel, [
+      ['lambda.tf', 3, 'permission aws_lambda_permission.api'],
+      ['api.tf', 4, 'trigger aws_api_gateway_integration.int'],
+      ['lambda.tf', 0, 'function aws_lambda_function.f'],
+      ['api.tf', 0, 'invoker aws_api_gateway_rest_api.api'],
+    ]);
+  });
+
   it('reads unopened files of the folder from disk and follows them through didChangeWatchedFiles', async () => {
     root = makeWorkspace({ 'locals.tf': LOCALS, 'api.tf': VIA_LOCAL });
     c = new TestClient({ root });
