@@ -122,6 +122,21 @@ resource "aws_apigatewayv2_route" "orders" {
     }
   });
 
+  it('stage execution ARNs: without /*/* never match; with /*/* undecidable (stage unknown at the integration)', () => {
+    const stage = `resource "aws_api_gateway_stage" "prod" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  deployment_id = "d"
+  stage_name    = "prod"
+}
+`;
+    const bad = { 'main.tf': FN + REST + stage + restIntegration() + perm('api', 'apigateway.amazonaws.com', 'aws_api_gateway_stage.prod.execution_arn') };
+    const fs = only(analyze(bad), RULE);
+    assert.strictEqual(fs.length, 1);
+    assert.strictEqual(coveredText(bad['main.tf'], fs[0]), 'aws_api_gateway_stage.prod.execution_arn');
+    const good = { 'main.tf': FN + REST + stage + restIntegration() + perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_stage.prod.execution_arn}/*/*"') };
+    assert.deepStrictEqual(analyze(good).filter((f) => f.severity === 'error'), []);
+  });
+
   it('invalid: EventBridge permission for the hourly rule, target on the nightly rule', () => {
     const files = { 'main.tf': FN + RULES2 + perm('events', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.hourly.arn') };
     const fs = only(analyze(files), RULE);

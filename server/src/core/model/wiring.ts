@@ -94,6 +94,15 @@ export class Wiring {
           const m = restMethod(mi, r.block);
           return m !== undefined && m !== 'ANY' ? [m] : undefined;
         }
+        if ((r.type === 'aws_api_gateway_stage' || r.type === 'aws_apigatewayv2_stage') && tok.attr === 'execution_arn') {
+          // arn:{P}:execute-api:{R}:{A}:{api-id}/{stage}
+          const v2 = r.type === 'aws_apigatewayv2_stage';
+          const api = refTo(mi, mi.evaluate(attr(r.block, v2 ? 'api_id' : 'rest_api_id')?.value), [v2 ? 'aws_apigatewayv2_api' : 'aws_api_gateway_rest_api'], ['id']);
+          if (!api || api.tok.key !== undefined) return undefined;
+          const exec = expandToken(tokenFor(api.tok, 'execution_arn'), this.host);
+          const name = knownString(mi.evaluate(attr(r.block, v2 ? 'name' : 'stage_name')?.value));
+          return exec ? [...exec, '/', name ?? anon(r.address + '#stage', ':/')] : undefined;
+        }
         if (r.type === 'aws_api_gateway_resource' && tok.attr === 'path') {
           const p = restPath(mi, { k: 'str', parts: [{ ref: r.address + '.id', resource: r.address, attr: 'id' }] });
           return p ? ['/', ...p] : undefined;
