@@ -18,7 +18,8 @@ function", S3/SNS/EventBridge deliveries are dropped.
 
 Integrations with \`credentials\` (an IAM role) need no resource policy: see \`credentials-role-cannot-invoke\`.
 Nothing is reported when the trigger, the function or any permission that could apply is unknown
-(module outputs, variables, data sources).
+(module outputs, variables, data sources), or when a \`module\` block of the folder is handed the
+function (the module may grant the permission).
 
 Fix: insert a complete \`aws_lambda_permission\` block after the trigger, with \`statement_id\`, \`action\`,
 \`function_name\`, \`principal\`, \`source_arn\` (the invoker's ARN) and, for aliases, \`qualifier\`.`,
