@@ -15,6 +15,8 @@ export class OpenDocument {
   private source: SourceFile | undefined;
   /** Incremental re-parses done and their total time (ms), for the status/benchmarks. */
   stats = { parses: 0, incremental: 0, ms: 0 };
+  /** Told when the syntax model of the document cannot be built (the file then yields no findings). */
+  onError: ((e: unknown) => void) | undefined;
 
   constructor(readonly uri: string, readonly fsPath: string, languageId: string, version: number, text: string) {
     this.doc = TextDocument.create(uri, languageId, version, text);
@@ -36,12 +38,14 @@ export class OpenDocument {
         const oldEndPos = this.doc.positionAt(oldEnd);
         const newEndPos = endPosition(startPos, c.text);
         this.doc = TextDocument.update(this.doc, [c], version);
-        this.tree.edit({
-          startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + c.text.length,
-          startPosition: { row: startPos.line, column: startPos.character },
-          oldEndPosition: { row: oldEndPos.line, column: oldEndPos.character },
-          newEndPosition: { row: newEndPos.line, column: newEndPos.character },
-        });
+        try {
+          this.tree.edit({
+            startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + c.text.length,
+            startPosition: { row: startPos.line, column: startPos.character },
+            oldEndPosition: { row: oldEndPos.line, column: oldEndPos.character },
+            newEndPosition: { row: newEndPos.line, column: newEndPos.character },
+          });
+        } catch { this.dropTree(); /* the next parse starts afresh */ }
       } else {
         this.doc = TextDocument.update(this.doc, [c], version);
         if (!('range' in c) || !c.range) this.dropTree();
@@ -54,17 +58,25 @@ export class OpenDocument {
   sourceFile(relPath: string): SourceFile {
     if (this.source && this.source.path === relPath) return this.source;
     const text = this.doc.getText();
-    if (this.usesTree) {
-      const t0 = performance.now();
-      const old = this.tree;
-      const tree = parseTerraform(text, old);
-      if (old) { old.delete(); this.stats.incremental++; }
-      this.tree = tree;
-      this.stats.parses++;
-      this.source = makeSourceFile(relPath, text, tree);
-      this.stats.ms += performance.now() - t0;
-    } else {
-      this.source = makeSourceFile(relPath, text);
+    try {
+      if (this.usesTree) {
+        const t0 = performance.now();
+        const old = this.tree;
+        let tree: Tree;
+        try { tree = parseTerraform(text, old); } catch { this.dropTree(); tree = parseTerraform(text); }
+        if (old && this.tree === old) { old.delete(); this.stats.incremental++; }
+        this.tree = tree;
+        this.stats.parses++;
+        this.source = makeSourceFile(relPath, text, tree);
+        this.stats.ms += performance.now() - t0;
+      } else {
+        this.source = makeSourceFile(relPath, text);
+      }
+    } catch (e) {
+      // never down: a file the model cannot be built for is analysed as having no syntax (no findings)
+      this.dropTree();
+      this.source = { path: relPath, text, kind: fileKind(relPath), lines: new LineIndex(text) };
+      this.onError?.(e);
     }
     return this.source;
   }

@@ -78,7 +78,9 @@ export class LpgServer {
       const fsPath = uriToPath(p.textDocument.uri);
       if (!fsPath || !isTerraformPath(fsPath)) return;
       this.docs.get(fsPath)?.dispose();
-      this.docs.set(fsPath, new OpenDocument(p.textDocument.uri, fsPath, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
+      const doc = new OpenDocument(p.textDocument.uri, fsPath, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+      doc.onError = (e) => this.logError(`syntax model of ${fsPath}`, e);
+      this.docs.set(fsPath, doc);
       this.tfDirs.delete(path.dirname(fsPath));
       const dir = this.moduleDirOf(fsPath);
       this.lastEdited.set(dir, p.textDocument.uri);
