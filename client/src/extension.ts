@@ -72,6 +72,8 @@ let slow: { file: string; ms: number } | undefined;
 const pending = new Map<string, number>();
 /** Closed documents whose diagnostics were cleared (lpg.scanResults = clearWhenClosed). */
 const clearedOnClose = new Set<string>();
+/** The last diagnostics the server published per document, to restore a cleared file when it is reopened. */
+const lastDiagnostics = new Map<string, vscode.Diagnostic[]>();
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('lpg');
@@ -199,6 +201,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       },
       handleDiagnostics: (uri, diagnostics, next) => {
         noteDiagnostics(uri);
+        if (diagnostics.length) lastDiagnostics.set(uri.toString(), diagnostics); else lastDiagnostics.delete(uri.toString());
         // Keep a closed file's diagnostics cleared until it is opened again or a new scan runs.
         if (clearedOnClose.has(uri.toString()) && !scanning) return next(uri, []);
         next(uri, diagnostics);
@@ -223,6 +226,13 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     void vscode.window.showErrorMessage('Lambda Permission Guard: the language server failed to start. See "Lambda Permission Guard: Show Output".');
   }
   updateStatus();
+}
+
+function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
+  const input = tab.input;
+  if (input instanceof vscode.TabInputText) return input.uri;
+  if (input instanceof vscode.TabInputTextDiff) return input.modified;
+  return undefined;
 }
 
 function countDiagnostics(): { findings: number; files: number } {
@@ -270,6 +280,7 @@ async function clearScanResults(): Promise<void> {
   const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
   client?.diagnostics?.forEach((uri) => { if (!open.has(uri.toString())) client?.diagnostics?.delete(uri); });
   lastScan = undefined;
+  for (const k of [...lastDiagnostics.keys()]) if (!open.has(k)) lastDiagnostics.delete(k);
   updateStatus();
 }
 
@@ -332,12 +343,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<LpgApi
     updateStatus();
   });
 
+  // lpg.scanResults = clearWhenClosed: drop a file's findings when its last editor tab closes (the document
+  // itself may stay loaded for a while, so onDidCloseTextDocument alone comes late).
+  const clearClosed = (uri: vscode.Uri) => {
+    if (config().get<string>('scanResults', 'keepForClosedFiles') !== 'clearWhenClosed') return;
+    clearedOnClose.add(uri.toString());
+    client?.diagnostics?.delete(uri);
+  };
+  context.subscriptions.push(vscode.window.tabGroups.onDidChangeTabs((e) => {
+    const open = new Set<string>();
+    for (const g of vscode.window.tabGroups.all) for (const t of g.tabs) { const u = tabUri(t); if (u) open.add(u.toString()); }
+    for (const t of e.closed) { const u = tabUri(t); if (u && !open.has(u.toString())) clearClosed(u); }
+    for (const t of e.opened) {
+      const u = tabUri(t);
+      if (u && clearedOnClose.delete(u.toString())) client?.diagnostics?.set(u, lastDiagnostics.get(u.toString()) ?? []);
+    }
+    updateStatus();
+  }));
   context.subscriptions.push(vscode.workspace.onDidCloseTextDocument((doc) => {
     pending.delete(doc.uri.toString());
-    if (config().get<string>('scanResults', 'keepForClosedFiles') === 'clearWhenClosed') {
-      clearedOnClose.add(doc.uri.toString());
-      client?.diagnostics?.delete(doc.uri);
-    }
+    clearClosed(doc.uri);
     updateStatus();
   }));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {

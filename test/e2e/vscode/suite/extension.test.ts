@@ -189,6 +189,32 @@ describe('Lambda Permission Guard in the VS Code extension host', () => {
     await waitFor('the status item back to ready', () => /ready/.test(api.status().text));
   });
 
+  it('lpg.scanResults = clearWhenClosed: a scanned file\'s findings go away when its editor is closed', async () => {
+    await closeAll();
+    const cfg = vscode.workspace.getConfiguration('lpg');
+    await cfg.update('scanResults', 'clearWhenClosed', vscode.ConfigurationTarget.Workspace);
+    try {
+      const scanned = file('shared/public.tf');
+      await vscode.commands.executeCommand('lambdaPermissionGuard.scanWorkspace');
+      await waitFor('scan findings of the unopened file', () => lpg(scanned, 'public-invoke-principal').length === 1);
+      const doc = await vscode.workspace.openTextDocument(scanned);
+      await vscode.window.showTextDocument(doc);
+      await waitFor('findings of the open file', () => lpg(scanned, 'public-invoke-principal').length === 1);
+      await closeAll();
+      await waitFor('findings of the closed file to be cleared', () => lpg(scanned).length === 0);
+      // reopened: its findings are back
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(scanned));
+      await waitFor('findings of the reopened file', () => lpg(scanned, 'public-invoke-principal').length === 1);
+      await closeAll();
+      await waitFor('findings of the closed file to be cleared again', () => lpg(scanned).length === 0);
+      // another scanned, never opened file keeps its findings
+      assert.equal(lpg(file('policies/resource-policy.json'), 'missing-source-arn').length, 1);
+    } finally {
+      await cfg.update('scanResults', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('lambdaPermissionGuard.clearScanResults');
+    }
+  });
+
   it('"Restart Server" restarts the server and diagnostics come back', async () => {
     const editor = await open('shared/public.tf');
     await waitFor('public-invoke-principal', () => lpg(editor.document.uri, 'public-invoke-principal').length === 1);
