@@ -168,7 +168,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     if (r.fixed) {
       summary.fixed += r.fixed.applied.length;
       for (const c of r.fixed.changes) {
-        if (fix === 'dry-run') diffs.push(createTwoFilesPatch('a/' + display(c.file), 'b/' + display(c.file), c.before, c.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+        if (fix === 'dry-run') diffs.push(createTwoFilesPatch('a/' + display(c.file), 'b/' + display(c.file), c.before, c.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, '').replace(/([^\n])$/, '$1\n'));
       }
       if (fix === 'write' && format === 'text') {
         for (const a of r.fixed.applied) io.err(`fixed ${escapeControl(display(a.file))}: ${escapeControl(a.title)} [${a.ruleId}]\n`);
