@@ -2,19 +2,22 @@ import { LineIndex } from './text';
 import { fileKind, type SourceFile } from './model/module';
 import type { FileSyntax } from './model/ast';
 import { parseTerraform, type Tree } from './parse/treesitter';
-import { syntaxFromTree } from './model/hcl';
+import { syntaxFromTree, type BlockCache } from './model/hcl';
 import { syntaxFromTfJson } from './model/tfjson';
 import { tooDeepAt, nestingMessage } from './limits';
 
-/** Builds a source file with its syntax model. `.tf`/`.tfvars` need `initParser()` to have run. */
-export function makeSourceFile(path: string, text: string, tree?: Tree): SourceFile {
+/**
+ * Builds a source file with its syntax model. `.tf`/`.tfvars` need `initParser()` to have run.
+ * `cache` (language server: one per open document) reuses the models of unchanged top-level blocks.
+ */
+export function makeSourceFile(path: string, text: string, tree?: Tree, cache?: BlockCache): SourceFile {
   const kind = fileKind(path);
   const f: SourceFile = { path, text, kind, lines: new LineIndex(text) };
-  f.syntax = syntaxOf(f, tree);
+  f.syntax = syntaxOf(f, tree, cache);
   return f;
 }
 
-export function syntaxOf(f: SourceFile, tree?: Tree): FileSyntax | undefined {
+export function syntaxOf(f: SourceFile, tree?: Tree, cache?: BlockCache): FileSyntax | undefined {
   if (f.kind === 'tf' || f.kind === 'tfvars' || f.kind === 'tfjson') {
     // The model builders recurse per nesting level: absurdly deep text is a syntax error, not a stack overflow.
     const deep = tooDeepAt(f.text, f.kind === 'tfjson');
@@ -22,7 +25,7 @@ export function syntaxOf(f: SourceFile, tree?: Tree): FileSyntax | undefined {
   }
   if (f.kind === 'tf' || f.kind === 'tfvars') {
     const t = tree ?? parseTerraform(f.text);
-    const s = syntaxFromTree(t, f.text);
+    const s = syntaxFromTree(t, f.text, cache);
     if (!tree) t.delete();
     return s;
   }

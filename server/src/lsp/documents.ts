@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { parseTerraform, type Tree } from '../core/parse/treesitter';
 import { makeSourceFile } from '../core/source';
+import { BlockCache } from '../core/model/hcl';
 import { fileKind, type SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 
@@ -13,6 +14,8 @@ export class OpenDocument {
   private doc: TextDocument;
   private tree: Tree | undefined;
   private source: SourceFile | undefined;
+  /** Models of unchanged top-level blocks, reused across re-parses. */
+  readonly blocks = new BlockCache();
   /** Incremental re-parses done and their total time (ms), for the status/benchmarks. */
   stats = { parses: 0, incremental: 0, ms: 0 };
   /** Told when the syntax model of the document cannot be built (the file then yields no findings). */
@@ -67,7 +70,7 @@ export class OpenDocument {
         if (old && this.tree === old) { old.delete(); this.stats.incremental++; }
         this.tree = tree;
         this.stats.parses++;
-        this.source = makeSourceFile(relPath, text, tree);
+        this.source = makeSourceFile(relPath, text, tree, this.blocks);
         this.stats.ms += performance.now() - t0;
       } else {
         this.source = makeSourceFile(relPath, text);

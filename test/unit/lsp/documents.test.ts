@@ -48,6 +48,7 @@ describe('language server documents: incremental sync and re-parse', () => {
       }
     }
     assert.ok(doc.stats.incremental > 50, JSON.stringify(doc.stats));
+    assert.ok(doc.blocks.hits > 20 && doc.blocks.misses > 5, `block cache hits ${doc.blocks.hits}, misses ${doc.blocks.misses}`);
   });
 
   it('a full-text change drops the tree and parses afresh', () => {

@@ -26,19 +26,56 @@ function named(n: Node): Node[] {
   return out;
 }
 
-/** Builds the syntax model of one `.tf` file from its tree-sitter tree. */
-export function syntaxFromTree(tree: Tree, text: string): FileSyntax {
+/**
+ * Per-document cache of top-level block models, keyed by the block's text: an unchanged block
+ * (error-free) is not rebuilt from the tree, only copied with its offsets shifted. The language
+ * server keeps one per open document; each build keeps only the entries it used.
+ */
+export class BlockCache {
+  entries = new Map<string, { start: number; block: Block; comments: Comment[] }>();
+  hits = 0;
+  misses = 0;
+}
+
+/** Builds the syntax model of one `.tf` file from its tree-sitter tree (reusing unchanged top-level blocks from `cache`). */
+export function syntaxFromTree(tree: Tree, text: string, cache?: BlockCache): FileSyntax {
   const root = tree.rootNode;
   const comments: Comment[] = [];
   const errors: FileSyntax['errors'] = [];
   const blocks: Block[] = [];
   const attrs: Attribute[] = [];
-  collectComments(root, comments, text);
+  const done = new Set<number>();
+  const next = cache ? new Map<string, { start: number; block: Block; comments: Comment[] }>() : undefined;
   const body = root.namedChildren.find((c) => c?.type === 'body');
   if (body) for (const c of named(body)) {
-    if (c.type === 'block') { const b = toBlock(c, text); if (b) blocks.push(b); }
+    if (c.type === 'block') {
+      if (cache && next && !c.hasError) {
+        const key = text.slice(c.startIndex, c.endIndex);
+        const hit = cache.entries.get(key) ?? next.get(key);
+        let entry = hit;
+        if (!entry) {
+          const b = toBlock(c, text);
+          if (!b) continue;
+          const cs: Comment[] = [];
+          collectComments(c, cs, text);
+          entry = { start: c.startIndex, block: b, comments: cs };
+          cache.misses++;
+        } else cache.hits++;
+        const delta = c.startIndex - entry.start;
+        next.set(key, entry);
+        // models are never mutated once built (only blocks with errors are, and those are not cached): share when unmoved
+        blocks.push(delta === 0 ? entry.block : shifted(entry.block, delta));
+        comments.push(...(delta === 0 ? entry.comments : shifted(entry.comments, delta)));
+        done.add(c.startIndex);
+        continue;
+      }
+      const b = toBlock(c, text); if (b) blocks.push(b);
+    }
     else if (c.type === 'attribute') { const a = toAttr(c, text); if (a) attrs.push(a); }
   }
+  collectComments(root, comments, text, done);
+  if (done.size) comments.sort((a, b) => a.span.start - b.span.start);
+  if (cache && next) cache.entries = next;
   // Blocks that tree-sitter could only recover as ERROR nodes at top level.
   for (const c of root.namedChildren) if (c && c.type === 'ERROR') recoverBlocks(c, text, blocks);
   // An unclosed block swallows the blocks after it (typing a new block above existing ones): lift them back.
@@ -71,13 +108,29 @@ function recoverBlocks(n: Node, text: string, out: Block[]): void {
   }
 }
 
-function collectComments(n: Node, out: Comment[], text: string): void {
+/** A deep copy of a model value with every offset moved by `delta` (spans, bodyStart, bodyEnd). */
+function shifted<T>(v: T, delta: number): T {
+  const go = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(go);
+    if (x === null || typeof x !== 'object') return x;
+    const o = x as Record<string, unknown>;
+    if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) return { start: o.start + delta, end: (o.end as number) + delta };
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) out[k] = (k === 'bodyStart' || k === 'bodyEnd') && typeof o[k] === 'number' ? (o[k] as number) + delta : go(o[k]);
+    return out;
+  };
+  return go(v) as T;
+}
+
+/** Collects comments under `n`; top-level blocks whose start is in `skip` are not entered (their comments are known). */
+function collectComments(n: Node, out: Comment[], text: string, skip?: Set<number>): void {
   // Comments are extras: they can sit anywhere in the tree.
   const cursor = n.walk();
   const visit = (): void => {
     do {
       const node = cursor.currentNode;
       if (node.type === 'comment') out.push({ text: text.slice(node.startIndex, node.endIndex), span: sp(node) });
+      else if (skip && node.type === 'block' && skip.has(node.startIndex)) { /* cached block */ }
       else if (node.childCount > 0 && cursor.gotoFirstChild()) { visit(); cursor.gotoParent(); }
     } while (cursor.gotoNextSibling());
   };
