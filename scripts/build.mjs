@@ -15,6 +15,7 @@ const entries = [
   { in: 'server/src/lsp/main.ts', out: 'server' },
   // dist/hcl2json/worker.js: @cdktf/hcl2json loads join(__dirname, '..', 'main.wasm.gz'), i.e. dist/main.wasm.gz.
   { in: 'server/src/hcl2json/worker.ts', out: 'hcl2json/worker' },
+  { in: 'server/src/scan/worker.ts', out: 'scan-worker' },
   { in: 'client/src/extension.ts', out: 'extension' },
 ].filter((e) => existsSync(e.in));
 

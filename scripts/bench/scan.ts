@@ -28,12 +28,12 @@ export function buildFloor(): void {
   });
 }
 
-/** Runs a command under /usr/bin/time: wall seconds, peak RSS (MB), stdout. */
-function timed(cmd: string[]): { s: number; rssMb: number; stdout: string; code: number } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const m = /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr);
+/** Runs a command under /usr/bin/time: wall seconds, CPU seconds (user + system), peak RSS (MB), stdout. */
+function timed(cmd: string[]): { s: number; cpu: number; rssMb: number; stdout: string; code: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...cmd], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const m = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr);
   if (!m) throw new Error(`no timing from /usr/bin/time for ${cmd.join(' ')}: ${r.stderr.slice(-500)}`);
-  return { s: Number(m[1]), rssMb: Math.round(Number(m[2]) / 1024), stdout: r.stdout, code: r.status ?? -1 };
+  return { s: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssMb: Math.round(Number(m[4]) / 1024), stdout: r.stdout, code: r.status ?? -1 };
 }
 
 export function countFiles(dir: string): number {
@@ -45,8 +45,8 @@ export function countFiles(dir: string): number {
 
 export interface ScanFigures {
   target: string; files: number; runs: number;
-  cli: { s: number; rssMb: number; findings: number; analysed: number };
-  floor: { s: number; rssMb: number; parsed: number };
+  cli: { s: number; cpu: number; rssMb: number; findings: number; analysed: number };
+  floor: { s: number; cpu: number; rssMb: number; parsed: number };
   server: { s: number; rssAfterMb: number; peakMb: number; findings: number };
 }
 
@@ -65,23 +65,23 @@ export async function serverScan(dir: string): Promise<{ s: number; rssAfterMb: 
 
 export async function scanBench(name: string, dir: string, runs: number, log: (s: string) => void = console.log): Promise<ScanFigures> {
   const files = countFiles(dir);
-  const cli: { s: number; rssMb: number; findings: number; analysed: number }[] = [];
-  const floor: { s: number; rssMb: number; parsed: number }[] = [];
+  const cli: { s: number; cpu: number; rssMb: number; findings: number; analysed: number }[] = [];
+  const floor: { s: number; cpu: number; rssMb: number; parsed: number }[] = [];
   const server: { s: number; rssAfterMb: number; peakMb: number; findings: number }[] = [];
   for (let i = 0; i < runs; i++) {
     const c = timed([process.execPath, CLI, 'scan', dir, '--format', 'json']);
     const doc = JSON.parse(c.stdout) as { summary: { findings: number; files: number } };
-    cli.push({ s: c.s, rssMb: c.rssMb, findings: doc.summary.findings, analysed: doc.summary.files });
+    cli.push({ s: c.s, cpu: c.cpu, rssMb: c.rssMb, findings: doc.summary.findings, analysed: doc.summary.files });
     const f = timed([process.execPath, FLOOR, dir]);
-    floor.push({ s: f.s, rssMb: f.rssMb, parsed: (JSON.parse(f.stdout) as { parsed: number }).parsed });
+    floor.push({ s: f.s, cpu: f.cpu, rssMb: f.rssMb, parsed: (JSON.parse(f.stdout) as { parsed: number }).parsed });
     server.push(await serverScan(dir));
     log(`  ${name} run ${i + 1}/${runs}: lpg scan ${c.s.toFixed(2)} s, floor ${f.s.toFixed(2)} s, server scan ${server[i].s.toFixed(2)} s`);
   }
   const med = <T>(xs: T[], k: (x: T) => number): number => median(xs.map(k));
   return {
     target: name, files, runs,
-    cli: { s: med(cli, (x) => x.s), rssMb: med(cli, (x) => x.rssMb), findings: cli[0].findings, analysed: cli[0].analysed },
-    floor: { s: med(floor, (x) => x.s), rssMb: med(floor, (x) => x.rssMb), parsed: floor[0].parsed },
+    cli: { s: med(cli, (x) => x.s), cpu: med(cli, (x) => x.cpu), rssMb: med(cli, (x) => x.rssMb), findings: cli[0].findings, analysed: cli[0].analysed },
+    floor: { s: med(floor, (x) => x.s), cpu: med(floor, (x) => x.cpu), rssMb: med(floor, (x) => x.rssMb), parsed: floor[0].parsed },
     server: { s: med(server, (x) => x.s), rssAfterMb: med(server, (x) => x.rssAfterMb), peakMb: med(server, (x) => x.peakMb), findings: server[0].findings },
   };
 }
@@ -89,9 +89,9 @@ export async function scanBench(name: string, dir: string, runs: number, log: (s
 export function printScan(f: ScanFigures, dirArg: string): void {
   const rate = (s: number) => Math.round(f.files / s);
   console.log(`scan ${f.target} (${f.files} files; median of ${f.runs}):`);
-  console.log(`  lpg scan:            ${f.cli.s.toFixed(2)} s, ${rate(f.cli.s)} files/s, peak RSS ${f.cli.rssMb} MB, ${f.cli.findings} findings in ${f.cli.analysed} files analysed`);
+  console.log(`  lpg scan:            ${f.cli.s.toFixed(2)} s wall (${f.cli.cpu.toFixed(2)} s CPU), ${rate(f.cli.s)} files/s, peak RSS ${f.cli.rssMb} MB, ${f.cli.findings} findings in ${f.cli.analysed} files analysed`);
   console.log(`    reproduce: /usr/bin/time -v node dist/cli.js scan ${dirArg} --format json`);
-  console.log(`  floor:               ${f.floor.s.toFixed(2)} s (read ${f.files} files, tree-sitter-parse ${f.floor.parsed}), peak RSS ${f.floor.rssMb} MB; lpg scan / floor = ${(f.cli.s / f.floor.s).toFixed(2)}`);
+  console.log(`  floor:               ${f.floor.s.toFixed(2)} s wall (${f.floor.cpu.toFixed(2)} s CPU; CPU ratio scan / floor ${(f.cli.cpu / f.floor.cpu).toFixed(2)}) (read ${f.files} files, tree-sitter-parse ${f.floor.parsed}), peak RSS ${f.floor.rssMb} MB; lpg scan / floor = ${(f.cli.s / f.floor.s).toFixed(2)}`);
   console.log(`    reproduce: node dist/bench-floor.js ${dirArg}   (after npx tsx scripts/bench/index.ts builds it)`);
   console.log(`  server scanWorkspace: ${f.server.s.toFixed(2)} s, ${rate(f.server.s)} files/s, server RSS after ${f.server.rssAfterMb} MB (peak ${f.server.peakMb} MB), ${f.server.findings} findings; scan / floor = ${(f.server.s / f.floor.s).toFixed(2)}`);
   console.log(`    reproduce: npx tsx scripts/bench/scan.ts ${f.target === 'monorepo' ? 'monorepo' : 'real'}`);

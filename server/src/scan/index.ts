@@ -11,6 +11,7 @@ import { CONFIG_FILE, ConfigError, ignoreMatcher, parseConfig, type LpgConfig } 
 import { mayBeRelevant, planModules, worthReading, type ModulePlan } from './plan';
 import { analyzeModuleTextsChecked, type AnalyzeModuleOptions, type ModuleInput, type SyntaxChecker } from './module';
 import { fixModule } from './fix';
+import { AnalysisPool } from './pool';
 import { errText, readText, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
 
 export * from './config';
@@ -115,10 +116,20 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     return { input };
   };
 
+  // Analyses run in worker threads (pool.ts) when there are enough modules, at most 2 per worker in flight; results are taken in order.
+  let pool: AnalysisPool | undefined;
+  let poolTried = false;
+  const inflight: { dir: string; p: Promise<Finding[]> }[] = [];
+  const settle = async (x: { dir: string; p: Promise<Finding[]> }): Promise<void> => {
+    const findings = await x.p;
+    opts.onModule?.(x.dir, findings);
+    result.findings.push(...findings);
+  };
+  try {
   let next = plans.length ? load(plans[0]) : undefined;
   for (let i = 0; i < plans.length; i++) {
     const cur = await next!;
-    next = i + 1 < plans.length ? load(plans[i + 1]) : undefined; // read and parse ahead while this one is analysed
+    next = i + 1 < plans.length ? load(plans[i + 1]) : undefined; // read ahead while this one is analysed
     const { input } = cur;
     if (!input.files.length || !input.only!.size) continue;
     result.modules++;
@@ -127,10 +138,9 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       rules: config.rules, checkSyntax: opts.checkSyntax,
       onRuleError: (id, e) => opts.onRuleError?.(id, e, input.dir),
     };
-    let findings: Finding[];
     if (opts.fix) {
       const r = await fixModule(input, aopts);
-      findings = r.findings;
+      const findings = r.findings;
       result.fixed!.applied.push(...r.applied);
       result.fixed!.rejected.push(...r.rejected);
       for (const file of r.changed) {
@@ -142,11 +152,17 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
         }
         result.fixed!.changes.push(change);
       }
+      opts.onModule?.(input.dir, findings);
+      result.findings.push(...findings);
     } else {
-      findings = await analyzeModuleTextsChecked(input, aopts);
+      if (!poolTried && result.modules >= 3) { poolTried = true; pool = AnalysisPool.create(); }
+      inflight.push({ dir: input.dir, p: pool ? pool.analyze(input, aopts) : analyzeModuleTextsChecked(input, aopts) });
+      while (inflight.length > (pool ? pool.size * 2 : 0)) await settle(inflight.shift()!);
     }
-    opts.onModule?.(input.dir, findings);
-    result.findings.push(...findings);
+  }
+  while (inflight.length) await settle(inflight.shift()!);
+  } finally {
+    pool?.dispose();
   }
   return result;
 }

@@ -145,6 +145,16 @@ describe('robustness: hostile workspaces through the CLI', function () {
     assert.deepStrictEqual(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { what: string }).what), ['dns.lookup', 'net.connect', 'child_process.execSync']);
   });
 
+  it('scan worker threads (LPG_SCAN_WORKERS=2) give exactly the single-thread output on the whole corpus', () => {
+    const one = lpgGuarded(['scan', CORPUS, '--format', 'json'], { LPG_SCAN_WORKERS: '0' });
+    const two = lpgGuarded(['scan', CORPUS, '--format', 'json'], { LPG_SCAN_WORKERS: '2' });
+    assert.ok(one.code === 0 || one.code === 1, `exit ${one.code}: ${one.stderr}`);
+    assert.strictEqual(two.code, one.code, two.stderr);
+    assert.strictEqual(two.stdout, one.stdout);
+    assert.ok((JSON.parse(two.stdout) as Doc).findings.length > 10);
+    assert.deepStrictEqual(two.guard, []);
+  });
+
   it('100,000 tiny files: the scan completes with the right findings and bounded memory', () => {
     const root = path.join(os.tmpdir(), 'lpg-robustness-100k-v1');
     const marker = root + '.complete';
