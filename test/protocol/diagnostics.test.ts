@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DiagnosticSeverity, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol';
+import { DiagnosticSeverity, FileChangeType, DidChangeWorkspaceFoldersNotification, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TestClient, makeWorkspace, uriOf, covered, positionAt } from './client';
 
 const PERM = `resource "aws_lambda_permission" "api" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  principal     = "apigateway.amazonaws.com"\n}\n`;
@@ -177,6 +177,21 @@ describe('protocol: diagnostics', function () {
     fs.writeFileSync(path.join(a, '.lpg.json'), JSON.stringify({ ignore: ['main.tf'] }));
     await c.watched([{ uri: uriOf(path.join(a, '.lpg.json')), type: FileChangeType.Changed }]);
     await c.diagnostics(ua, (ds) => ds.length === 0, 'folder a: file ignored by .lpg.json');
+  });
+
+  it('workspace folders added later get their own settings and are scanned', async () => {
+    const a = makeWorkspace({ 'main.tf': PERM });
+    const b = makeWorkspace({ 'main.tf': PERM });
+    root = a;
+    c = new TestClient({ root: a, settings: { [uriOf(b)]: { rules: { 'missing-source-arn': 'info' } } } });
+    await c.initialize();
+    await c.conn.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [{ uri: uriOf(b), name: 'b' }], removed: [] } });
+    const ub = await c.open(path.join(b, 'main.tf'));
+    await c.current(ub, (ds) => ds.length === 1 && ds[0].severity === DiagnosticSeverity.Information);
+    assert.ok(c.configRequests.some((r) => r.scopeUri === uriOf(b)));
+    const r = await c.executeCommand('lpg.scanWorkspace', [], 'wf') as { folders: number };
+    assert.strictEqual(r.folders, 2);
+    await c.diagnostics(uriOf(path.join(a, 'main.tf')), (ds) => ds.length === 1 && ds[0].severity === DiagnosticSeverity.Warning);
   });
 
   it('settings: run onSave validates on save only; lpg.exclude silences a file; files over maxFileSizeMB are skipped with a message', async () => {

@@ -157,12 +157,7 @@ export class LpgServer {
 
   private async initialized(): Promise<void> {
     const ws = this.caps.workspace;
-    if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
-      await this.conn.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{tf,tf.json,tfvars,json}' }, { globPattern: '**/.lpg.json' }],
-      });
-    }
-    if (ws?.didChangeConfiguration?.dynamicRegistration) await this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'lpg' });
+    // subscribe before the first await: a folder change may follow `initialized` at once
     if (ws?.workspaceFolders) {
       this.conn.workspace.onDidChangeWorkspaceFolders((e) => this.guard('workspaceFolders', () => {
         const removed = new Set(e.removed.map((f) => f.uri));
@@ -172,6 +167,12 @@ export class LpgServer {
         this.revalidateAll();
       }));
     }
+    if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
+      await this.conn.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{tf,tf.json,tfvars,json}' }, { globPattern: '**/.lpg.json' }],
+      });
+    }
+    if (ws?.didChangeConfiguration?.dynamicRegistration) await this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'lpg' });
   }
 
   // ---------------------------------------------------------------- settings
