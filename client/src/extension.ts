@@ -106,6 +106,8 @@ function updateStatus(): void {
     status.busy = true;
     return;
   }
+  // a document the server chose not to answer (not part of any check) must not keep the item busy
+  for (const [uri, sent] of pending) if (Date.now() - sent > 60_000) pending.delete(uri);
   status.busy = pending.size > 0 || scanning;
   if (slow) {
     status.severity = vscode.LanguageStatusSeverity.Warning;
