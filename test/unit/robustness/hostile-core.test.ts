@@ -5,6 +5,7 @@ import { MAX_NESTING } from '../../../server/src/core/limits';
 import type { Rule } from '../../../server/src/core/rules/rule';
 import { allRules } from '../../../server/src/core/rules';
 import { rangeProblems, rng } from './fuzzlib';
+import { unescapeHcl } from '../../../server/src/core/model/hcl';
 
 /** Hostile file contents fed to the analysis core (the scan front ends add size and encoding checks on top). */
 describe('robustness: hostile inputs to the core', () => {
@@ -76,6 +77,20 @@ describe('robustness: hostile inputs to the core', () => {
     const pol = POLICY.replace(/\n/g, '\r\n');
     assert.deepStrictEqual(run({ 'policy.json': pol }), [['missing-source-arn', [5, 31, 5, 50], '"sns.amazonaws.com"']]);
     for (const fix of analyze({ 'policy.json': pol })[0].fixes) for (const e of fix.edits) assert.ok(!/(^|[^\r])\n/.test(e.newText), JSON.stringify(e.newText));
+  });
+
+  it('bad escapes in strings (found by npm run fuzz, seed 1764027000): \\u without hex digits, \\U beyond U+10FFFF', () => {
+    // invalid escapes: a syntax error (as for HCL), never a RangeError out of the model
+    for (const esc of ['\\u', '\\uZZ']) {
+      assert.ok(run({ 'main.tf': TF.replace('"f"', `"f${esc}"`) }).some(([id]) => id === 'parse-error'), esc);
+    }
+    // tree-sitter accepts \\U with 8 hex digits beyond U+10FFFF: the text is kept as written
+    assert.deepStrictEqual(run({ 'main.tf': TF.replace('"f"', '"f\\UFFFFFFFF"') }).map(([id]) => id), ['missing-source-arn']);
+    for (const esc of ['\\U0010FFFF', '\\u00e9']) {
+      assert.deepStrictEqual(run({ 'main.tf': TF.replace('"f"', `"f${esc}"`) }), [['missing-source-arn', [3, 18, 3, 44], '"apigateway.amazonaws.com"']], esc);
+    }
+    // the unescaper itself, on the template literal text tree-sitter hands it
+    assert.strictEqual(unescapeHcl('a\\uZZ\\UFFFFFFFF\\u00e9', false), 'a\\uZZ\\UFFFFFFFFé');
   });
 
   it('lone CR line ends and lone surrogates: no crash, ranges inside the document', () => {

@@ -14,7 +14,7 @@ export function unescapeHcl(raw: string, heredoc: boolean): string {
       case 't': return '\t';
       case '"': return '"';
       case '\\': return '\\';
-      case 'u': case 'U': return String.fromCodePoint(parseInt(c.slice(1), 16));
+      case 'u': case 'U': { const cp = parseInt(c.slice(1), 16); return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\\' + c; } // `\u` without hex digits: NaN, kept as written
       default: return '\\' + c;
     }
   });
