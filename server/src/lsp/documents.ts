@@ -7,6 +7,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { parseTerraform, type Tree } from '../core/parse/treesitter';
 import { makeSourceFile } from '../core/source';
 import { BlockCache } from '../core/model/hcl';
+import { keepIntactBlocks } from './intact';
 import { fileKind, type SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 
@@ -16,6 +17,8 @@ export class OpenDocument {
   private source: SourceFile | undefined;
   /** Models of unchanged top-level blocks, reused across re-parses. */
   readonly blocks = new BlockCache();
+  /** The last error-free model: its intact blocks stay while the text has a syntax error (intact.ts). */
+  private lastGood: SourceFile | undefined;
   /** Incremental re-parses done and their total time (ms), for the status/benchmarks. */
   stats = { parses: 0, incremental: 0, ms: 0 };
   /** Told when the syntax model of the document cannot be built (the file then yields no findings). */
@@ -70,7 +73,12 @@ export class OpenDocument {
         if (old && this.tree === old) { old.delete(); this.stats.incremental++; }
         this.tree = tree;
         this.stats.parses++;
-        this.source = makeSourceFile(relPath, text, tree, this.blocks);
+        const f = makeSourceFile(relPath, text, tree, this.blocks);
+        if (this.kind === 'tf' && f.syntax) {
+          if (!f.syntax.errors.length) this.lastGood = f;
+          else if (this.lastGood) keepIntactBlocks(f, this.lastGood);
+        }
+        this.source = f;
         this.stats.ms += performance.now() - t0;
       } else {
         this.source = makeSourceFile(relPath, text);

@@ -109,7 +109,7 @@ function recoverBlocks(n: Node, text: string, out: Block[]): void {
 }
 
 /** A deep copy of a model value with every offset moved by `delta` (spans, bodyStart, bodyEnd). */
-function shifted<T>(v: T, delta: number): T {
+export function shifted<T>(v: T, delta: number): T {
   const go = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(go);
     if (x === null || typeof x !== 'object') return x;
