@@ -172,6 +172,42 @@ describe('Lambda Permission Guard in the VS Code extension host', () => {
     await waitFor('broad-permission-action to go away', () => lpg(uri).length === 0);
   });
 
+  it('editor.codeActionsOnSave with source.fixAll.lpg fixes the file when it is saved', async () => {
+    const uri = file('onsave/permission.tf');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from([
+      'resource "aws_lambda_permission" "events" {',
+      '  action        = "lambda:*"',
+      '  function_name = "nightly"',
+      '  principal     = "events.amazonaws.com"',
+      '  source_arn    = "arn:aws:events:us-east-1:123456789012:rule/nightly"',
+      '}',
+      '',
+    ].join('\n')));
+    const editor = await open('onsave/permission.tf');
+    await waitFor('broad-permission-action', () => lpg(uri, 'broad-permission-action').length === 1);
+    const cfg = vscode.workspace.getConfiguration('editor', { languageId: 'terraform' });
+    await cfg.update('codeActionsOnSave', { 'source.fixAll.lpg': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
+    try {
+      // an explicit save (as Ctrl+S), with a change so that there is something to save
+      await editor.edit((b) => b.insert(new vscode.Position(6, 0), '# saved\n'));
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await waitFor('the fix applied on save', () => editor.document.getText().includes('"lambda:InvokeFunction"') && !editor.document.isDirty);
+      assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), [
+        'resource "aws_lambda_permission" "events" {',
+        '  action        = "lambda:InvokeFunction"',
+        '  function_name = "nightly"',
+        '  principal     = "events.amazonaws.com"',
+        '  source_arn    = "arn:aws:events:us-east-1:123456789012:rule/nightly"',
+        '}',
+        '# saved',
+        '',
+      ].join('\n'));
+      await waitFor('broad-permission-action to go away', () => lpg(uri).length === 0);
+    } finally {
+      await cfg.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
+    }
+  });
+
   it('"Scan Workspace" reports findings of files that are not open; "Clear Scan Results" removes them', async () => {
     await closeAll();
     const unopened = file('shared/public.tf');
