@@ -88,6 +88,18 @@ describe('protocol: diagnostics', function () {
     assert.deepStrictEqual(summary(fixed), ['missing-source-arn@1:14-1:36', 'missing-source-arn@7:18-7:44']);
   });
 
+  it('an unclosed quote above an intact block: its finding stays (last good parse) next to the parse-error', async () => {
+    root = makeWorkspace({ 'main.tf': PERM });
+    c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });
+    await c.initialize();
+    const uri = await c.open(path.join(root, 'main.tf'));
+    await c.current(uri, (ds) => ds.length === 1);
+    await c.insertAt(uri, 0, 'resource "aws_lambda_permission" "x" {\n  principal = "sns\n\n');
+    const ds = await c.current(uri, (d) => d.some((x) => x.code === 'parse-error'), 'the parse-error');
+    assert.deepStrictEqual(summary(ds.filter((x) => x.code !== 'parse-error')), ['missing-source-arn@6:18-6:44']);
+    assert.strictEqual(covered(c.text(uri), ds.find((x) => x.code === 'missing-source-arn')!.range), '"apigateway.amazonaws.com"');
+  });
+
   it('republishes another open file of the folder when an edit changes its findings', async () => {
     root = makeWorkspace({ 'locals.tf': LOCALS, 'api.tf': VIA_LOCAL });
     c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });
