@@ -14,6 +14,7 @@ export function startServer(): void {
   server.listen();
   process.on('uncaughtException', (e) => { try { connection.console.error('lpg: uncaught: ' + (e.stack ?? e.message)); } catch { /* closed */ } });
   process.on('unhandledRejection', (e) => { try { connection.console.error('lpg: unhandled rejection: ' + String((e as Error)?.stack ?? e)); } catch { /* closed */ } });
-  if (!noHcl) void warmUp();
+  // warm HashiCorp's parser up after the first diagnostics (it is asked only about files tree-sitter finds an error in)
+  if (!noHcl) setTimeout(() => void warmUp(), 1500).unref();
   connection.listen();
 }
