@@ -132,6 +132,8 @@ function updateStatus(): void {
 }
 
 let scanning = false;
+/** When the server stopped unexpectedly (for the restart limit). */
+const restarts: number[] = [];
 
 function noteSent(uri: vscode.Uri): void {
   pending.set(uri.toString(), Date.now());
@@ -187,6 +189,15 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
         return { action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
       },
       closed: (): CloseHandlerResult => {
+        // restart, but not forever: at most 4 times in 3 minutes (as vscode-languageclient's default)
+        const now = Date.now();
+        restarts.push(now);
+        while (restarts.length && now - restarts[0] > 180_000) restarts.shift();
+        if (restarts.length > 4) {
+          log('the language server stopped 5 times in 3 minutes; not restarting it (use "Restart Server")');
+          void vscode.window.showErrorMessage('Lambda Permission Guard: the language server keeps stopping. See "Lambda Permission Guard: Show Output".');
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
         log('the language server stopped; restarting');
         return { action: CloseAction.Restart, handled: true };
       },
