@@ -619,7 +619,19 @@ export function principalCovers(p: Permission, principal: string): Tri {
   return serviceOf(t) === serviceOf(principal) ? 'match' : 'no-match';
 }
 
+const INVOKE_COVERED = new WeakMap<Permission, Tri>();
+
 export function actionCovers(p: Permission, action = INVOKE): Tri {
+  if (action === INVOKE) {
+    // asked for every trigger the permission meets: once per permission (a permission's facts never change)
+    let v = INVOKE_COVERED.get(p);
+    if (v === undefined) { v = actionCoversText(p, action); INVOKE_COVERED.set(p, v); }
+    return v;
+  }
+  return actionCoversText(p, action);
+}
+
+function actionCoversText(p: Permission, action: string): Tri {
   const t = text(p.action);
   if (t === undefined) return 'unknown';
   return actionLike(t, action) ? 'match' : 'no-match';
@@ -653,6 +665,10 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   const qual = t.fn.k === 'fn' && pf.k === 'fn' ? sameQual(t.fn.qual, pf.qual) : 'unknown';
   const principal = principalCovers(p, t.principal);
   const action = actionCovers(p);
+  // Another function, service or action: no match whatever the source ARN says, and no caller reads
+  // `source`/`rest` of such a pair, so the ARN matching (the costly part: every permission meets every
+  // trigger on each keystroke) is skipped.
+  if (fn === 'no-match' || principal === 'no-match' || action === 'no-match') return { fn, qual, principal, action, source: 'unknown', rest: 'unknown', all: 'no-match' };
   let source: Tri = 'match';
   if (p.sourceArn) source = t.source ? w.arnLike(p.sourceArn.value, t.source, si) : 'unknown';
   let rest: Tri = 'match';
