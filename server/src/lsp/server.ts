@@ -254,18 +254,42 @@ export class LpgServer {
     this.stats.lastMs = performance.now() - t0;
     const uri = this.lastEdited.get(dir);
     if (uri) this.status({ state: 'idle', uri, durationMs: Math.round(this.stats.lastMs), slow: this.stats.lastMs > 2000 });
-    if (m.pending.length && this.opts.checkSyntax) {
-      const check = this.opts.checkSyntax;
-      await Promise.all(m.pending.map(async (f) => {
-        const p = m.abs.get(f.path)!;
-        let err: SyntaxError | null | undefined;
-        try { err = await check(f.path, f.text); } catch (e) { this.logError('hcl2json', e); }
-        this.syntaxCache.set(p, { text: f.text, err });
-      }));
-      // publish the authoritative syntax errors (unless the text changed meanwhile: the next validation does it)
-      const again = await this.prepare(dir);
-      if (again.pending.length === 0) this.analyzeAndPublish(dir, again.files, again.abs, again.opts, this.scanPlans.has(dir));
-    }
+    // Detached: the next keystroke's validation does not wait for HashiCorp's parser (~50 ms per KB).
+    if (m.pending.length && this.opts.checkSyntax) this.requestAuthority(dir);
+  }
+
+  /** Folders with an authority check running -> whether another one was asked for meanwhile. */
+  private readonly authority = new Map<string, boolean>();
+
+  /** Asks HashiCorp's parser about the folder's pending files and republishes with its verdicts; at most one check per folder runs, the last request is served once it ends. */
+  private requestAuthority(dir: string): void {
+    if (this.authority.has(dir)) { this.authority.set(dir, true); return; }
+    this.authority.set(dir, false);
+    void (async () => {
+      try {
+        for (;;) {
+          const m = await this.prepare(dir);
+          const check = this.opts.checkSyntax;
+          if (m.pending.length && check) {
+            await Promise.all(m.pending.map(async (f) => {
+              const p = m.abs.get(f.path)!;
+              let err: SyntaxError | null | undefined;
+              try { err = await check(f.path, f.text); } catch (e) { this.logError('hcl2json', e); }
+              this.syntaxCache.set(p, { text: f.text, err });
+            }));
+            // publish the authoritative syntax errors (unless the text changed meanwhile: the next round does it)
+            const again = await this.prepare(dir);
+            if (again.pending.length === 0) this.analyzeAndPublish(dir, again.files, again.abs, again.opts, this.scanPlans.has(dir));
+          }
+          if (!this.authority.get(dir)) break;
+          this.authority.set(dir, false);
+        }
+      } catch (e) {
+        this.logError('hcl2json', e);
+      } finally {
+        this.authority.delete(dir);
+      }
+    })();
   }
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
