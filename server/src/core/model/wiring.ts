@@ -242,6 +242,35 @@ export class Wiring {
     return r;
   }
   private readonly permCache = new Map<Permission, FnRef>();
+
+  /**
+   * The permissions whose coverage of a trigger on function `fn` may be other than a definite no-match
+   * (sameFn is 'no-match' for a permission on another function or on a non-function): those on `fn` and
+   * those whose function is unknown, in the folder's order. Saves meeting every permission with every trigger.
+   */
+  permsOn(fn: Resource): Permission[] {
+    let list = this.permsByFn.get(fn);
+    if (!list) {
+      list = this.facts.permissions.filter((p) => { const pf = this.permFn(p); return pf.k === 'unknown' || (pf.k === 'fn' && pf.fn === fn); });
+      this.permsByFn.set(fn, list);
+    }
+    return list;
+  }
+  private readonly permsByFn = new Map<Resource, Permission[]>();
+
+  /** The triggers on function `fn` (t.fn.k === 'fn'), in the folder's order. */
+  triggersOn(fn: Resource): Trigger[] {
+    if (!this.trigsByFn) {
+      this.trigsByFn = new Map();
+      for (const t of this.triggers) {
+        if (t.fn.k !== 'fn') continue;
+        const l = this.trigsByFn.get(t.fn.fn);
+        if (l) l.push(t); else this.trigsByFn.set(t.fn.fn, [t]);
+      }
+    }
+    return this.trigsByFn.get(fn) ?? [];
+  }
+  private trigsByFn: Map<Resource, Trigger[]> | undefined;
 }
 
 /** Same function instance? */
@@ -610,7 +639,18 @@ export interface Coverage {
 
 const INVOKE = 'lambda:InvokeFunction';
 
+const PRINCIPAL_COVERED = new WeakMap<Permission, Map<string, Tri>>();
+
 export function principalCovers(p: Permission, principal: string): Tri {
+  // asked for every trigger the permission meets: once per permission and principal (a permission's facts never change)
+  let m = PRINCIPAL_COVERED.get(p);
+  if (!m) { m = new Map(); PRINCIPAL_COVERED.set(p, m); }
+  let v = m.get(principal);
+  if (v === undefined) { v = principalCoversText(p, principal); m.set(principal, v); }
+  return v;
+}
+
+function principalCoversText(p: Permission, principal: string): Tri {
   const t = text(p.principal);
   if (t === undefined) return 'unknown';
   if (t === '*') return 'match';
@@ -703,7 +743,8 @@ function computeVerdict(w: Wiring, t: Trigger): Verdict {
   if (t.credentials) return { k: 'credentials' };
   // a module of the folder that is handed the function may grant the permission itself
   if (handedToModule(w, t.fn.fn.address) || (t.fn.qual.k === 'alias' && handedToModule(w, t.fn.qual.alias.address))) return { k: 'unknown' };
-  const covs = w.facts.permissions.map((p) => ({ p, c: coverage(w, p, t) }));
+  // permissions on other functions are definite no-matches: they change none of the answers below
+  const covs = w.permsOn(t.fn.fn).map((p) => ({ p, c: coverage(w, p, t) }));
   if (covs.some((x) => x.c.all === 'match')) return { k: 'covered' };
   if (covs.some((x) => x.c.all === 'unknown')) return { k: 'unknown' };
   const near = covs.filter((x) => x.c.fn !== 'no-match' && x.c.principal !== 'no-match' && x.c.action !== 'no-match');
@@ -726,7 +767,10 @@ function handedToModule(w: Wiring, address: string): boolean {
 
 /** Every trigger a permission may serve (its coverage is not a definite no-match). */
 export function triggersServedBy(w: Wiring, p: Permission): Trigger[] {
-  return w.triggers.filter((t) => t.fn.k === 'fn' && coverage(w, p, t).all !== 'no-match');
+  const pf = w.permFn(p);
+  // a permission on a function meets only that function's triggers (sameFn is 'no-match' for the others, and for a non-function)
+  const ts = pf.k === 'fn' ? w.triggersOn(pf.fn) : pf.k === 'other' ? [] : w.triggers;
+  return ts.filter((t) => t.fn.k === 'fn' && coverage(w, p, t).all !== 'no-match');
 }
 
 /** The one invoker of this permission's service wired to its function in the folder, if exactly one. */
@@ -736,7 +780,7 @@ export function soleInvokerFor(facts: Facts, perm: Permission): InvokerExpr | un
   if (!principal || !isServicePrincipal(principal)) return undefined;
   const pf = w.permFn(perm);
   if (pf.k !== 'fn') return undefined;
-  const ts = w.triggers.filter((t) => t.service === serviceOf(principal) && t.fn.k === 'fn' && sameFn(t.fn, pf, sameIter(t.resource, perm.resource)) === 'match' && sameQual(t.fn.qual, pf.qual) !== 'no-match');
+  const ts = w.triggersOn(pf.fn).filter((t) => t.service === serviceOf(principal) && t.fn.k === 'fn' && sameFn(t.fn, pf, sameIter(t.resource, perm.resource)) === 'match' && sameQual(t.fn.qual, pf.qual) !== 'no-match');
   if (!ts.length) return undefined;
   if (ts.some((t) => !t.invoker)) return undefined;
   const byInvoker = new Map<string, Trigger[]>();
