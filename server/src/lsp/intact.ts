@@ -5,7 +5,7 @@
  * bracket or brace above them) are put back into the model at their new offsets, with the comments
  * around them (suppressions), so their findings stay exact while the user types.
  */
-import type { Block, Comment } from '../core/model/ast';
+import type { Comment } from '../core/model/ast';
 import type { SourceFile } from '../core/model/module';
 import { shifted } from '../core/model/hcl';
 
@@ -16,26 +16,37 @@ export function keepIntactBlocks(cur: SourceFile, good: SourceFile): number {
   const text = cur.text;
   let added = 0;
   let prevEnd = 0; // end of the previous good block (comments between it and a block belong to that block)
+  // the blocks after the edit usually moved by the change of length: a hint for `nearest`
+  const moved = text.length - good.text.length;
+  let have: Set<number> | undefined;
+  const gc = gs.comments;
+  const sorted = gc.every((c, i) => i === 0 || gc[i - 1].span.start <= c.span.start);
+  let ci = 0, lastFrom = 0;
   for (const b of gs.blocks) {
     const bt = good.text.slice(b.span.start, b.span.end);
     const from = prevEnd;
     prevEnd = b.span.end;
-    const at = nearest(text, bt, b.span.start);
+    const at = nearest(text, bt, b.span.start, moved);
     if (at < 0) continue;
     const end = at + bt.length;
-    const same = (x: Block) => x.type === b.type && x.labels.length === b.labels.length && x.labels.every((l, i) => l.value === b.labels[i].value);
-    // still modelled (intact, or lifted out of a broken block): nothing to do
-    if (syn.blocks.some((x) => same(x) && x.span.start < end && at < x.span.end && !x.hasError)) continue;
-    // an intact block of the current parse overlaps it: the text now means something else
+    // still modelled (intact, or lifted out of a broken block), or an intact block of the current parse
+    // overlaps it (the text now means something else): nothing to do (one test covers both)
     if (syn.blocks.some((x) => !x.hasError && x.span.start < end && at < x.span.end)) continue;
     const delta = at - b.span.start;
     syn.blocks.push(shifted(b, delta));
-    const have = new Set(syn.comments.map((c) => c.span.start));
-    for (const c of gs.comments) {
+    have ??= new Set(syn.comments.map((c) => c.span.start));
+    // comments are in text order: skip those before `from` once, stop at the first past the block
+    if (from < lastFrom) ci = 0;
+    lastFrom = from;
+    while (ci < gc.length && sorted && gc[ci].span.start < from) ci++;
+    for (let k = sorted ? ci : 0; k < gc.length; k++) {
+      const c = gc[k];
+      if (sorted && c.span.start > b.span.end) break;
       if (c.span.start < from || c.span.end > b.span.end) continue;
-      const moved: Comment = shifted(c, delta);
-      if (have.has(moved.span.start) || text.slice(moved.span.start, moved.span.end) !== c.text) continue;
-      syn.comments.push(moved);
+      const mc: Comment = shifted(c, delta);
+      if (have.has(mc.span.start) || text.slice(mc.span.start, mc.span.end) !== c.text) continue;
+      syn.comments.push(mc);
+      have.add(mc.span.start);
     }
     added++;
   }
@@ -46,11 +57,18 @@ export function keepIntactBlocks(cur: SourceFile, good: SourceFile): number {
   return added;
 }
 
-/** The occurrence of `needle` in `hay` nearest to `near`, or -1. */
-function nearest(hay: string, needle: string, near: number): number {
+/**
+ * The occurrence of `needle` in `hay` nearest to `near` (the lower of two as near), or -1. `hint`: a
+ * likely shift (occurrences at `near` and `near + hint` are tried first, and then only the window
+ * they bound is searched instead of the whole text before `near`).
+ */
+export function nearest(hay: string, needle: string, near: number, hint = 0): number {
   if (!needle) return -1;
+  if (hay.startsWith(needle, near)) return near;
+  let from = 0;
+  if (hint !== 0 && near + hint >= 0 && hay.startsWith(needle, near + hint)) from = Math.max(0, near - Math.abs(hint));
   let best = -1;
-  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) {
+  for (let i = hay.indexOf(needle, from); i >= 0; i = hay.indexOf(needle, i + 1)) {
     if (best < 0 || Math.abs(i - near) < Math.abs(best - near)) best = i;
     if (i > near) break;
   }

@@ -110,13 +110,22 @@ function recoverBlocks(n: Node, text: string, out: Block[]): void {
 
 /** A deep copy of a model value with every offset moved by `delta` (spans, bodyStart, bodyEnd). */
 export function shifted<T>(v: T, delta: number): T {
+  // hot (every block after an edit, on every keystroke): one Object.keys per object, plain loops
   const go = (x: unknown): unknown => {
-    if (Array.isArray(x)) return x.map(go);
     if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) {
+      const n = x.length, arr = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) arr[i] = go(x[i]);
+      return arr;
+    }
     const o = x as Record<string, unknown>;
-    if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) return { start: o.start + delta, end: (o.end as number) + delta };
+    const keys = Object.keys(o);
+    if (keys.length === 2 && typeof o.start === 'number' && typeof o.end === 'number') return { start: o.start + delta, end: o.end + delta };
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o)) out[k] = (k === 'bodyStart' || k === 'bodyEnd') && typeof o[k] === 'number' ? (o[k] as number) + delta : go(o[k]);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i], val = o[k];
+      out[k] = (k === 'bodyStart' || k === 'bodyEnd') && typeof val === 'number' ? val + delta : go(val);
+    }
     return out;
   };
   return go(v) as T;
