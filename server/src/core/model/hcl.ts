@@ -44,7 +44,7 @@ export function syntaxFromTree(tree: Tree, text: string, cache?: BlockCache): Fi
   const errors: FileSyntax['errors'] = [];
   const blocks: Block[] = [];
   const attrs: Attribute[] = [];
-  const done = new Set<number>();
+  const done = new Map<number, number>(); // cached top-level blocks: start -> end
   const next = cache ? new Map<string, { start: number; block: Block; comments: Comment[] }>() : undefined;
   const body = root.namedChildren.find((c) => c?.type === 'body');
   if (body) for (const c of named(body)) {
@@ -66,7 +66,7 @@ export function syntaxFromTree(tree: Tree, text: string, cache?: BlockCache): Fi
         // models are never mutated once built (only blocks with errors are, and those are not cached): share when unmoved
         blocks.push(delta === 0 ? entry.block : shifted(entry.block, delta));
         comments.push(...(delta === 0 ? entry.comments : shifted(entry.comments, delta)));
-        done.add(c.startIndex);
+        done.set(c.startIndex, c.endIndex);
         continue;
       }
       const b = toBlock(c, text); if (b) blocks.push(b);
@@ -131,8 +131,25 @@ export function shifted<T>(v: T, delta: number): T {
   return go(v) as T;
 }
 
-/** Collects comments under `n`; top-level blocks whose start is in `skip` are not entered (their comments are known). */
-function collectComments(n: Node, out: Comment[], text: string, skip?: Set<number>): void {
+/**
+ * Collects comments under `n` in text order; those inside the top-level blocks of `skip` (start -> end:
+ * cached blocks, their comments are known) are left out. One call into tree-sitter for all of them
+ * (walking a broken file node by node with a cursor cost milliseconds per keystroke).
+ */
+export function collectComments(n: Node, out: Comment[], text: string, skip?: Map<number, number>): void {
+  const ranges = skip ? [...skip].sort((a, b) => a[0] - b[0]) : [];
+  let r = 0;
+  for (const node of n.descendantsOfType('comment')) {
+    if (!node) continue;
+    const start = node.startIndex;
+    while (r < ranges.length && ranges[r][1] <= start) r++;
+    if (r < ranges.length && ranges[r][0] <= start) continue; // inside a cached block
+    out.push({ text: text.slice(start, node.endIndex), span: sp(node) });
+  }
+}
+
+/** Reference walk of collectComments (node by node), kept for the equivalence test. */
+export function collectCommentsWalk(n: Node, out: Comment[], text: string, skip?: Map<number, number>): void {
   // Comments are extras: they can sit anywhere in the tree.
   const cursor = n.walk();
   const visit = (): void => {
