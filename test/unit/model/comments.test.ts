@@ -1,8 +1,29 @@
 import * as assert from 'assert';
 import { ready } from '../helpers';
 import { parseTerraform } from '../../../server/src/core/parse/treesitter';
-import { collectComments, collectCommentsWalk } from '../../../server/src/core/model/hcl';
+import { collectComments } from '../../../server/src/core/model/hcl';
 import type { Comment } from '../../../server/src/core/model/ast';
+import type { Node } from '../../../server/src/core/parse/treesitter';
+
+const sp = (n: Node): { start: number; end: number } => ({ start: n.startIndex, end: n.endIndex });
+
+/** Reference implementation: a node-by-node walk, which collectComments must equal. */
+function collectCommentsWalk(n: Node, out: Comment[], text: string, skip?: Map<number, number>): void {
+  // Comments are extras: they can sit anywhere in the tree.
+  const cursor = n.walk();
+  const visit = (): void => {
+    do {
+      const node = cursor.currentNode;
+      if (node.type === 'comment') out.push({ text: text.slice(node.startIndex, node.endIndex), span: sp(node) });
+      else if (skip && node.type === 'block' && skip.has(node.startIndex)) { /* cached block */ }
+      else if (node.childCount > 0 && cursor.gotoFirstChild()) { visit(); cursor.gotoParent(); }
+    } while (cursor.gotoNextSibling());
+  };
+  visit();
+  cursor.delete();
+}
+
+
 
 const TEXT = `# lpg-ignore-file: missing-source-arn -- test
 resource "aws_lambda_permission" "a" { # trailing

@@ -148,22 +148,6 @@ export function collectComments(n: Node, out: Comment[], text: string, skip?: Ma
   }
 }
 
-/** Reference walk of collectComments (node by node), kept for the equivalence test. */
-export function collectCommentsWalk(n: Node, out: Comment[], text: string, skip?: Map<number, number>): void {
-  // Comments are extras: they can sit anywhere in the tree.
-  const cursor = n.walk();
-  const visit = (): void => {
-    do {
-      const node = cursor.currentNode;
-      if (node.type === 'comment') out.push({ text: text.slice(node.startIndex, node.endIndex), span: sp(node) });
-      else if (skip && node.type === 'block' && skip.has(node.startIndex)) { /* cached block */ }
-      else if (node.childCount > 0 && cursor.gotoFirstChild()) { visit(); cursor.gotoParent(); }
-    } while (cursor.gotoNextSibling());
-  };
-  visit();
-  cursor.delete();
-}
-
 function firstError(n: Node): Node | undefined {
   if (n.isError || n.isMissing) return n;
   for (const c of n.children) if (c && (c.hasError || c.isMissing || c.isError)) { const e = firstError(c); if (e) return e; }
