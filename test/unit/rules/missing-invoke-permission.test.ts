@@ -1,21 +1,8 @@
 import { analyze, applyFix, assert, coveredText, only, rangeOf, ready } from '../helpers';
-import { ALIAS, FN, perm, REST, restIntegration } from './outage-fixtures';
+import { ALIAS, FN, perm, REST, restIntegration, LOGS, S3 } from './outage-fixtures';
 
 const RULE = 'missing-invoke-permission';
 
-const S3 = `resource "aws_s3_bucket" "uploads" {
-  bucket = "uploads"
-}
-
-resource "aws_s3_bucket_notification" "uploads" {
-  bucket = aws_s3_bucket.uploads.id
-
-  lambda_function {
-    lambda_function_arn = aws_lambda_function.orders.arn
-    events              = ["s3:ObjectCreated:*"]
-  }
-}
-`;
 const SNS = `resource "aws_sns_topic" "orders" {
   name = "orders"
 }
@@ -34,17 +21,6 @@ const EVENTS = `resource "aws_cloudwatch_event_rule" "nightly" {
 resource "aws_cloudwatch_event_target" "nightly" {
   rule = aws_cloudwatch_event_rule.nightly.name
   arn  = aws_lambda_function.orders.arn
-}
-`;
-const LOGS = `resource "aws_cloudwatch_log_group" "app" {
-  name = "/app"
-}
-
-resource "aws_cloudwatch_log_subscription_filter" "app" {
-  name            = "app"
-  log_group_name  = aws_cloudwatch_log_group.app.name
-  filter_pattern  = ""
-  destination_arn = aws_lambda_function.orders.arn
 }
 `;
 const ALB = `resource "aws_lb_target_group" "orders" {

@@ -54,3 +54,28 @@ export function perm(name: string, principal: string, sourceArn?: string, fn = '
 }
 `;
 }
+
+export const LOGS = `resource "aws_cloudwatch_log_group" "app" {
+  name = "/app"
+}
+
+resource "aws_cloudwatch_log_subscription_filter" "app" {
+  name            = "app"
+  log_group_name  = aws_cloudwatch_log_group.app.name
+  filter_pattern  = ""
+  destination_arn = aws_lambda_function.orders.arn
+}
+`;
+export const S3 = `resource "aws_s3_bucket" "uploads" {
+  bucket = "uploads"
+}
+
+resource "aws_s3_bucket_notification" "uploads" {
+  bucket = aws_s3_bucket.uploads.id
+
+  lambda_function {
+    lambda_function_arn = aws_lambda_function.orders.arn
+    events              = ["s3:ObjectCreated:*"]
+  }
+}
+`;

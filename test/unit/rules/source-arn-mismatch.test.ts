@@ -1,5 +1,5 @@
 import { analyze, applyFix, assert, coveredText, only, rangeOf, ready } from '../helpers';
-import { FN, perm, REST, restIntegration } from './outage-fixtures';
+import { FN, perm, REST, restIntegration, LOGS, S3 } from './outage-fixtures';
 
 const RULE = 'source-arn-mismatch';
 
@@ -16,30 +16,6 @@ resource "aws_cloudwatch_event_rule" "hourly" {
 resource "aws_cloudwatch_event_target" "nightly" {
   rule = aws_cloudwatch_event_rule.nightly.name
   arn  = aws_lambda_function.orders.arn
-}
-`;
-const LOGS = `resource "aws_cloudwatch_log_group" "app" {
-  name = "/app"
-}
-
-resource "aws_cloudwatch_log_subscription_filter" "app" {
-  name            = "app"
-  log_group_name  = aws_cloudwatch_log_group.app.name
-  filter_pattern  = ""
-  destination_arn = aws_lambda_function.orders.arn
-}
-`;
-const S3 = `resource "aws_s3_bucket" "uploads" {
-  bucket = "uploads"
-}
-
-resource "aws_s3_bucket_notification" "uploads" {
-  bucket = aws_s3_bucket.uploads.id
-
-  lambda_function {
-    lambda_function_arn = aws_lambda_function.orders.arn
-    events              = ["s3:ObjectCreated:*"]
-  }
 }
 `;
 const ADMIN = `resource "aws_api_gateway_rest_api" "admin" {
