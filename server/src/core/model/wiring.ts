@@ -724,8 +724,10 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
 }
 
 export type Verdict =
-  | { k: 'covered' }
-  | { k: 'unknown' }
+  /** `perms`: the permissions that let the trigger in. */
+  | { k: 'covered'; perms: Permission[] }
+  /** Why it is undecided: the function reference, a module handed the function, or the permissions that may or may not apply. */
+  | { k: 'unknown'; why: { k: 'fn' } | { k: 'module'; module: string } | { k: 'perms'; perms: Permission[] } }
   | { k: 'missing' }
   | { k: 'source-mismatch'; perms: Permission[] }
   | { k: 'qualifier-mismatch'; perms: Permission[] }
@@ -739,30 +741,34 @@ export function verdictOf(w: Wiring, t: Trigger): Verdict {
 }
 
 function computeVerdict(w: Wiring, t: Trigger): Verdict {
-  if (t.fn.k !== 'fn') return { k: 'unknown' };
+  if (t.fn.k !== 'fn') return { k: 'unknown', why: { k: 'fn' } };
   if (t.credentials) return { k: 'credentials' };
   // a module of the folder that is handed the function may grant the permission itself
-  if (handedToModule(w, t.fn.fn.address) || (t.fn.qual.k === 'alias' && handedToModule(w, t.fn.qual.alias.address))) return { k: 'unknown' };
+  const module = handedToModule(w, t.fn.fn.address) ?? (t.fn.qual.k === 'alias' ? handedToModule(w, t.fn.qual.alias.address) : undefined);
+  if (module !== undefined) return { k: 'unknown', why: { k: 'module', module } };
   // permissions on other functions are definite no-matches: they change none of the answers below
   const covs = w.permsOn(t.fn.fn).map((p) => ({ p, c: coverage(w, p, t) }));
-  if (covs.some((x) => x.c.all === 'match')) return { k: 'covered' };
-  if (covs.some((x) => x.c.all === 'unknown')) return { k: 'unknown' };
+  const covering = covs.filter((x) => x.c.all === 'match');
+  if (covering.length) return { k: 'covered', perms: covering.map((x) => x.p) };
+  const open = covs.filter((x) => x.c.all === 'unknown');
+  if (open.length) return { k: 'unknown', why: { k: 'perms', perms: open.map((x) => x.p) } };
   const near = covs.filter((x) => x.c.fn !== 'no-match' && x.c.principal !== 'no-match' && x.c.action !== 'no-match');
   if (!near.length) return { k: 'missing' };
   const q = near.filter((x) => x.c.qual === 'no-match' && x.c.source !== 'no-match');
   if (q.length) return { k: 'qualifier-mismatch', perms: q.map((x) => x.p) };
   const s = near.filter((x) => x.c.source === 'no-match' && x.c.qual !== 'no-match');
   if (s.length) return { k: 'source-mismatch', perms: s.map((x) => x.p) };
-  return { k: 'unknown' };
+  return { k: 'unknown', why: { k: 'perms', perms: near.map((x) => x.p) } };
 }
 
-function handedToModule(w: Wiring, address: string): boolean {
+/** The name of a module block of the folder that is handed `address`, if any. */
+function handedToModule(w: Wiring, address: string): string | undefined {
   const re = new RegExp('\\b' + address.replace(/[.]/g, '\\.') + '\\b');
-  for (const m of w.facts.module.modules.values()) {
+  for (const [name, m] of w.facts.module.modules) {
     const b = m.value;
-    if (re.test(m.file.text.slice(b.bodyStart, b.bodyEnd))) return true;
+    if (re.test(m.file.text.slice(b.bodyStart, b.bodyEnd))) return name;
   }
-  return false;
+  return undefined;
 }
 
 /** Every trigger a permission may serve (its coverage is not a definite no-match). */
