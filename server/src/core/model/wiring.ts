@@ -12,7 +12,7 @@ import { exprText } from './module';
 import type { Field } from './policy';
 import { isServicePrincipal, serviceOf } from './principals';
 import { actionLike, and3, arnLike, arnLikeItems, expandToken, opaqueAtom, or3, symItems, ACCOUNT, PARTITION, REGION, type Atom, type ShapeHost, type SymItem, type Tri } from './arn';
-import { knownString, soleToken, type Sym, type Token, type Value } from './value';
+import { asList, knownString, soleToken, type Sym, type Token, type Value } from './value';
 
 export interface InvokerExpr {
   /** Terraform expression text of the invoker's source ARN, e.g. `"${aws_api_gateway_rest_api.api.execution_arn}/*\/*"`. */
@@ -337,6 +337,8 @@ export interface Trigger {
   effect: string;
   /** Block whose span a fix inserts after (the trigger's top-level block). */
   label: string;
+  /** What triggers, when the folder shows it (for the wiring graph): `POST /orders`, `GET /items`, `s3:ObjectCreated:*`, `pre_sign_up`. */
+  detail?: string;
 }
 
 function field(mi: ModuleIndex, r: Resource, a: Attribute | undefined): Field | undefined {
@@ -441,6 +443,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       invokerName: api ? api.r.address : 'the REST API',
       credentials: field(mi, r, attr(r.block, 'credentials')),
       effect: what ? `every request to ${what} will fail with 500` : 'every request through this integration will fail with 500',
+      detail: what,
     });
   }
   for (const r of mi.ofType('aws_api_gateway_authorizer')) {
@@ -484,6 +487,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       invokerName: api ? api.r.address : 'the API',
       credentials: field(mi, r, attr(r.block, 'credentials_arn')),
       effect: routeKey !== undefined && routeItems ? `every request to ${routeKey} will fail with 500` : 'every request to its routes will fail with 500',
+      detail: routeKey,
     });
     const last = w.triggers[w.triggers.length - 1];
     if (last.source) last.source = itemsValue(w, last.source, ['/', anon(r.address + '#stage', ':/'), '/', ...(routeItems ?? [opaqueAtom(r.address + '#route')])]);
@@ -521,7 +525,8 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       if (!f) continue;
       const fn = w.resolveFn(f.value);
       if (fn.k !== 'fn') continue;
-      add({ kind: 's3', resource: r, fnField: f, fnAttr: 'lambda_function_arn', fn, principal: 's3.amazonaws.com', source, invoker, invokerName: b ? b.r.address : 'the bucket', effect: `S3 event notifications from ${b ? b.r.address : 'the bucket'} will not be delivered` });
+      const events = asList(mi.evaluate(attr(lf, 'events')?.value)).map((e) => knownString(e));
+      add({ kind: 's3', resource: r, fnField: f, fnAttr: 'lambda_function_arn', fn, principal: 's3.amazonaws.com', source, invoker, invokerName: b ? b.r.address : 'the bucket', effect: `S3 event notifications from ${b ? b.r.address : 'the bucket'} will not be delivered`, detail: events.length && events.every((e) => e !== undefined) ? events.join(', ') : undefined });
     }
   }
   // SNS subscriptions
@@ -595,7 +600,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
         const f = field(mi, r, x.a)!;
         const fn = w.resolveFn(f.value);
         if (fn.k !== 'fn') continue;
-        add({ kind: 'cognito', resource: r, fnField: f, fnAttr: x.name, fn, principal: 'cognito-idp.amazonaws.com', source: r.multi ? undefined : tokValue(self), invoker: r.multi ? undefined : invokerOf(self, '', r), invokerName: r.address, effect: `the ${x.name.replace(/\..*/, '')} trigger of ${r.address} will fail` });
+        add({ kind: 'cognito', resource: r, fnField: f, fnAttr: x.name, fn, principal: 'cognito-idp.amazonaws.com', source: r.multi ? undefined : tokValue(self), invoker: r.multi ? undefined : invokerOf(self, '', r), invokerName: r.address, effect: `the ${x.name.replace(/\..*/, '')} trigger of ${r.address} will fail`, detail: x.name.replace(/\..*/, '') });
       }
     }
   }
