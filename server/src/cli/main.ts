@@ -2,6 +2,7 @@
  * `lpg`: the command-line front end of the analysis core (bundled to dist/cli.js, run by bin/lpg.js).
  *
  *   lpg scan [PATH ...] [--format text|json|sarif] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
+ *   lpg graph [PATH ...] [--format mermaid|dot|json|text] [--config FILE]
  *   lpg lsp --stdio
  *   lpg --help | --version
  *
@@ -17,6 +18,8 @@ import { allRules } from '../core/rules';
 import { ConfigError, scan, type ScanResult } from '../scan';
 import { checkSyntax, disposeHcl2Json } from '../hcl2json';
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
+import { GRAPH_FORMATS, graphsOf, renderGraphs, type GraphFormat } from './graph';
+import type { FolderGraph } from '../core/graph-render';
 import pkg from '../../../package.json';
 
 const VERSION: string = pkg.version;
@@ -26,6 +29,7 @@ and IAM policy JSON: outages (missing or mismatched invoke permissions) and expo
 
 Usage:
   lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module) or files
+  lpg graph [PATH ...] [options]  draw who invokes each Lambda function, and with which permission
   lpg lsp --stdio                 run the language server over stdio (for editors)
   lpg --help | --version
 
@@ -35,6 +39,10 @@ Options of scan:
   --fail-on error|warning|info    lowest severity that makes the exit code 1 (default: error)
   --fix                           apply the preferred fixes, write the files, report what is left
   --fix-dry-run                   print the preferred fixes as a unified diff; write nothing
+
+Options of graph:
+  --format mermaid|dot|json|text  output format (default: text); outages red, undecided dashed
+  --config FILE                   configuration file (its "ignore" globs apply)
 
 PATH defaults to "."; a file PATH analyses its folder and reports only that file.
 Skipped folders: .terraform/, node_modules/, .git/.
@@ -56,6 +64,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (cmd === '--version' || cmd === '-v' || cmd === '-V') { io.out(VERSION + '\n'); return 0; }
     if (cmd === 'lsp') return runLsp(argv.slice(1));
     if (cmd === 'scan') return await runScan(argv.slice(1), io);
+    if (cmd === 'graph') return await runGraph(argv.slice(1), io);
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {
     if (e instanceof UsageError) { io.err(`lpg: ${oneLine(e.message)}. Run 'lpg --help' for usage.\n`); return 2; }
@@ -198,6 +207,30 @@ async function runScan(args: string[], io: Io): Promise<number> {
   else if (internal) io.err(`lpg: internal error: ${oneLine(errors.filter((e) => e.file === undefined).map((e) => e.message).join('; '))}\n`);
   if (internal) return 2;
   return failing ? 1 : 0;
+}
+
+async function runGraph(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  if (parsed.values.help) { io.out(HELP); return 0; }
+  const format = (parsed.values.format ?? 'text') as GraphFormat;
+  if (!GRAPH_FORMATS.includes(format)) throw new UsageError(`--format must be mermaid, dot, json or text, not '${parsed.values.format}'`);
+  const configFile = parsed.values.config !== undefined ? path.resolve(parsed.values.config) : undefined;
+  if (configFile && !fs.existsSync(configFile)) throw new UsageError(`--config: no such file: ${parsed.values.config}`);
+  const targets = parsed.positionals.length ? parsed.positionals : ['.'];
+  for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
+  const folders: FolderGraph[] = [];
+  for (const t of targets) {
+    const r = await graphsOf(t, configFile);
+    folders.push(...r.folders);
+    for (const i of r.issues) io.err(`lpg: ${escapeControl(i.file)}: ${escapeControl(i.message)}\n`);
+  }
+  io.out(renderGraphs(folders, format, escapeControl));
+  return 0;
 }
 
 export { summaryLine };

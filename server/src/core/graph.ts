@@ -30,7 +30,7 @@ export interface GraphTrigger {
   /** Display name of the invoking service: `API Gateway`, `S3 bucket`, `SNS topic`, ... */
   service: string;
   principal: string;
-  /** What triggers: `POST /orders`, `s3:ObjectCreated:* on aws_s3_bucket.uploads`, `rule aws_cloudwatch_event_rule.nightly`. */
+  /** What triggers: `POST /orders`, `s3:ObjectCreated:* on aws_s3_bucket.uploads`, `aws_cloudwatch_event_rule.nightly` (the invoker). */
   label: string;
   /** The trigger resource. */
   resource: string;
@@ -153,11 +153,6 @@ export function graphOf(facts: Facts): WiringGraph {
   return { functions, permissions };
 }
 
-const KIND_LABEL: Record<TriggerKind, string> = {
-  'rest-integration': 'integration', 'rest-authorizer': 'authorizer', 'v2-integration': 'integration', 'v2-authorizer': 'authorizer',
-  s3: 'events of', sns: 'topic', events: 'rule', logs: 'log group', alb: 'target group', cognito: 'trigger of', iot: 'topic rule',
-};
-
 function triggerLabel(t: Trigger): string {
   const inv = t.invoker?.resource?.address;
   switch (t.kind) {
@@ -165,8 +160,8 @@ function triggerLabel(t: Trigger): string {
     case 'rest-authorizer': case 'v2-authorizer': return `authorizer ${t.resource.address}`;
     case 's3': return `${t.detail ?? 'events'} on ${inv ?? t.invoker?.invoker ?? t.invokerName}`;
     case 'cognito': return `${t.detail ?? 'trigger'} of ${t.resource.address}`;
-    case 'iot': return `topic rule ${t.resource.address}`;
-    default: return `${KIND_LABEL[t.kind]} ${inv ?? t.invoker?.invoker ?? t.invokerName}`;
+    case 'iot': return t.resource.address;
+    default: return inv ?? t.invoker?.invoker ?? t.invokerName;
   }
 }
 
