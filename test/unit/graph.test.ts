@@ -5,6 +5,10 @@ import { makeSourceFile } from '../../server/src/core/source';
 import { graphOfFiles, summaryText, type GraphLocation, type WiringGraph } from '../../server/src/core/graph';
 import { toDot, toMermaid, toText } from '../../server/src/core/graph-render';
 import { ALIAS, FN, LOGS, REST, S3, perm, restIntegration } from './rules/outage-fixtures';
+import { analyzeModule } from '../../server/src/core/analyze';
+import { graphOf } from '../../server/src/core/graph';
+import { wiringOf } from '../../server/src/core/model/wiring';
+import type { Facts } from '../../server/src/core/model/facts';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const API = 'aws_api_gateway_rest_api.api';
@@ -181,4 +185,38 @@ resource "aws_iam_role_policy" "apigw" {
     const g = graph(FN.replace('"orders" {', '"orders" {') + S3.replace('"s3:ObjectCreated:*"', '"s3:\\"x\\"<b>"'));
     assert.ok(toMermaid([{ dir: '.', graph: g }]).includes('("S3 bucket: s3:#quot;x#quot;#lt;b#gt; on aws_s3_bucket.uploads")'));
   });
+
+  it('real corpus: a graph for every folder, from the facts the analysis computed; every trigger of the wiring index, no outage (as the outage rules), every undecided one with its reason', function () {
+    this.timeout(120000);
+    const REAL = path.resolve(__dirname, '../../../shared/corpus/real');
+    const EXT = /\.(tf|tf\.json|tfvars|json|tpl|tftpl)$/;
+    const dirs: { dir: string; files: string[] }[] = [];
+    const walk = (d: string): void => {
+      const entries = fs.readdirSync(d, { withFileTypes: true });
+      const files = entries.filter((e) => e.isFile() && EXT.test(e.name)).map((e) => e.name).sort();
+      if (files.some((f) => f.endsWith('.tf') || f.endsWith('.tf.json'))) dirs.push({ dir: d, files });
+      for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
+    };
+    walk(REAL);
+    assert.ok(dirs.length > 100, String(dirs.length));
+    let functions = 0, triggers = 0, cannot = 0;
+    const undecided: string[] = [];
+    for (const m of dirs) {
+      const sfs = m.files.map((f) => makeSourceFile(f, fs.readFileSync(path.join(m.dir, f), 'utf8')));
+      let facts: Facts | undefined;
+      analyzeModule(sfs, { onFacts: (f) => { facts = f; } });
+      const g = graphOf(facts!);
+      assert.strictEqual(g.functions.length, facts!.module.ofType('aws_lambda_function').length);
+      const ts = g.functions.flatMap((f) => f.triggers);
+      assert.strictEqual(ts.length, wiringOf(facts!).triggers.filter((t) => t.fn.k === 'fn').length, m.dir);
+      functions += g.functions.length;
+      triggers += ts.length;
+      cannot += ts.filter((t) => t.verdict === 'cannot-invoke').length;
+      for (const t of ts) if (t.verdict === 'undecided') { assert.ok(t.reason.length > 10, t.reason); undecided.push(`${path.relative(REAL, m.dir)} ${t.id}`); }
+    }
+    assert.ok(functions > 100 && triggers > 40, `${functions} functions, ${triggers} triggers`);
+    assert.strictEqual(cannot, 0);
+    assert.ok(undecided.length < triggers / 10, undecided.join('\n'));
+  });
 });
+
