@@ -390,7 +390,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<LpgApi
 
   // the "Lambda wiring" view and the CodeLens command
   wiringTree = new WiringTree(() => client, log);
-  context.subscriptions.push(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: wiringTree, showCollapseAll: true }));
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: wiringTree, showCollapseAll: true });
+  wiringTree.visible = () => treeView.visible;
+  context.subscriptions.push(treeView, treeView.onDidChangeVisibility((e) => { if (e.visible) wiringTree?.shown(); }));
   command('lambdaPermissionGuard.refreshWiring', () => wiringTree?.refresh());
   command('lambdaPermissionGuard.revealWiring', (loc: Parameters<typeof reveal>[0]) => reveal(loc));
   command(SHOW_WIRING, showWiring);

@@ -62,15 +62,24 @@ export class WiringTree implements vscode.TreeDataProvider<Node> {
   private loading: Promise<void> | undefined;
   private again = false;
 
+  /** Whether the view is visible (a hidden view asks the server nothing; it refreshes when shown). */
+  visible: () => boolean = () => true;
+  private stale = false;
+
   constructor(private readonly client: () => LanguageClient | undefined, private readonly log: (s: string) => void) {}
 
-  /** Asks the server again (coalesced: bursts of diagnostics give one request). */
+  /** Asks the server again (coalesced: bursts of diagnostics give one request); only while the view is visible. */
   schedule(delayMs = 150): void {
+    if (!this.visible()) { this.stale = true; return; }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => { this.timer = undefined; void this.refresh(); }, delayMs);
   }
 
+  /** The view became visible: catch up on what changed meanwhile. */
+  shown(): void { if (this.stale) { this.stale = false; this.schedule(0); } }
+
   async refresh(): Promise<void> {
+    this.stale = false;
     if (this.loading) { this.again = true; return this.loading; }
     this.loading = (async () => {
       do {
