@@ -84,9 +84,15 @@ export class WiringService {
     if (!this.host.hasOpenDocument(dir)) { this.graph(e); e.facts = undefined; }
     if (this.notify) void this.conn.sendNotification('lpg/wiringChanged', { dir }).catch(() => undefined);
     if (this.refreshSupported && this.host.hasOpenDocument(dir)) {
-      // ask the client for new lenses only when what they say changed (the client re-asks after edits itself)
-      const key = JSON.stringify(this.graph(e).functions.map((f) => [f.location.file, f.location.range.start.line, summaryText(f.summary)]));
-      if (key !== prev?.lensKey) { e.lensKey = key; void this.conn.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined); }
+      // after the diagnostics went out; ask the client for new lenses only when what they say changed
+      // (the client re-asks after edits of the document itself)
+      setImmediate(() => {
+        if (this.byDir.get(dir) !== e) return;
+        try {
+          const key = JSON.stringify(this.graph(e).functions.map((f) => [f.location.file, f.location.range.start.line, summaryText(f.summary)]));
+          if (key !== e.lensKey) { e.lensKey = key; void this.conn.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined); }
+        } catch (err) { this.host.logError('codeLens refresh', err); }
+      });
     }
   }
 
