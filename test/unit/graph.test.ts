@@ -9,6 +9,7 @@ import { analyzeModule } from '../../server/src/core/analyze';
 import { graphOf } from '../../server/src/core/graph';
 import { wiringOf } from '../../server/src/core/model/wiring';
 import type { Facts } from '../../server/src/core/model/facts';
+import { FIXTURES, MUTATIONS, loadFolders, mutate, rng } from './robustness/fuzzlib';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const API = 'aws_api_gateway_rest_api.api';
@@ -217,6 +218,31 @@ resource "aws_iam_role_policy" "apigw" {
     assert.ok(functions > 100 && triggers > 40, `${functions} functions, ${triggers} triggers`);
     assert.strictEqual(cannot, 0);
     assert.ok(undecided.length < triggers / 10, undecided.join('\n'));
+  });
+
+  it('fuzz (fixed seed, 300 mutated folders of the corpus and fixtures): the graph never throws and every location lies inside its file', function () {
+    this.timeout(300000);
+    const folders = [...FIXTURES, ...loadFolders()].filter((f) => f.files.some((x) => /aws_lambda_function/.test(x.text)));
+    assert.ok(folders.length > 20, String(folders.length));
+    const r = rng(20261130);
+    const problems: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const folder = folders[Math.floor(r() * folders.length)];
+      const k = Math.floor(r() * folder.files.length);
+      const kind = MUTATIONS[Math.floor(r() * MUTATIONS.length)];
+      const files = folder.files.map((f, j) => makeSourceFile(f.path, j === k ? mutate(f.text, kind, r) : f.text));
+      let g: WiringGraph;
+      try { g = graphOfFiles(files); } catch (e) { problems.push(`${folder.name} ${kind}: threw ${(e as Error).stack}`); continue; }
+      const locs: GraphLocation[] = [...g.functions.flatMap((f) => [f.location, ...f.triggers.flatMap((t) => [t.location, t.reference])]), ...g.permissions.map((p) => p.location)];
+      for (const l of locs) {
+        const f = files.find((x) => x.path === l.file);
+        const lines = f ? f.text.split(/\r\n|\r|\n/) : [];
+        const ok = (p: { line: number; character: number }) => p.line < lines.length && p.character <= lines[p.line].length;
+        if (!f || !ok(l.range.start) || !ok(l.range.end)) problems.push(`${folder.name} ${kind}: location outside its file: ${JSON.stringify(l)}`);
+      }
+      JSON.stringify(g);
+    }
+    assert.deepStrictEqual(problems.slice(0, 3), []);
   });
 });
 
