@@ -98,7 +98,11 @@ export class WiringService {
 
   /** Drops folders that are neither open nor wanted (after "Clear Scan Results"). */
   retain(keep: (dir: string) => boolean): void {
-    for (const d of [...this.byDir.keys()]) if (!keep(d)) this.byDir.delete(d);
+    for (const d of [...this.byDir.keys()]) {
+      if (keep(d)) continue;
+      this.byDir.delete(d);
+      if (this.notify) void this.conn.sendNotification('lpg/wiringChanged', { dir: d }).catch(() => undefined);
+    }
   }
 
   /** After a configuration change (`lpg.codeLens.enabled`). */
