@@ -182,6 +182,30 @@ resource "aws_iam_role_policy" "apigw" {
     ].join('\n'));
   });
 
+  it('several folders: one Mermaid subgraph and one DOT cluster per folder, node ids unique across folders', () => {
+    const a = graph(FN + REST + restIntegration());
+    const b = graph(FN + S3 + perm('s3', 's3.amazonaws.com', 'aws_s3_bucket.uploads.arn'));
+    assert.strictEqual(toMermaid([{ dir: 'svc/a', graph: a }, { dir: 'svc/b', graph: b }]), [
+      'flowchart LR',
+      '  subgraph m0["svc/a"]',
+      '    f0_0["λ aws_lambda_function.orders"]',
+      '    f0_0_t0("API Gateway: POST /orders")',
+      '    f0_0_t0 -->|"no permission"| f0_0',
+      '  end',
+      '  subgraph m1["svc/b"]',
+      '    f1_0["λ aws_lambda_function.orders"]',
+      '    f1_0_t0("S3 bucket: s3:ObjectCreated:* on aws_s3_bucket.uploads")',
+      '    f1_0_t0 -->|"aws_lambda_permission.s3"| f1_0',
+      '  end',
+      '  classDef outage stroke:#d1242f,stroke-width:2px,color:#d1242f',
+      '  class f0_0_t0 outage',
+      '  linkStyle 0 stroke:#d1242f,stroke-width:2px,color:#d1242f',
+      '',
+    ].join('\n'));
+    const dot = toDot([{ dir: 'svc/a', graph: a }, { dir: 'svc/b', graph: b }]);
+    assert.ok(dot.includes('  subgraph cluster_0 {\n    label="svc/a";') && dot.includes('  subgraph cluster_1 {\n    label="svc/b";'), dot);
+  });
+
   it('Mermaid labels escape quotes and angle brackets', () => {
     const g = graph(FN.replace('"orders" {', '"orders" {') + S3.replace('"s3:ObjectCreated:*"', '"s3:\\"x\\"<b>"'));
     assert.ok(toMermaid([{ dir: '.', graph: g }]).includes('("S3 bucket: s3:#quot;x#quot;#lt;b#gt; on aws_s3_bucket.uploads")'));
