@@ -174,6 +174,8 @@ resource "aws_iam_role_policy" "apigw" {
     const dot = toDot([{ dir: 'svc', graph: g }]);
     assert.ok(dot.includes('f0_0_t1 -> f0_0 [label="no permission", color="#d1242f", fontcolor="#d1242f"];'), dot);
     assert.ok(dot.includes('f0_0_t2 -> f0_0 [label="undecided", style=dashed];'), dot);
+    assert.ok(dot.includes('f0_0_t2 [label="API Gateway\\nPOST /orders", style="rounded,dashed"];'), dot);
+    assert.ok(dot.includes('f0_0_t1 [label="CloudWatch Logs log group\\naws_cloudwatch_log_group.app", style="rounded", color="#d1242f", fontcolor="#d1242f"];'), dot);
     assert.strictEqual(toText([{ dir: 'svc', graph: g }]).split('\n').slice(0, 4).join('\n'), [
       'svc',
       '  aws_lambda_function.orders  svc/main.tf:1  3 triggers · 1 cannot invoke · 1 undecided',

@@ -73,7 +73,7 @@ export function toDot(folders: FolderGraph[]): string {
       f.triggers.forEach((t, k) => {
         const tid = `${fid}_t${k}`;
         const style = t.verdict === 'cannot-invoke' ? `, color="${RED}", fontcolor="${RED}"` : t.verdict === 'undecided' ? ', style=dashed' : '';
-        out.push(`${ind}${tid} [label=${q(`${t.service}\n${t.label}`)}, shape=box, style=rounded${t.verdict === 'undecided' ? ',dashed' : ''}${t.verdict === 'cannot-invoke' ? `, color="${RED}", fontcolor="${RED}"` : ''}];`);
+        out.push(`${ind}${tid} [label=${q(`${t.service}\n${t.label}`)}, style="rounded${t.verdict === 'undecided' ? ',dashed' : ''}"${t.verdict === 'cannot-invoke' ? `, color="${RED}", fontcolor="${RED}"` : ''}];`);
         out.push(`${ind}${tid} -> ${fid} [label=${q(edgeLabel(t))}${style}];`);
       });
     });
