@@ -81,7 +81,11 @@ export class WiringService {
     const prev = this.byDir.get(dir);
     const e: Entry = { facts, abs, lensKey: prev?.lensKey };
     this.byDir.set(dir, e);
-    if (!this.host.hasOpenDocument(dir)) { this.graph(e); e.facts = undefined; }
+    // never in the way of the diagnostics: a failure here loses the wiring of the folder, not its findings
+    if (!this.host.hasOpenDocument(dir)) {
+      try { this.graph(e); } catch (err) { this.host.logError('wiring graph', err); e.graph = { functions: [], permissions: [] }; }
+      e.facts = undefined;
+    }
     if (this.notify) void this.conn.sendNotification('lpg/wiringChanged', { dir }).catch(() => undefined);
     if (this.refreshSupported && this.host.hasOpenDocument(dir)) {
       // after the diagnostics went out; ask the client for new lenses only when what they say changed
