@@ -7,7 +7,7 @@
  *   lpg --help | --version
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal error;
- * 3 nothing to check (no Terraform or policy file under the PATHs) without --allow-empty.
+ * 4 nothing to check (no Terraform or policy file under the PATHs) without --allow-empty.
  */
 import { parseArgs } from 'util';
 import * as fs from 'fs';
@@ -43,13 +43,13 @@ Options of scan:
   --baseline FILE                 report only findings that are not in FILE (written by --write-baseline)
   --write-baseline                write every current finding to the --baseline FILE
                                   (default lpg-baseline.json) and exit 0
-  --allow-empty                   exit 0 when there is nothing to check (default: exit 3)
+  --allow-empty                   exit 0 when there is nothing to check (default: exit 4)
 
 PATH defaults to "."; a file PATH analyses its folder and reports only that file.
 Skipped folders: .terraform/, node_modules/, .git/.
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error,
-3 nothing to check: no Terraform or policy JSON file under the PATHs (unless --allow-empty).
+4 nothing to check: no Terraform or policy JSON file under the PATHs (unless --allow-empty).
 `;
 
 class UsageError extends Error {}
@@ -204,7 +204,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
   assignFingerprints(items);
   if (candidates === 0 && items.length === 0 && !v['allow-empty']) {
     io.err(`lpg: nothing to check: no Terraform (.tf, .tf.json) or policy JSON file under ${targets.map((t) => `'${escapeControl(t)}'`).join(', ')}. Pass --allow-empty if that is expected.\n`);
-    return internal ? 2 : 3;
+    return internal ? 2 : 4;
   }
   if (writeBaseline) {
     fs.writeFileSync(baselineFile!, baselineText(items));

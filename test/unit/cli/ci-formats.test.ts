@@ -204,15 +204,15 @@ describe('CI formats, fingerprints, baseline, nothing to check (built CLI)', fun
   });
 
   describe('no silent pass', () => {
-    it('nothing to check: a message on stderr and exit 3; --allow-empty makes it 0; a missing PATH stays 2', () => {
+    it('nothing to check: a message on stderr and exit 4; --allow-empty makes it 0; a missing PATH stays 2', () => {
       const d = tempDir({ 'docs/README.md': '# hi\n', 'app/package.json': '{"name": "x"}\n' });
       for (const format of ['text', 'json', 'sarif']) {
         const r = lpg(['scan', '.', '--format', format], { cwd: d });
-        assert.deepStrictEqual([r.code, r.stdout], [3, ''], format);
+        assert.deepStrictEqual([r.code, r.stdout], [4, ''], format);
         assert.strictEqual(r.stderr, "lpg: nothing to check: no Terraform (.tf, .tf.json) or policy JSON file under '.'. Pass --allow-empty if that is expected.\n");
       }
       const f = lpg(['scan', 'docs/README.md'], { cwd: d });
-      assert.strictEqual(f.code, 3);
+      assert.strictEqual(f.code, 4);
       const ok = lpg(['scan', '.', '--allow-empty'], { cwd: d });
       assert.deepStrictEqual([ok.code, ok.stdout, ok.stderr], [0, 'No findings in 0 files (0 modules).\n', '']);
       const missing = lpg(['scan', 'infra'], { cwd: d });
