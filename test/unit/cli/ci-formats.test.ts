@@ -59,7 +59,8 @@ function run(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string
 }
 
 function sarifValidator(): (doc: unknown) => string[] {
-  const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }) // the schema's "language" pattern is not valid with the u flag;
+  // unicodeRegExp: false: the schema's "language" pattern is not a valid regular expression with the u flag.
+  const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
   const validate = ajv.compile(JSON.parse(fs.readFileSync(SARIF_SCHEMA, 'utf8')));
   return (doc) => (validate(doc) ? [] : (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath} ${e.message}`));
 }
