@@ -10,19 +10,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { installGlobally, type Installed } from '../../unit/cli/install';
+import { readmeSnippet } from '../readme';
 
-const REPO = path.resolve(__dirname, '../../..');
 const SCRIPT = path.join(__dirname, 'run.lua');
-
-/** The first ```lua block of the README's Neovim section, verbatim. */
-export function readmeSnippet(section: string, lang: string): string {
-  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
-  const at = readme.indexOf(section);
-  assert.ok(at >= 0, `README has no ${section}`);
-  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
-  assert.ok(m, `no \`\`\`${lang} block after ${section}`);
-  return m[1];
-}
 
 const LAMBDA = `resource "aws_lambda_function" "f" {\n  function_name = "orders"\n  role          = "arn:aws:iam::123456789012:role/r"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "f.zip"\n}\n`;
 const API = `resource "aws_api_gateway_rest_api" "api" {\n  name = "api"\n}\n\nresource "aws_api_gateway_integration" "int" {\n  rest_api_id             = aws_api_gateway_rest_api.api.id\n  resource_id             = "r"\n  http_method             = "GET"\n  integration_http_method = "POST"\n  type                    = "AWS_PROXY"\n  uri                     = aws_lambda_function.f.invoke_arn\n}\n`;
