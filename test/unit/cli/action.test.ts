@@ -88,6 +88,17 @@ describe('GitHub Action entry point (action/index.js with the environment GitHub
     assert.match(r.summary, /Report: `lpg-results\.sarif` \(sarif\)\./);
   });
 
+  it('push: the lines changed since the event\'s "before" commit; a base missing from the clone annotates every finding', () => {
+    const { dir, base, head } = pullRequestRepo();
+    const push = runAction(dir, { paths: 'infra' }, { before: base, after: head });
+    assert.strictEqual(push.outputs.annotated, '1');
+    assert.deepStrictEqual(annotations(push.stdout).map((a) => a.replace(/,.*/, '')), ['::error file=infra/lambda.tf']);
+    const shallow = runAction(dir, { paths: 'infra' }, { pull_request: { base: { sha: 'f'.repeat(40) }, head: { sha: head } } });
+    assert.match(shallow.stdout, /::notice::lpg: cannot diff f{40}\.\.\.[0-9a-f]{40} .*annotating every finding\. Check out with fetch-depth: 0/);
+    assert.strictEqual(shallow.outputs.annotated, '9');
+    assert.strictEqual(annotations(shallow.stdout).length, 9);
+  });
+
   it('exit code per fail-on; never passes; other formats and output paths; annotate all', () => {
     const dir = tempDir({ 'tf/main.tf': 'resource "aws_lambda_permission" "api" {\n  action        = "lambda:InvokeFunction"\n  function_name = "orders"\n  principal     = "apigateway.amazonaws.com"\n}\n' });
     const onError = runAction(dir, { paths: 'tf' });
