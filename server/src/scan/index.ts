@@ -54,12 +54,12 @@ export interface ScanResult {
   file?: string;
   config: LpgConfig;
   configFile?: string;
+  /** Files found that lpg checks (Terraform, tfvars, policy JSON), relevant or not: none (undefined) is "nothing to check". */
+  candidates?: number;
   findings: Finding[];
   issues: ScanIssue[];
   filesRead: number;
   modules: number;
-  /** Files found that lpg checks (Terraform, tfvars, policy JSON), relevant or not: 0 means "nothing to check". */
-  candidates?: number;
   /** With `fix`: the fixes applied and the files changed. */
   fixed?: { applied: { ruleId: string; file: string; title: string }[]; rejected: { ruleId: string; file: string; title: string; reason: string }[]; changes: FileChange[] };
 }
@@ -98,7 +98,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
 
   if (opts.warmUp && plans.some((m) => m.files.some((f) => f.toLowerCase().endsWith('.tf')))) opts.warmUp();
   await initParser();
-  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0, candidates: 0 };
+  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0 };
   if (opts.fix) result.fixed = { applied: [], rejected: [], changes: [] };
   const reads = new Map<string, ReadText>();
 
@@ -108,7 +108,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       const r = await readText(path.join(root, ...rel.split('/')), rel);
       if ('message' in r) { issues.push(r); continue; }
       if (!worthReading(rel, r.text) && !(single === rel)) continue;
-      if (worthReading(rel, r.text)) result.candidates!++;
+      if (worthReading(rel, r.text)) result.candidates = (result.candidates ?? 0) + 1;
       reads.set(rel, r);
       files.push({ path: rel, text: r.text });
     }
