@@ -35,6 +35,13 @@ describe('npm package: pack, npm install -g, lpg on the PATH', function () {
     assert.ok(fs.statSync(inst.tarball).size < 3 * 1024 * 1024, `${fs.statSync(inst.tarball).size} bytes`);
   });
 
+  it('npm pack of the repository root (how pre-commit installs the hook) holds the same files (.npmignore)', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    const rootFiles = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path).sort();
+    const tarFiles = execFileSync('tar', ['-tzf', inst.tarball], { encoding: 'utf8' }).trim().split('\n').map((e) => e.replace(/^package\//, '')).sort();
+    assert.deepStrictEqual(rootFiles, tarFiles);
+  });
+
   it('its package.json is ready to publish: name, version, bin, files, licence, engines; no dependencies, no unverified repository', () => {
     const m = JSON.parse(fs.readFileSync(path.join(inst.prefix, 'lib', 'node_modules', 'lambda-permission-guard', 'package.json'), 'utf8'));
     const root = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
