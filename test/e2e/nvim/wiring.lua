@@ -1,7 +1,7 @@
 -- Headless Neovim (0.7+) and the wiring of `lpg lsp --stdio`: CodeLens, running one (the README's
 -- `lpg.showWiring` handler fills the quickfix list) and a hover.
 --   nvim --headless -u NONE -i NONE -n -c 'luafile wiring.lua'
--- Environment: LPG_CMD (JSON array), LPG_FILE, LPG_ROOT, LPG_OUT (result JSON), LPG_LINE (1-based line
+-- Environment: LPG_CMD (JSON array), LPG_FILE, LPG_ROOT, LPG_OUT (result JSON), LPG_HANDLER (Lua file), LPG_LINE (1-based line
 -- of the function whose lens runs), LPG_HOVER ("line,character", 0-based).
 local out = os.getenv('LPG_OUT')
 local result = { steps = {} }
@@ -14,19 +14,8 @@ local function finish(err)
   vim.cmd('qa!')
 end
 
--- the handler the README shows: the lens's triggers as a quickfix list
-vim.lsp.commands['lpg.showWiring'] = function(command)
-  local items = {}
-  for _, t in ipairs(command.arguments[1].triggers) do
-    table.insert(items, {
-      filename = vim.uri_to_fname(t.reference.uri),
-      lnum = t.reference.range.start.line + 1,
-      col = t.reference.range.start.character + 1,
-      text = t.service .. ' ' .. t.label .. ': ' .. t.verdict .. ' (' .. t.reason .. ')',
-    })
-  end
-  vim.fn.setqflist({}, ' ', { title = command.title, items = items })
-end
+-- the README's `lpg.showWiring` handler (the test writes it, read from README.md, to LPG_HANDLER)
+dofile(os.getenv('LPG_HANDLER'))
 
 local ok, err = pcall(function()
   local cmd = vim.fn.json_decode(os.getenv('LPG_CMD'))

@@ -7,6 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readmeSnippet } from '../readme';
 
 const REPO = path.resolve(__dirname, '../../..');
 const SCRIPT = path.join(__dirname, 'wiring.lua');
@@ -21,10 +22,12 @@ interface Result {
 
 function run(root: string, file: string, line: number, hover: [number, number]): Promise<Result> {
   const out = path.join(root, '.nvim-result.json');
+  const handler = path.join(root, '.lpg-show-wiring.lua');
+  fs.writeFileSync(handler, readmeSnippet('The wiring: `:lua vim.lsp.codelens.refresh()`', 'lua'));
   return new Promise((resolve, reject) => {
     const p = spawn('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${SCRIPT}`], {
       cwd: root,
-      env: { ...process.env, LPG_CMD: JSON.stringify(LPG), LPG_FILE: path.join(root, file), LPG_ROOT: root, LPG_OUT: out, LPG_LINE: String(line), LPG_HOVER: hover.join(',') },
+      env: { ...process.env, LPG_CMD: JSON.stringify(LPG), LPG_FILE: path.join(root, file), LPG_ROOT: root, LPG_OUT: out, LPG_HANDLER: handler, LPG_LINE: String(line), LPG_HOVER: hover.join(',') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
