@@ -13,7 +13,7 @@ import { ignoreMatcher, loadConfig, planModules, readText, relativeTo, walk, wor
 export const GRAPH_FORMATS = ['mermaid', 'dot', 'json', 'text'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
-export interface GraphRun { folders: FolderGraph[]; issues: { file: string; message: string }[] }
+export interface GraphRun { folders: (FolderGraph & { abs: string })[]; issues: { file: string; message: string }[] }
 
 /** The graphs of the Terraform folders under a PATH (a file PATH: its folder). Folders without a Lambda function are left out. */
 export async function graphsOf(target: string, configFile?: string): Promise<GraphRun> {
@@ -28,7 +28,7 @@ export async function graphsOf(target: string, configFile?: string): Promise<Gra
   let plans = planModules(walked.files.filter((f) => !isIgnored(f)));
   if (!st.isDirectory()) { const single = toRel(root, abs); plans = plans.filter((m) => m.files.includes(single)); }
   await initParser();
-  const folders: FolderGraph[] = [];
+  const folders: GraphRun['folders'] = [];
   for (const m of plans) {
     const files = [];
     for (const rel of m.files) {
@@ -39,7 +39,7 @@ export async function graphsOf(target: string, configFile?: string): Promise<Gra
     }
     const graph = graphOfFiles(files);
     if (!graph.functions.length) continue;
-    folders.push({ dir: m.dir ? (shown === '.' ? m.dir : `${shown}/${m.dir}`) : shown, graph });
+    folders.push({ dir: m.dir ? (shown === '.' ? m.dir : `${shown}/${m.dir}`) : shown, graph, abs: path.join(root, ...(m.dir ? m.dir.split('/') : [])) });
   }
   return { folders, issues };
 }

@@ -270,9 +270,10 @@ async function runGraph(args: string[], io: Io): Promise<number> {
   const targets = parsed.positionals.length ? parsed.positionals : ['.'];
   for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
   const folders: FolderGraph[] = [];
+  const seen = new Set<string>(); // several PATHs in one folder (the changed files of a pull request): its graph once
   for (const t of targets) {
     const r = await graphsOf(t, configFile);
-    folders.push(...r.folders);
+    for (const f of r.folders) if (!seen.has(f.abs)) { seen.add(f.abs); folders.push({ dir: f.dir, graph: f.graph }); }
     for (const i of r.issues) io.err(`lpg: ${escapeControl(i.file)}: ${escapeControl(i.message)}\n`);
   }
   io.out(renderGraphs(folders, format, escapeControl));

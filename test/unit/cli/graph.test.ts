@@ -41,6 +41,13 @@ describe('lpg graph (built, real process)', function () {
     assert.ok(dot.stdout.startsWith('digraph wiring {\n  rankdir=LR;'), dot.stdout);
   });
 
+  it('several file PATHs of one folder draw that folder once', () => {
+    const one = lpg(['graph', 'examples', '--format', 'mermaid']);
+    const files = lpg(['graph', 'examples/lambda.tf', 'examples/api.tf', '--format', 'mermaid']);
+    assert.strictEqual(files.code, 0, files.stderr);
+    assert.strictEqual(files.stdout, one.stdout);
+  });
+
   it('usage errors exit 2 with one line', () => {
     const r = lpg(['graph', 'examples', '--format', 'svg']);
     assert.strictEqual(r.code, 2);
