@@ -62,11 +62,16 @@ describe('protocol: wiring (CodeLens, hover, lpg/wiring)', function () {
     assert.deepStrictEqual(await lenses(api), []);
   });
 
-  it('hovers: a permission (serves / meant for but does not match), a trigger\'s function reference, a function header; nothing elsewhere', async () => {
+  it('hovers: a permission\'s header and deciding attributes (serves / meant for but does not match), a trigger\'s function reference, a function header; nothing elsewhere', async () => {
     await start();
     assert.deepStrictEqual(await hover(api, 58, 5), {
       contents: { kind: 'markdown', value: "**aws_lambda_permission.admin** · `apigateway.amazonaws.com` on `aws_lambda_function.admin`\n\nMeant for, but does not match:\n- API Gateway `GET /reports` (`aws_api_gateway_integration.get_reports`) → `aws_lambda_function.admin`: its source_arn never matches aws_api_gateway_rest_api.admin's ARN" },
       range: range(58, 0, 58, 40),
+    });
+    // on the attribute that decides (source_arn): the same, over the attribute's value
+    assert.deepStrictEqual(await hover(api, 63, 30), {
+      contents: { kind: 'markdown', value: "**aws_lambda_permission.admin** · `apigateway.amazonaws.com` on `aws_lambda_function.admin`\n\nMeant for, but does not match:\n- API Gateway `GET /reports` (`aws_api_gateway_integration.get_reports`) → `aws_lambda_function.admin`: its source_arn never matches aws_api_gateway_rest_api.admin's ARN" },
+      range: range(63, 18, 63, 62),
     });
     assert.deepStrictEqual(await hover(lambda, 49, 3), {
       contents: { kind: 'markdown', value: '**aws_lambda_permission.api** · `apigateway.amazonaws.com` on `aws_lambda_function.orders`\n\nLets in:\n- API Gateway `POST /orders` (`aws_api_gateway_integration.post_orders`) → `aws_lambda_function.orders`' },

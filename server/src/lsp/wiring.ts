@@ -21,6 +21,7 @@ import {
 import type { Facts } from '../core/model/facts';
 import { graphOf, summaryText, type GraphFunction, type GraphLocation, type GraphPermission, type GraphTrigger, type WiringGraph } from '../core/graph';
 import { pathToUri, uriToPath } from './convert';
+import { headerSpan } from '../core/rules/outage';
 
 export const SHOW_WIRING_COMMAND = 'lpg.showWiring';
 
@@ -184,6 +185,20 @@ export class WiringService {
     // a trigger's function reference, then the trigger's header
     for (const f of g.functions) for (const t of f.triggers) if (inside(t.reference) || inside(t.location)) return { contents: { kind: MarkupKind.Markdown, value: triggerHover(t, f) }, range: inside(t.reference) ? t.reference.range : t.location.range };
     for (const perm of g.permissions) if (inside(perm.location)) return { contents: { kind: MarkupKind.Markdown, value: permissionHover(perm, trigById) }, range: perm.location.range };
+    // the attributes of a permission that decide whom it lets in (function_name, principal, source_arn, ...)
+    const facts = at.e.facts;
+    for (const fp of facts?.permissions ?? []) {
+      const file = fp.file === at.rel ? facts!.module.file(fp.file) : undefined;
+      if (!file) continue;
+      for (const f of [fp.functionName, fp.principal, fp.sourceArn, fp.sourceAccount, fp.qualifier, fp.action]) {
+        if (!f || f.file !== at.rel) continue;
+        const r = file.lines.range(f.span.start, f.span.end);
+        if (!contains(r, p.position)) continue;
+        const head = file.lines.range(...spanOf(fp.resource ? headerSpan(fp.resource.block) : fp.span));
+        const perm = g.permissions.find((x) => x.location.file === fp.file && sameRange(x.location.range, head));
+        if (perm) return { contents: { kind: MarkupKind.Markdown, value: permissionHover(perm, trigById) }, range: r };
+      }
+    }
     for (const f of g.functions) if (inside(f.location)) return { contents: { kind: MarkupKind.Markdown, value: functionHover(f) }, range: f.location.range };
     return null;
   }
@@ -191,6 +206,11 @@ export class WiringService {
   private async guarded<T>(what: string, fn: () => Promise<T> | T, fallback: T): Promise<T> {
     try { return await fn(); } catch (e) { this.host.logError(what, e); return fallback; }
   }
+}
+
+function spanOf(s: { start: number; end: number }): [number, number] { return [s.start, s.end]; }
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 function contains(r: Range, p: { line: number; character: number }): boolean {
