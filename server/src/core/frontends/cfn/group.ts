@@ -1,0 +1,46 @@
+/**
+ * How templates are analysed: each template is one stack (its logical ids are its own namespace),
+ * analysed with the local files it includes (`DefinitionUri`, `AWS::Include`); the folder's other
+ * files (Terraform, policy JSON) are analysed together as before. Findings on templates are
+ * relabelled in CloudFormation terms, and fixes the writer could not render are dropped.
+ */
+import type { Finding } from '../../types';
+import type { SourceFile } from '../../model/module';
+import { cfnInfo, readTemplate, type CfnInfo } from './synth';
+import { relabelFinding } from './labels';
+import { NO_EDIT } from './writer';
+
+export interface Group { files: SourceFile[]; post(f: Finding[]): Finding[] }
+
+export function templateGroups(files: SourceFile[]): Group[] | undefined {
+  const tpls = files.filter((f) => f.kind === 'cfn');
+  if (!tpls.length) return undefined;
+  const rest = files.filter((f) => f.kind !== 'cfn');
+  const groups: Group[] = [];
+  if (rest.length) groups.push({ files: rest, post: (x) => x });
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  for (const t of tpls) {
+    let tpl = t;
+    const extra: SourceFile[] = [];
+    const info0 = cfnInfo(t.syntax);
+    if (info0?.includes.length) {
+      const read = readTemplate(t.path, t.text, (rel) => { const f = byPath.get(rel); return f && f.kind !== 'cfn' ? { path: f.path, text: f.text } : undefined; });
+      if (read) {
+        tpl = { ...t, syntax: read.syntax };
+        for (const x of read.extra) {
+          const f = byPath.get(x.path);
+          if (f) extra.push({ ...f, kind: 'cfn', syntax: { blocks: x.blocks, attrs: [], comments: [], errors: [] } });
+        }
+      }
+    }
+    const info = cfnInfo(tpl.syntax);
+    groups.push({ files: [tpl, ...extra], post: (fs) => (info ? fs.map((f) => cleanFixes(relabelFinding(info, f))) : fs) });
+  }
+  return groups;
+}
+
+function cleanFixes(f: Finding): Finding {
+  return { ...f, fixes: f.fixes.filter((x) => x.edits.length > 0 && !x.edits.some((e) => e.newText.includes(NO_EDIT))) };
+}
+
+export type { CfnInfo };
