@@ -42,11 +42,28 @@ function backRef(info: CfnInfo, ref: string): Piece | undefined {
   if (!r) return undefined;
   const t = TYPES[r.type];
   if (!t || t.tf !== tf) return undefined;
+  if (tf === 'aws_s3_bucket' && at === 'arn' && get(get(r.props, 'NotificationConfiguration'), 'LambdaConfigurations')) {
+    // the bucket must depend on the permission (notification-before-permission): a reference back would be a cycle
+    const sub = bucketArnSub(info, r);
+    return sub ? { sub } : undefined;
+  }
   if (at === 'execution_arn' && (tf === 'aws_api_gateway_rest_api' || tf === 'aws_apigatewayv2_api')) return { sub: `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${id}}` };
   if (t.ref === at) return { ref: id };
   for (const [cfnAttr, a] of Object.entries(t.getatt ?? {})) if (a === at) return { getatt: [id, cfnAttr] };
   if (tf === 'aws_s3_bucket' && at === 'bucket') return { ref: id };
   return undefined;
+}
+
+/** `arn:${AWS::Partition}:s3:::<BucketName>` as `Fn::Sub` text, without a reference to the bucket. */
+export function bucketArnSub(info: CfnInfo, bucket: CfnResource): string | undefined {
+  const name = get(bucket.props, 'BucketName');
+  if (!name) return undefined;
+  let tpl: string | undefined;
+  if (name.k === 'scalar' && name.value !== null) tpl = String(name.value).replace(/\$\{/g, '${!');
+  else if (name.k === 'fn' && name.name === 'Ref') { const p = str(name.arg); if (p && !info.resources.has(p)) tpl = `\${${p}}`; }
+  else if (name.k === 'fn' && name.name === 'Fn::Sub' && name.arg.k === 'scalar') tpl = str(name.arg);
+  if (tpl === undefined || /\$\{[A-Za-z0-9]+[.}]/.test(tpl.replace(/\$\{(AWS::[A-Za-z]+)\}/g, '')) && [...tpl.matchAll(/\$\{([A-Za-z0-9]+)/g)].some((m) => info.resources.has(m[1]))) return undefined;
+  return `arn:\${AWS::Partition}:s3:::${tpl}`;
 }
 
 /** Splits core text (`"...${ref}..."` JSON string or a bare reference) into pieces. */
