@@ -668,12 +668,22 @@ class Synth {
     for (const a of auths.entries) {
       const fa = entry(a.value, 'FunctionArn');
       if (!fa) continue;
+      const granted = v2 ? str(get(a.value, 'EnableFunctionDefaultPermissions')) === 'true' : str(get(a.value, 'DisableFunctionDefaultPermissions')) !== 'true';
+      if (granted) {
+        // the permission SAM generates: `${api}/authorizers/*` (covers every authorizer of the API on that function)
+        const sp = fa.span;
+        const P = this.trav('data', ['aws_partition', 'current', 'partition'], sp), R = this.trav('data', ['aws_region', 'current', 'name'], sp), A = this.trav('data', ['aws_caller_identity', 'current', 'account_id'], sp);
+        const tm = (t: string): TmplPart => ({ k: 'text', text: t, span: sp });
+        const ex = (e: Expr): TmplPart => ({ k: 'expr', expr: e, span: sp });
+        const src: Expr = { t: 'tmpl', parts: [tm('arn:'), ex(P), tm(':execute-api:'), ex(R), tm(':'), ex(A), tm(':'), ex(this.resTrav(r.id, 'id', sp)), tm('/authorizers/*')], span: sp };
+        this.block('aws_lambda_permission', `${r.id}${a.key}AuthorizerPermission`, r, [this.fixed('action', this.lit('lambda:InvokeFunction', sp), sp), { name: 'function_name', value: this.expr(fa.value), nameSpan: fa.keySpan, span: fa.span }, this.fixed('principal', this.lit('apigateway.amazonaws.com', sp), sp), this.fixed('source_arn', src, sp)],
+          { span: a.span, body: a.value, generated: true, label: `the permission SAM makes for authorizer ${a.key} of ${r.id}` });
+        continue;
+      }
       if (v2) {
-        if (str(get(a.value, 'EnableFunctionDefaultPermissions')) === 'true') continue;
         this.block('aws_apigatewayv2_authorizer', `${r.id}${a.key}Authorizer`, r, [this.fixed('api_id', this.resTrav(r.id, 'id', a.keySpan), a.keySpan), this.fixed('authorizer_type', this.lit('REQUEST', a.keySpan), a.keySpan), { name: 'authorizer_uri', value: this.expr(fa.value), nameSpan: fa.keySpan, span: fa.span }],
           { span: a.span, body: a.value, generated: true, label: `Lambda authorizer ${a.key} of AWS::Serverless::HttpApi ${r.id}` });
       } else {
-        if (str(get(a.value, 'DisableFunctionDefaultPermissions')) !== 'true') continue;
         this.block('aws_api_gateway_authorizer', `${r.id}${a.key}Authorizer`, r, [this.fixed('rest_api_id', this.resTrav(r.id, 'id', a.keySpan), a.keySpan), { name: 'authorizer_uri', value: this.expr(fa.value), nameSpan: fa.keySpan, span: fa.span }],
           { span: a.span, body: a.value, generated: true, label: `Lambda authorizer ${a.key} of AWS::Serverless::Api ${r.id}` });
       }
