@@ -752,7 +752,11 @@ function computeVerdict(w: Wiring, t: Trigger): Verdict {
   const q = near.filter((x) => x.c.qual === 'no-match' && x.c.source !== 'no-match');
   if (q.length) return { k: 'qualifier-mismatch', perms: q.map((x) => x.p) };
   const s = near.filter((x) => x.c.source === 'no-match' && x.c.qual !== 'no-match');
-  if (s.length) return { k: 'source-mismatch', perms: s.map((x) => x.p) };
+  // a permission that (may) serve another invoker of the function is right: this trigger lacks its own (RULES: source-arn-mismatch)
+  const fn = t.fn.fn;
+  const wrong = s.filter((x) => !w.triggersOn(fn).some((o) => o !== t && o.service === t.service && coverage(w, x.p, o).all !== 'no-match'));
+  if (wrong.length) return { k: 'source-mismatch', perms: wrong.map((x) => x.p) };
+  if (s.length) return { k: 'missing' };
   return { k: 'unknown' };
 }
 

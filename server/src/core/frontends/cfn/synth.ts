@@ -647,6 +647,13 @@ class Synth {
         const ex = (e: Expr): TmplPart => ({ k: 'expr', expr: e, span: tspan });
         const src: Expr = { t: 'tmpl', parts: [tm('arn:'), ex(P), tm(':execute-api:'), ex(R), tm(':'), ex(A), tm(':'), ex(this.resTrav(apiId, 'id', tspan)), tm(tail)], span: tspan };
         perm('apigateway.amazonaws.com', [this.fixed('source_arn', src, tspan)]);
+        // the integration SAM makes for the event: the permission's own invoker
+        const uri = aliasId ? this.trav('aws_lambda_alias', [aliasId, 'invoke_arn'], tspan) : fnTrav('invoke_arn', tspan);
+        const api = this.resTrav(apiId, 'id', tspan);
+        this.block(type === 'Api' ? 'aws_api_gateway_integration' : 'aws_apigatewayv2_integration', `${id}${ev.key}Integration`, r, type === 'Api'
+          ? [this.fixed('type', this.lit('AWS_PROXY', tspan), tspan), this.fixed('uri', uri, tspan), this.fixed('rest_api_id', api, tspan), this.fixed('http_method', this.lit(method, tspan), tspan)]
+          : [this.fixed('integration_type', this.lit('AWS_PROXY', tspan), tspan), this.fixed('integration_uri', uri, tspan), this.fixed('api_id', api, tspan)],
+        { span: ev.span, body: ev.value, generated: true, label: `the integration SAM makes for event ${ev.key} of ${id}` });
       } else if (type === 'S3') {
         const bucketId = this.targetId(get(props, 'Bucket') ?? { k: 'scalar', value: null, span: tspan, quoted: false });
         perm('s3.amazonaws.com', [this.fixed('source_account', this.trav('data', ['aws_caller_identity', 'current', 'account_id'], tspan), tspan)]);
@@ -678,7 +685,6 @@ class Synth {
         const src: Expr = { t: 'tmpl', parts: [tm('arn:'), ex(P), tm(':execute-api:'), ex(R), tm(':'), ex(A), tm(':'), ex(this.resTrav(r.id, 'id', sp)), tm('/authorizers/*')], span: sp };
         this.block('aws_lambda_permission', `${r.id}${a.key}AuthorizerPermission`, r, [this.fixed('action', this.lit('lambda:InvokeFunction', sp), sp), { name: 'function_name', value: this.expr(fa.value), nameSpan: fa.keySpan, span: fa.span }, this.fixed('principal', this.lit('apigateway.amazonaws.com', sp), sp), this.fixed('source_arn', src, sp)],
           { span: a.span, body: a.value, generated: true, label: `the permission SAM makes for authorizer ${a.key} of ${r.id}` });
-        continue;
       }
       if (v2) {
         this.block('aws_apigatewayv2_authorizer', `${r.id}${a.key}Authorizer`, r, [this.fixed('api_id', this.resTrav(r.id, 'id', a.keySpan), a.keySpan), this.fixed('authorizer_type', this.lit('REQUEST', a.keySpan), a.keySpan), { name: 'authorizer_uri', value: this.expr(fa.value), nameSpan: fa.keySpan, span: fa.span }],
