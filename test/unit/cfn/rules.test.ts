@@ -1,0 +1,604 @@
+/**
+ * The rules on CloudFormation / SAM templates: YAML short forms, YAML long forms and JSON, with
+ * exact ranges, whole fixed texts, and the fixed template re-read (it still parses as a template
+ * and the finding is gone).
+ */
+import { analyze, applyFix, assert, coveredText, only, rangeOf, ready } from '../helpers';
+import { makeSourceFile } from '../../../server/src/core/source';
+import type { Finding } from '../../../server/src/core/types';
+
+interface Case {
+  name: string;
+  file: string;
+  text: string;
+  rule: string;
+  range: [number, number, number, number];
+  covered: string;
+  message?: RegExp;
+  /** Title prefix of the fix to apply, and the whole fixed text. */
+  fix?: string;
+  fixed?: string;
+  preferred?: boolean;
+}
+
+function one(c: Case): Finding {
+  const fs = only(analyze({ [c.file]: c.text }), c.rule);
+  assert.strictEqual(fs.length, 1, JSON.stringify(fs.map((f) => [rangeOf(f), f.message])));
+  return fs[0];
+}
+
+function run(cases: Case[]): void {
+  for (const c of cases) it(`${c.rule}: ${c.name}`, () => {
+    const f = one(c);
+    assert.deepStrictEqual(rangeOf(f), c.range);
+    assert.strictEqual(coveredText(c.text, f), c.covered);
+    if (c.message) assert.match(f.message, c.message);
+    assert.doesNotMatch(f.message, /aws_[a-z_]+\.|\bsource_arn\b/, 'messages name CloudFormation things');
+    if (c.fix === undefined) return;
+    const fix = f.fixes.find((x) => x.title.startsWith(c.fix!));
+    assert.ok(fix, `no fix "${c.fix}" in ${JSON.stringify(f.fixes.map((x) => x.title))}`);
+    if (c.preferred !== undefined) assert.strictEqual(fix!.preferred, c.preferred);
+    const out = applyFix({ [c.file]: c.text }, fix!)[c.file];
+    assert.strictEqual(out, c.fixed);
+    const sf = makeSourceFile(c.file, out);
+    assert.strictEqual(sf.kind, 'cfn');
+    assert.deepStrictEqual(sf.syntax!.errors, []);
+    const after = only(analyze({ [c.file]: out }), c.rule).filter((x) => x.message === f.message);
+    assert.deepStrictEqual(after.map((x) => x.message), [], 'the finding is gone after the fix');
+  });
+}
+
+// ---------- templates ----------
+
+const S3_YAML = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Resize:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Uploads:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: uploads-example
+      NotificationConfiguration:
+        LambdaConfigurations:
+          - Event: s3:ObjectCreated:*
+            Function: !GetAtt Resize.Arn
+  UploadsPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Resize
+      Principal: s3.amazonaws.com
+      SourceAccount: !Ref AWS::AccountId
+`;
+
+const S3_JSON = `{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Resize": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": {
+        "Handler": "index.handler"
+      }
+    },
+    "Uploads": {
+      "Type": "AWS::S3::Bucket",
+      "Properties": {
+        "BucketName": "uploads-example",
+        "NotificationConfiguration": {
+          "LambdaConfigurations": [
+            {
+              "Event": "s3:ObjectCreated:*",
+              "Function": {"Fn::GetAtt": ["Resize", "Arn"]}
+            }
+          ]
+        }
+      }
+    },
+    "UploadsPermission": {
+      "Type": "AWS::Lambda::Permission",
+      "Properties": {
+        "Action": "lambda:*",
+        "FunctionName": {"Ref": "Resize"},
+        "Principal": "s3.amazonaws.com"
+      }
+    }
+  }
+}
+`;
+
+const SNS_LONG = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Topic:
+    Type: AWS::SNS::Topic
+  Sub:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn:
+        Ref: Topic
+      Protocol: lambda
+      Endpoint:
+        Fn::GetAtt: [Orders, Arn]
+  TopicPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName:
+        Ref: Orders
+      Principal: sns.amazonaws.com
+`;
+
+const API_YAML = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: orders
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: !Sub arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Orders.Arn}/invocations
+`;
+
+const API_LONG = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: orders
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId:
+        Ref: Api
+      ResourceId:
+        Fn::GetAtt: [Api, RootResourceId]
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri:
+          Fn::Join:
+            - ''
+            - - 'arn:aws:apigateway:'
+              - Ref: AWS::Region
+              - ':lambda:path/2015-03-31/functions/'
+              - Fn::GetAtt: [Orders, Arn]
+              - /invocations
+`;
+
+const API_JSON = `{
+  "Resources": {
+    "Orders": {"Type": "AWS::Lambda::Function", "Properties": {"Handler": "index.handler"}},
+    "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "orders", "ProtocolType": "HTTP"}},
+    "Integration": {
+      "Type": "AWS::ApiGatewayV2::Integration",
+      "Properties": {
+        "ApiId": {"Ref": "Api"},
+        "IntegrationType": "AWS_PROXY",
+        "IntegrationUri": {"Fn::GetAtt": ["Orders", "Arn"]},
+        "PayloadFormatVersion": "2.0"
+      }
+    },
+    "Route": {
+      "Type": "AWS::ApiGatewayV2::Route",
+      "Properties": {
+        "ApiId": {"Ref": "Api"},
+        "RouteKey": "GET /orders",
+        "Target": {"Fn::Join": ["/", ["integrations", {"Ref": "Integration"}]]}
+      }
+    }
+  }
+}
+`;
+
+const PERM_YAML = (props: string): string => `Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  OrdersPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+${props}`;
+
+describe('CloudFormation and SAM templates: the rules', function () {
+  this.timeout(30000);
+  before(ready);
+
+  run([
+    {
+      name: 'YAML short form: the bucket does not DependsOn the permission', rule: 'notification-before-permission', file: 'template.yaml', text: S3_YAML,
+      range: [13, 22, 13, 40], covered: '!GetAtt Resize.Arn', message: /^AWS::S3::Bucket Uploads does not depend on UploadsPermission/,
+      fix: 'Add DependsOn: UploadsPermission to Uploads', preferred: true,
+      fixed: S3_YAML.replace('    Type: AWS::S3::Bucket\n', '    Type: AWS::S3::Bucket\n    DependsOn: UploadsPermission\n'),
+    },
+    {
+      name: 'JSON: the bucket does not DependsOn the permission', rule: 'notification-before-permission', file: 'template.json', text: S3_JSON,
+      range: [17, 26, 17, 59], covered: '{"Fn::GetAtt": ["Resize", "Arn"]}',
+      fix: 'Add DependsOn: UploadsPermission', preferred: true,
+      fixed: S3_JSON.replace('      "Type": "AWS::S3::Bucket",\n', '      "Type": "AWS::S3::Bucket",\n      "DependsOn": "UploadsPermission",\n'),
+    },
+    {
+      name: 'circular: DependsOn the permission whose SourceArn is !GetAtt Bucket.Arn; the fix writes the ARN from BucketName', rule: 'notification-before-permission', file: 'template.yaml',
+      text: S3_YAML.replace('    Type: AWS::S3::Bucket\n', '    Type: AWS::S3::Bucket\n    DependsOn: [UploadsPermission]\n').replace('      SourceAccount:', '      SourceArn: !GetAtt Uploads.Arn\n      SourceAccount:'),
+      range: [14, 22, 14, 40], covered: '!GetAtt Resize.Arn', message: /circular dependency/,
+      fix: "Write UploadsPermission's SourceArn from the bucket name",
+      fixed: S3_YAML.replace('    Type: AWS::S3::Bucket\n', '    Type: AWS::S3::Bucket\n    DependsOn: [UploadsPermission]\n').replace('      SourceAccount:', '      SourceArn: !Sub "arn:${AWS::Partition}:s3:::uploads-example"\n      SourceAccount:'),
+    },
+    {
+      name: 'YAML short form: S3 permission without SourceArn, the fix names the bucket by BucketName (no cycle)', rule: 'missing-source-arn', file: 'template.yaml', text: S3_YAML,
+      range: [19, 17, 19, 33], covered: 's3.amazonaws.com', message: /^AWS::Lambda::Permission UploadsPermission lets s3\.amazonaws\.com invoke the function without SourceArn/,
+      fix: 'Add SourceArn: !Sub "arn:${AWS::Partition}:s3:::uploads-example"', preferred: true,
+      fixed: S3_YAML.replace('      Principal: s3.amazonaws.com\n', '      Principal: s3.amazonaws.com\n      SourceArn: !Sub "arn:${AWS::Partition}:s3:::uploads-example"\n'),
+    },
+    {
+      name: 'YAML long form: SNS permission without SourceArn, the fix is the topic in long form', rule: 'missing-source-arn', file: 'template.yaml', text: SNS_LONG,
+      range: [22, 17, 22, 34], covered: 'sns.amazonaws.com',
+      fix: 'Add SourceArn: !Ref Topic', preferred: true,
+      fixed: SNS_LONG + '      SourceArn: {"Ref": "Topic"}\n',
+    },
+    {
+      name: 'JSON: S3 permission without SourceArn, the fix is Fn::Sub from BucketName', rule: 'missing-source-arn', file: 'template.json', text: S3_JSON,
+      range: [28, 21, 28, 39], covered: '"s3.amazonaws.com"',
+      fix: 'Add SourceArn', preferred: true,
+      fixed: S3_JSON.replace('        "Principal": "s3.amazonaws.com"\n', '        "Principal": "s3.amazonaws.com",\n        "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:s3:::uploads-example"}\n'),
+    },
+    {
+      name: 'JSON: S3 permission without SourceAccount', rule: 'missing-source-account', file: 'template.json', text: S3_JSON,
+      range: [28, 21, 28, 39], covered: '"s3.amazonaws.com"',
+      fix: 'Add SourceAccount: !Ref AWS::AccountId',
+      fixed: S3_JSON.replace('        "Principal": "s3.amazonaws.com"\n', '        "Principal": "s3.amazonaws.com",\n        "SourceAccount": {"Ref": "AWS::AccountId"}\n'),
+    },
+    {
+      name: 'JSON: lambda:* for a service principal', rule: 'broad-permission-action', file: 'template.json', text: S3_JSON,
+      range: [26, 18, 26, 28], covered: '"lambda:*"', fix: 'Replace with lambda:InvokeFunction', preferred: true,
+      fixed: S3_JSON.replace('"lambda:*"', '"lambda:InvokeFunction"'),
+    },
+    {
+      name: 'YAML short form: lambda:* narrowed, plain scalar kept plain', rule: 'broad-permission-action', file: 'template.yaml', text: S3_YAML.replace('Action: lambda:InvokeFunction', 'Action: lambda:*'),
+      range: [17, 14, 17, 22], covered: 'lambda:*', fix: 'Replace with lambda:InvokeFunction', fixed: S3_YAML,
+    },
+    {
+      name: 'YAML short form: REST API method with no permission; the fix inserts a whole AWS::Lambda::Permission', rule: 'missing-invoke-permission', file: 'template.yaml', text: API_YAML,
+      range: [20, 13, 20, 124], covered: '!Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Orders.Arn}/invocations',
+      message: /^API Gateway AWS::ApiGateway::RestApi Api cannot invoke AWS::Lambda::Function Orders: no AWS::Lambda::Permission grants apigateway\.amazonaws\.com; every request to POST \/ will fail with 500\.$/,
+      fix: 'Add AWS::Lambda::Permission OrdersApiGatewayPermission for apigateway.amazonaws.com', preferred: true,
+      fixed: API_YAML + `  OrdersApiGatewayPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Orders
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub "arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/*"
+`,
+    },
+    {
+      name: 'YAML long form (Fn::Join URI): the permission is written in long form', rule: 'missing-invoke-permission', file: 'template.yaml', text: API_LONG,
+      range: [23, 10, 29, 28], covered: `Fn::Join:
+            - ''
+            - - 'arn:aws:apigateway:'
+              - Ref: AWS::Region
+              - ':lambda:path/2015-03-31/functions/'
+              - Fn::GetAtt: [Orders, Arn]
+              - /invocations`,
+      fix: 'Add AWS::Lambda::Permission', preferred: true,
+      fixed: API_LONG + `  OrdersApiGatewayPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: {"Ref": "Orders"}
+      Principal: apigateway.amazonaws.com
+      SourceArn: {"Fn::Sub": "arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/*"}
+`,
+    },
+    {
+      name: 'JSON: HTTP API integration routed by GET /orders with no permission', rule: 'missing-invoke-permission', file: 'template.json', text: API_JSON,
+      range: [9, 26, 9, 59], covered: '{"Fn::GetAtt": ["Orders", "Arn"]}', message: /every request to GET \/orders will fail with 500/,
+      fix: 'Add AWS::Lambda::Permission OrdersApiGatewayPermission',
+      fixed: API_JSON.replace(`        "PayloadFormatVersion": "2.0"
+      }
+    }`, `        "PayloadFormatVersion": "2.0"
+      }
+    },
+    "OrdersApiGatewayPermission": {
+      "Type": "AWS::Lambda::Permission",
+      "Properties": {
+        "Action": "lambda:InvokeFunction",
+        "FunctionName": {"Ref": "Orders"},
+        "Principal": "apigateway.amazonaws.com",
+        "SourceArn": {"Fn::Sub": "arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/*"}
+      }
+    }`),
+    },
+    {
+      name: 'execute-api SourceArn without /stage/method/path never matches', rule: 'source-arn-mismatch', file: 'template.yaml',
+      text: API_YAML + `  ApiPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt Orders.Arn
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}
+`,
+      range: [27, 17, 27, 95], covered: '!Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}',
+      fix: 'Set SourceArn to !Sub', fixed: API_YAML + `  ApiPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt Orders.Arn
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub "arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api}/*/*"
+`,
+    },
+    {
+      name: 'YAML: Principal "*" with nothing that narrows it', rule: 'public-invoke-principal', file: 'template.yaml',
+      text: PERM_YAML(`      Action: lambda:InvokeFunction
+      FunctionName: !Ref Orders
+      Principal: "*"
+`), range: [10, 17, 10, 20], covered: '"*"', message: /^AWS::Lambda::Permission OrdersPermission /,
+    },
+    {
+      name: 'YAML: Alexa principal without EventSourceToken', rule: 'missing-event-source-token', file: 'template.yaml',
+      text: PERM_YAML(`      Action: lambda:InvokeFunction
+      FunctionName: !Ref Orders
+      Principal: alexa-appkit.amazon.com
+`), range: [10, 17, 10, 40], covered: 'alexa-appkit.amazon.com',
+    },
+    {
+      name: 'YAML: AWS::Lambda::Url with AuthType NONE', rule: 'public-function-url', file: 'template.yaml',
+      text: `Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  OrdersUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Orders.Arn
+      AuthType: NONE
+`, range: [9, 16, 9, 20], covered: 'NONE', fix: 'Set AuthType: "AWS_IAM"', fixed: `Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  OrdersUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Orders.Arn
+      AuthType: AWS_IAM
+`,
+    },
+    {
+      name: 'YAML: an execute-api SourceArn that wildcards the API id', rule: 'broad-source-arn', file: 'template.yaml',
+      text: PERM_YAML(`      Action: lambda:InvokeFunction
+      FunctionName: !Ref Orders
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub "arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:*/*/*"
+`), range: [11, 17, 11, 96], covered: '!Sub "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:*/*/*"',
+    },
+    {
+      name: 'YAML: an IAM role policy granting lambda:*', rule: 'wildcard-lambda-action', file: 'template.yaml',
+      text: `Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: invoke
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: lambda:*
+                Resource: !GetAtt Orders.Arn
+`, range: [18, 24, 18, 32], covered: 'lambda:*',
+    },
+    {
+      name: 'JSON: an AWS::IAM::Policy granting lambda:InvokeFunction on "*"', rule: 'wildcard-lambda-resource', file: 'template.json',
+      text: `{
+  "Resources": {
+    "Invoke": {
+      "Type": "AWS::IAM::Policy",
+      "Properties": {
+        "PolicyName": "invoke",
+        "PolicyDocument": {
+          "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}]
+        }
+      }
+    }
+  }
+}
+`, range: [7, 91, 7, 94], covered: '"*"',
+    },
+  ]);
+
+  it('an unconditional SAM S3 event: missing-source-arn on the event Type line, no fix, no outage', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Upload:
+          Type: S3
+          Properties:
+            Bucket: !Ref Bucket
+            Events: s3:ObjectCreated:*
+`;
+    const fs = analyze({ 'template.yaml': text });
+    assert.deepStrictEqual(fs.map((f) => [f.ruleId, rangeOf(f), coveredText(text, f)]), [['missing-source-arn', [11, 16, 11, 18], 'S3']]);
+    assert.match(fs[0].message, /^the permission SAM makes for event Upload of Fn lets s3\.amazonaws\.com/);
+    assert.deepStrictEqual(fs[0].fixes.map((x) => x.title), ['Ignore missing-source-arn for this resource']);
+  });
+
+  it('SAM: an HttpApi Lambda authorizer without EnableFunctionDefaultPermissions is an outage on FunctionArn; with it, none', () => {
+    const text = (enable: string): string => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  AuthFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        Authorizers:
+          Lambda:
+            FunctionArn: !GetAtt AuthFn.Arn
+            AuthorizerPayloadFormatVersion: "2.0"${enable}
+`;
+    const fs = only(analyze({ 'template.yaml': text('') }), 'missing-invoke-permission');
+    assert.deepStrictEqual(fs.map((f) => [rangeOf(f), coveredText(text(''), f)]), [[[13, 25, 13, 43], '!GetAtt AuthFn.Arn']]);
+    assert.deepStrictEqual(only(analyze({ 'template.yaml': text('\n            EnableFunctionDefaultPermissions: true') }), 'missing-invoke-permission'), []);
+  });
+
+  it('SAM: an OpenAPI DefinitionBody integration with no event and no permission is an outage; an Api event on that API covers it', () => {
+    const base = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+EVENTS  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        openapi: 3.0.1
+        paths:
+          /orders:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations
+`;
+    const bad = base.replace('EVENTS', '');
+    const fs = only(analyze({ 'template.yaml': bad }), 'missing-invoke-permission');
+    assert.deepStrictEqual(fs.map((f) => rangeOf(f)), [[19, 21, 19, 114]]);
+    assert.match(fs[0].message, /^API Gateway AWS::Serverless::Api Api cannot invoke AWS::Serverless::Function Fn/);
+    const good = base.replace('EVENTS', `      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /orders
+            Method: get
+`);
+    assert.deepStrictEqual(analyze({ 'template.yaml': good }).map((f) => f.ruleId), []);
+  });
+
+  it('SAM AutoPublishAlias: an explicit trigger on the function (not the alias) with a permission on the alias is a qualifier mismatch', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      AutoPublishAlias: live
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription:
+        - Protocol: lambda
+          Endpoint: !GetAtt Fn.Arn
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn.Alias
+      Principal: sns.amazonaws.com
+      SourceArn: !Ref Topic
+`;
+    const fs = analyze({ 'template.yaml': text }).filter((f) => f.severity === 'error');
+    assert.deepStrictEqual(fs.map((f) => [f.ruleId, coveredText(text, f)]), [['qualifier-mismatch', '!Ref Fn.Alias']]);
+  });
+
+  it('suppressions: # lpg-ignore above the logical id, Metadata lpg/cfn-lint/cfn_nag', () => {
+    const perm = (meta: string, comment = ''): string => `Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+${comment}  P:
+    Type: AWS::Lambda::Permission
+${meta}    Properties:
+      Action: lambda:*
+      FunctionName: !Ref Orders
+      Principal: "*"
+`;
+    const ids = (t: string): string[] => analyze({ 'template.yaml': t }).map((f) => f.ruleId).sort();
+    assert.deepStrictEqual(ids(perm('')), ['broad-permission-action', 'public-invoke-principal']);
+    assert.deepStrictEqual(ids(perm('', '  # lpg-ignore: public-invoke-principal -- demo\n')), ['broad-permission-action']);
+    assert.deepStrictEqual(ids(perm('    Metadata:\n      lpg:\n        ignore: [broad-permission-action]\n')), ['public-invoke-principal']);
+    assert.deepStrictEqual(ids(perm('    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - id: F13\n            reason: demo\n          - id: W24\n            reason: demo\n')), []);
+    const s3 = S3_YAML.replace('      SourceAccount: !Ref AWS::AccountId\n', '').replace('  UploadsPermission:\n    Type: AWS::Lambda::Permission\n', '  UploadsPermission:\n    Type: AWS::Lambda::Permission\n    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks: [W3663]\n');
+    assert.ok(!analyze({ 'template.yaml': s3 }).some((f) => f.ruleId === 'missing-source-account'));
+    assert.ok(analyze({ 'template.yaml': S3_YAML.replace('      SourceAccount: !Ref AWS::AccountId\n', '') }).some((f) => f.ruleId === 'missing-source-account'));
+  });
+});
+
+describe('CloudFormation and SAM templates: recognised by content', function () {
+  before(ready);
+  const none = (name: string, text: string): void => {
+    const f = makeSourceFile(name, text);
+    assert.notStrictEqual(f.kind, 'cfn', name);
+    assert.deepStrictEqual(analyze({ [name]: text }).map((x) => x.ruleId), [], name);
+  };
+  it('other YAML and JSON stay ignored silently (CI, Kubernetes, docker-compose, serverless.yml, package.json)', () => {
+    none('.github/workflows/ci.yml', 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n');
+    none('deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: 1\n');
+    none('docker-compose.yml', 'services:\n  web:\n    image: nginx\n');
+    none('serverless.yml', 'service: x\nresources:\n  Resources:\n    P:\n      Type: AWS::Lambda::Permission\n      Properties:\n        Principal: "*"\n');
+    none('package.json', '{"name": "x", "version": "1.0.0"}');
+    none('broken.yaml', 'a: [\n');
+  });
+  it('templates: AWSTemplateFormatVersion, the SAM Transform, typed Resources; .yaml, .yml, .json, .template', () => {
+    assert.strictEqual(makeSourceFile('a.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n').kind, 'cfn');
+    assert.strictEqual(makeSourceFile('a.yml', 'Transform: AWS::Serverless-2016-10-31\nResources: {}\n').kind, 'cfn');
+    assert.strictEqual(makeSourceFile('a.template', '{"Resources": {"F": {"Type": "AWS::Lambda::Function"}}}').kind, 'cfn');
+    assert.strictEqual(makeSourceFile('a.json', '{"Resources": {"F": {"Type": "AWS::Lambda::Function"}}}').kind, 'cfn');
+  });
+  it('a template with a YAML syntax error: one parse-error at the first error', () => {
+    const text = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  P:\n    Type: AWS::Lambda::Permission\n    Properties: [\n';
+    const fs = analyze({ 'template.yaml': text });
+    assert.deepStrictEqual(fs.map((f) => f.ruleId), ['parse-error']);
+    assert.match(fs[0].message, /^YAML: /);
+  });
+});
