@@ -602,3 +602,43 @@ describe('CloudFormation and SAM templates: recognised by content', function () 
     assert.match(fs[0].message, /^YAML: /);
   });
 });
+
+describe('CloudFormation and SAM templates: OpenAPI files included by DefinitionUri / AWS::Include', function () {
+  before(ready);
+  const API = `openapi: 3.0.1
+paths:
+  /orders:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri:
+          Fn::Sub: arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Orders.Arn}/invocations
+`;
+  const tpl = (def: string): string => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+${def}`;
+  for (const [name, def] of [
+    ['DefinitionUri', '      DefinitionUri: ./api/openapi.yaml\n'],
+    ['AWS::Include', "      DefinitionBody:\n        Fn::Transform:\n          Name: AWS::Include\n          Parameters:\n            Location: 'api/openapi.yaml'\n"],
+  ]) it(`${name}: the integration in the included file with no permission is reported on its uri there; the fix goes into the template`, () => {
+    const files = { 'template.yaml': tpl(def), 'api/openapi.yaml': API };
+    const fs = only(analyze(files), 'missing-invoke-permission');
+    assert.deepStrictEqual(fs.map((f) => [f.file, rangeOf(f), coveredText(API, f)]), [['api/openapi.yaml', [8, 10, 8, 111], 'Fn::Sub: arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Orders.Arn}/invocations']]);
+    assert.match(fs[0].message, /^API Gateway AWS::Serverless::Api Api cannot invoke AWS::Serverless::Function Orders/);
+    const fix = fs[0].fixes.find((x) => x.preferred)!;
+    assert.deepStrictEqual(fix.edits.map((e) => e.file), ['template.yaml']);
+    const out = applyFix(files, fix);
+    assert.deepStrictEqual(only(analyze(out), 'missing-invoke-permission'), []);
+    assert.ok(out['template.yaml'].startsWith(tpl(def).replace(/\n$/, '')));
+  });
+});
