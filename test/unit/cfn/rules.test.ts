@@ -642,3 +642,40 @@ ${def}`;
     assert.ok(out['template.yaml'].startsWith(tpl(def).replace(/\n$/, '')));
   });
 });
+
+describe('CloudFormation and SAM templates: Conditions', function () {
+  before(ready);
+  const tpl = (permCond: string, trigCond: string): string => `Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "123456789012"]
+  IsDev: !Equals [!Ref AWS::AccountId, "210987654321"]
+Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Topic:
+    Type: AWS::SNS::Topic
+${trigCond}    Properties:
+      Subscription:
+        - Protocol: lambda
+          Endpoint: !GetAtt Orders.Arn
+  Perm:
+    Type: AWS::Lambda::Permission
+${permCond}    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Orders
+      Principal: sns.amazonaws.com
+      SourceArn: !Ref Topic
+`;
+  const outage = (t: string): string[] => only(analyze({ 'template.yaml': t }), 'missing-invoke-permission').map((f) => f.message);
+  it('an unconditional trigger whose only permission is conditional is missing-invoke-permission, naming the condition', () => {
+    assert.deepStrictEqual(outage(tpl('    Condition: IsProd\n', '')), [
+      'SNS topic AWS::SNS::Topic Topic cannot invoke AWS::Lambda::Function Orders: no AWS::Lambda::Permission grants sns.amazonaws.com whenever it exists (AWS::Lambda::Permission Perm exists only under condition IsProd); messages published to AWS::SNS::Topic Topic will not be delivered to the function.',
+    ]);
+  });
+  it('the same condition on both, or none on the permission: covered; another condition: missing', () => {
+    assert.deepStrictEqual(outage(tpl('    Condition: IsProd\n', '    Condition: IsProd\n')), []);
+    assert.deepStrictEqual(outage(tpl('', '    Condition: IsProd\n')), []);
+    assert.strictEqual(outage(tpl('    Condition: IsDev\n', '    Condition: IsProd\n')).length, 1);
+  });
+});

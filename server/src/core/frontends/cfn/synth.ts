@@ -392,9 +392,13 @@ class Synth {
   }
   private fixed(name: string, value: Expr, at: Span): AttrSpec { return { name, value, nameSpan: at, span: at }; }
 
-  private block(tf: string, name: string, r: CfnResource, attrs: (AttrSpec | undefined)[], opts: { blocks?: Block[]; span?: Span; body?: CNode; generated?: boolean; label?: string } = {}): Block {
+  private block(tf: string, name: string, r: CfnResource, attrsIn: (AttrSpec | undefined)[], opts: { blocks?: Block[]; span?: Span; body?: CNode; generated?: boolean; label?: string } = {}): Block {
+    let attrs = attrsIn;
     const typeNode = get(r.entry.value, 'Type')!;
     const span = opts.span ?? r.entry.span;
+    // a resource under a Condition may be absent (wiring: a conditional permission covers only triggers under the same condition)
+    const ce = entry(r.entry.value, 'Condition');
+    if (ce && ce.value.k === 'scalar' && ce.value.value !== null) attrs = [...attrs, { name: 'cfn_condition', value: this.lit(String(ce.value.value), ce.value.span), nameSpan: ce.keySpan, span: ce.span }];
     const body = opts.body ?? r.props ?? r.entry.value;
     const b: Block = {
       type: 'resource',
