@@ -707,7 +707,8 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   const qual = t.fn.k === 'fn' && pf.k === 'fn' ? sameQual(t.fn.qual, pf.qual) : 'unknown';
   const principal = principalCovers(p, t.principal);
   const action = actionCovers(p);
-  const pc = conditionOf(p.resource), tc = conditionOf(t.resource);
+  // a trigger that refers to a conditional function exists only under that condition (CloudFormation rejects it otherwise)
+  const pc = conditionOf(p.resource), tc = conditionOf(t.resource) ?? (t.fn.k === 'fn' ? conditionOf(t.fn.fn) : undefined);
   const cond: Tri = pc === undefined || pc === tc ? 'match' : 'no-match';
   if (cond === 'no-match') return { fn, qual, principal, action, source: 'unknown', rest: 'unknown', cond, all: 'no-match' };
   // Another function, service or action: no match whatever the source ARN says, and no caller reads
