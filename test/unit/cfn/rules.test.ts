@@ -6,6 +6,31 @@
 import { analyze, applyFix, assert, coveredText, only, rangeOf, ready } from '../helpers';
 import { makeSourceFile } from '../../../server/src/core/source';
 import type { Finding } from '../../../server/src/core/types';
+import { stringify } from 'yaml';
+import { parseTemplate, type CNode } from '../../../server/src/core/frontends/cfn/parse';
+import { cfnInfo } from '../../../server/src/core/frontends/cfn/synth';
+
+/** A template as plain data with long-form intrinsics (what `aws cloudformation` and cfn-flip produce). */
+function plain(n: CNode): unknown {
+  if (n.k === 'scalar') return n.value;
+  if (n.k === 'seq') return n.items.map(plain);
+  if (n.k === 'map') return Object.fromEntries(n.entries.map((e) => [e.key, plain(e.value)]));
+  let arg = plain(n.arg);
+  if (n.name === 'Fn::GetAtt' && typeof arg === 'string') arg = [arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1)];
+  return { [n.name]: arg };
+}
+/** The same template in long-form YAML and in JSON. */
+function variants(yamlShort: string): { 'template.yaml': string; 'template.json': string } {
+  const data = plain(parseTemplate(yamlShort, 'yaml').root!);
+  return { 'template.yaml': stringify(data, { lineWidth: 0 }), 'template.json': JSON.stringify(data, null, 2) + '\n' };
+}
+/** The logical id of the resource a finding is in. */
+function resourceOf(file: string, text: string, f: Finding): string | undefined {
+  const sf = makeSourceFile(file, text);
+  const o = sf.lines.offsetAt(f.range.start);
+  for (const r of cfnInfo(sf.syntax)!.resources.values()) if (r.entry.span.start <= o && o <= r.entry.span.end) return r.id;
+  return undefined;
+}
 
 interface Case {
   name: string;
@@ -28,6 +53,24 @@ function one(c: Case): Finding {
 }
 
 function run(cases: Case[]): void {
+  // every YAML short-form case again in long-form YAML and in JSON (generated): same rule, same resource, the fix re-read clears it
+  for (const c of cases.filter((x) => x.file === 'template.yaml' && /!(Ref|GetAtt|Sub)/.test(x.text))) {
+    for (const [file, text] of Object.entries(variants(c.text))) it(`${c.rule}: ${c.name} (as ${file === 'template.json' ? 'JSON' : 'long-form YAML'})`, () => {
+      const want = resourceOf(c.file, c.text, one(c));
+      const f = one({ ...c, file, text });
+      assert.strictEqual(resourceOf(file, text, f), want);
+      assert.doesNotMatch(f.message, /aws_[a-z_]+\.|\bsource_arn\b/);
+      if (!c.fix) return;
+      const fix = f.fixes.find((x) => x.title.startsWith(c.fix!.replace(/!Sub|!Ref|!GetAtt/, '').trim().split(' ')[0]));
+      assert.ok(fix, JSON.stringify(f.fixes.map((x) => x.title)));
+      const out = applyFix({ [file]: text }, fix!)[file];
+      assert.doesNotMatch(out, /!(Ref|GetAtt|Sub)\b/, 'long forms stay long');
+      const sf = makeSourceFile(file, out);
+      assert.strictEqual(sf.kind, 'cfn');
+      assert.deepStrictEqual(sf.syntax!.errors, []);
+      assert.deepStrictEqual(only(analyze({ [file]: out }), c.rule).filter((x) => x.message === f.message).map((x) => x.message), []);
+    });
+  }
   for (const c of cases) it(`${c.rule}: ${c.name}`, () => {
     const f = one(c);
     assert.deepStrictEqual(rangeOf(f), c.range);
