@@ -722,3 +722,32 @@ ${permCond}    Properties:
     assert.strictEqual(outage(tpl('    Condition: IsDev\n', '    Condition: IsProd\n')).length, 1);
   });
 });
+
+describe('CloudFormation and SAM templates: ALB target groups', function () {
+  before(ready);
+  it('missing-source-arn on an ELB permission offers the ARN format as a suggestion, never a reference to the target group (a cycle)', () => {
+    const text = `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    DependsOn: Perm
+    Properties:
+      TargetType: lambda
+      Targets:
+        - Id: !GetAtt Fn.Arn
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt Fn.Arn
+      Principal: elasticloadbalancing.amazonaws.com
+`;
+    const fs = analyze({ 'template.yaml': text });
+    assert.deepStrictEqual(fs.map((f) => [f.ruleId, coveredText(text, f)]), [['missing-source-arn', 'elasticloadbalancing.amazonaws.com']]);
+    assert.deepStrictEqual(fs[0].fixes.map((x) => [x.title, x.preferred]), [['Add SourceArn: the target group ARN format', false], ['Ignore missing-source-arn for this resource', false]]);
+    assert.strictEqual(applyFix({ 'template.yaml': text }, fs[0].fixes[0])['template.yaml'], text + '      SourceArn: !Sub "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/TARGET-GROUP-NAME/TARGET-GROUP-ID"\n');
+  });
+});

@@ -8,7 +8,7 @@ import type { Finding } from '../../types';
 import type { SourceFile } from '../../model/module';
 import { cfnInfo, readTemplate, type CfnInfo } from './synth';
 import { relabelFinding } from './labels';
-import { NO_EDIT } from './writer';
+import { NO_EDIT, SUGGEST } from './writer';
 
 export interface Group { files: SourceFile[]; post(f: Finding[]): Finding[] }
 
@@ -40,7 +40,11 @@ export function templateGroups(files: SourceFile[]): Group[] | undefined {
 }
 
 function cleanFixes(f: Finding): Finding {
-  return { ...f, fixes: f.fixes.filter((x) => x.edits.length > 0 && !x.edits.some((e) => e.newText.includes(NO_EDIT))) };
+  const fixes = f.fixes.filter((x) => x.edits.length > 0 && !x.edits.some((e) => e.newText.includes(NO_EDIT))).map((x) => {
+    if (!x.edits.some((e) => e.newText.includes(SUGGEST))) return x;
+    return { ...x, preferred: false, edits: x.edits.map((e) => ({ ...e, newText: e.newText.split(SUGGEST).join('') })) };
+  });
+  return { ...f, fixes };
 }
 
 export type { CfnInfo };

@@ -16,6 +16,9 @@ import { get, entry, str, type CNode } from './parse';
 
 /** Marks an edit that could not be written for a template: analyze drops the fix that holds it. */
 export const NO_EDIT = '\u0000lpg:no-edit';
+/** Marks an edit written as an ARN-format suggestion (never a preferred fix): analyze strips it and demotes the fix. */
+export const SUGGEST = '\u0000lpg:suggest';
+let suggested = false;
 
 /** Property names of the permission attributes the rules insert. */
 export const PROP_NAMES: Record<string, string> = {
@@ -46,6 +49,11 @@ function backRef(info: CfnInfo, ref: string): Piece | undefined {
     // the bucket must depend on the permission (notification-before-permission): a reference back would be a cycle
     const sub = bucketArnSub(info, r);
     return sub ? { sub } : undefined;
+  }
+  if ((tf === 'aws_lb_target_group') && at === 'arn') {
+    // the target group must depend on the permission (ELB validates its Lambda target): a reference back would be a cycle
+    suggested = true;
+    return { sub: 'arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/TARGET-GROUP-NAME/TARGET-GROUP-ID' };
   }
   if (at === 'execution_arn' && (tf === 'aws_api_gateway_rest_api' || tf === 'aws_apigatewayv2_api')) return { sub: `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${id}}` };
   if (t.ref === at) return { ref: id };
@@ -114,13 +122,17 @@ function render(ps: Piece[], st: Style): string {
 
 /** A value written in the core's syntax, rendered for the template; undefined when it cannot be. */
 export function cfnValueText(info: CfnInfo, coreText: string): string | undefined {
+  suggested = false;
   const ps = pieces(info, coreText);
-  return ps ? render(ps, styleOf(info)) : undefined;
+  const out = ps ? render(ps, styleOf(info)) : undefined;
+  return out !== undefined && suggested ? out + SUGGEST : out;
 }
 
 /** Human text of a core value in the template's terms (for fix titles). */
 export function cfnValueTitle(info: CfnInfo, coreText: string): string | undefined {
+  suggested = false;
   const ps = pieces(info, coreText);
+  if (suggested) return 'the target group ARN format';
   return ps ? render(ps, { json: false, short: true }) : undefined;
 }
 
