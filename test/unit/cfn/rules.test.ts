@@ -751,3 +751,64 @@ describe('CloudFormation and SAM templates: ALB target groups', function () {
     assert.strictEqual(applyFix({ 'template.yaml': text }, fs[0].fixes[0])['template.yaml'], text + '      SourceArn: !Sub "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/TARGET-GROUP-NAME/TARGET-GROUP-ID"\n');
   });
 });
+
+describe('CloudFormation and SAM templates: where findings go', function () {
+  before(ready);
+  it('function-url-missing-invoke-function on the AWS::Lambda::Url AuthType; credentials-role-cannot-invoke on the integration Credentials', () => {
+    const text = `Resources:
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  OrdersUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Orders.Arn
+      AuthType: NONE
+  UrlPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunctionUrl
+      FunctionName: !Ref Orders
+      Principal: "*"
+      FunctionUrlAuthType: NONE
+  Api:
+    Type: AWS::ApiGateway::RestApi
+  ApiRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: apigateway.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: invoke
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: lambda:InvokeFunction
+                Resource: !GetAtt Other.Arn
+  Other:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      Integration:
+        Type: AWS_PROXY
+        Credentials: !GetAtt ApiRole.Arn
+        Uri: !Sub arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Orders.Arn}/invocations
+`;
+    const fs = analyze({ 'template.yaml': text }).filter((f) => f.severity === 'error');
+    assert.deepStrictEqual(fs.map((f) => [f.ruleId, rangeOf(f), coveredText(text, f)]), [
+      ['function-url-missing-invoke-function', [9, 16, 9, 20], 'NONE'],
+      ['credentials-role-cannot-invoke', [46, 21, 46, 40], '!GetAtt ApiRole.Arn'],
+    ]);
+    assert.match(fs[1].message, /uses the credentials role AWS::IAM::Role ApiRole, whose policies do not allow lambda:InvokeFunction on AWS::Lambda::Function Orders/);
+  });
+});

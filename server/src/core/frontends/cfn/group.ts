@@ -9,6 +9,7 @@ import type { SourceFile } from '../../model/module';
 import { cfnInfo, readTemplate, type CfnInfo } from './synth';
 import { relabelFinding } from './labels';
 import { NO_EDIT, SUGGEST } from './writer';
+import { entry, get } from './parse';
 
 export interface Group { files: SourceFile[]; post(f: Finding[]): Finding[] }
 
@@ -34,9 +35,31 @@ export function templateGroups(files: SourceFile[]): Group[] | undefined {
       }
     }
     const info = cfnInfo(tpl.syntax);
-    groups.push({ files: [tpl, ...extra], post: (fs) => (info ? fs.map((f) => cleanFixes(relabelFinding(info, f))) : fs) });
+    groups.push({ files: [tpl, ...extra], post: (fs) => (info ? fs.map((f) => place(info, tpl, cleanFixes(relabelFinding(info, f)))) : fs) });
   }
   return groups;
+}
+
+/**
+ * Where findings go in templates (RULES, CloudFormation section): credentials-role-cannot-invoke on the
+ * integration's `Credentials`; function-url-missing-invoke-function on the `AWS::Lambda::Url`'s `AuthType`.
+ */
+function place(info: CfnInfo, tpl: SourceFile, f: Finding): Finding {
+  if (f.file !== info.path) return f;
+  if (f.ruleId === 'credentials-role-cannot-invoke') {
+    const c = f.related.find((r) => r.message === 'credentials' && r.file === f.file);
+    return c ? { ...f, range: c.range } : f;
+  }
+  if (f.ruleId === 'function-url-missing-invoke-function') {
+    const at = tpl.lines.offsetAt(f.range.start);
+    for (const r of info.resources.values()) {
+      const urlCfg = r.type === 'AWS::Serverless::Function' ? entry(r.props, 'FunctionUrlConfig') : undefined;
+      if (r.entry.keySpan.start !== at && urlCfg?.keySpan.start !== at) continue;
+      const auth = r.type === 'AWS::Lambda::Url' ? entry(r.props, 'AuthType') : r.type === 'AWS::Serverless::Function' ? entry(get(r.props, 'FunctionUrlConfig'), 'AuthType') : undefined;
+      if (auth) return { ...f, range: tpl.lines.range(auth.value.span.start, auth.value.span.end) };
+    }
+  }
+  return f;
 }
 
 function cleanFixes(f: Finding): Finding {
