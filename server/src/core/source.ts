@@ -22,7 +22,13 @@ export function makeSourceFile(path: string, text: string, tree?: Tree, cache?: 
   if ((kind === 'json' || kind === 'other') && mayBeTemplatePath(path) && mayBeTemplate(text)) {
     // templates are recognised by content; other YAML and JSON stay as they were
     const deep = tooDeepAt(text, true);
-    const t = deep < 0 ? readTemplate(path, text) : undefined;
+    if (deep >= 0) {
+      // absurdly deep text is a syntax error of the template, not a stack overflow
+      f.kind = 'cfn';
+      f.syntax = { blocks: [], attrs: [], comments: [], errors: [{ span: { start: deep, end: deep + 1 }, message: nestingMessage() }] };
+      return f;
+    }
+    const t = readTemplate(path, text);
     if (t) { f.kind = 'cfn'; f.syntax = t.syntax; return f; }
   }
   f.syntax = syntaxOf(f, tree, cache);

@@ -50,6 +50,11 @@ function parseJson(text: string): CfnDoc {
   return out;
 }
 
+/** The parser's stack overflow on absurdly deep block nesting, said plainly. */
+function tooDeep(m: string): string {
+  return /call stack/i.test(m) ? 'nested too deeply to be read' : m;
+}
+
 const jsp = (n: JNode): Span => ({ start: n.offset, end: n.offset + n.length });
 
 function fromJson(n: JNode, depth: number): CNode {
@@ -72,10 +77,16 @@ function fromJson(n: JNode, depth: number): CNode {
 // ---------- YAML ----------
 
 function parseYaml(text: string): CfnDoc {
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false, strict: false, version: '1.1', merge: false });
   const out: CfnDoc = { format: 'yaml', root: undefined, comments: yamlComments(text), errors: [] };
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false, strict: false, version: '1.1', merge: false });
+  } catch (err) {
+    out.errors.push({ span: { start: 0, end: Math.min(1, text.length) }, message: `YAML: ${tooDeep(String((err as Error)?.message ?? err))}` });
+    return out;
+  }
   const e = doc.errors[0];
-  if (e) out.errors.push({ span: { start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) }, message: `YAML: ${e.message.split('\n')[0]}` });
+  if (e) out.errors.push({ span: { start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) }, message: `YAML: ${tooDeep(e.message.split('\n')[0])}` });
   if (doc.contents) out.root = fromYaml(doc.contents as YNode, text, 0);
   return out;
 }
