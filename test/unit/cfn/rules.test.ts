@@ -812,3 +812,17 @@ describe('CloudFormation and SAM templates: where findings go', function () {
     assert.match(fs[1].message, /uses the credentials role AWS::IAM::Role ApiRole, whose policies do not allow lambda:InvokeFunction on AWS::Lambda::Function Orders/);
   });
 });
+
+describe('CloudFormation and SAM templates: hostile input', function () {
+  this.timeout(30000);
+  before(ready);
+  it('absurd nesting, aliases, malformed intrinsics, self references: a clear parse-error or nothing, never a crash', () => {
+    const head = 'AWSTemplateFormatVersion: x\nResources:\n';
+    const ids = (t: string): string[] => analyze({ 'template.yaml': t }).map((f) => `${f.ruleId}: ${f.message}`);
+    assert.deepStrictEqual(ids(head + '  A:\n    Type: AWS::Lambda::Permission\n    Properties: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n'), ['parse-error: nested deeper than 500 levels: not analysed']);
+    assert.deepStrictEqual(ids(head + Array.from({ length: 3000 }, (_, i) => ' '.repeat(2 * i + 2) + 'k:').join('\n') + ' 1\n'), ['parse-error: YAML: nested too deeply to be read']);
+    assert.deepStrictEqual(ids('AWSTemplateFormatVersion: x\na: &a [x, x]\nb: &b [*a, *a, *a]\nResources:\n  P: {Type: AWS::Lambda::Permission, Properties: {Principal: *b}}\n'), []);
+    assert.deepStrictEqual(ids(head + '  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !GetAtt\n      Principal: !Sub [1, 2, 3]\n      SourceArn: !Join [a]\n      Action: !Select [x, y]\n      X: !Unknown foo\n'), []);
+    assert.deepStrictEqual(ids(head + '  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Sub "${P}"\n      Principal: !Ref P\n'), []);
+  });
+});
