@@ -810,6 +810,20 @@ describe('CloudFormation and SAM templates: where findings go', function () {
       ['credentials-role-cannot-invoke', [46, 21, 46, 40], '!GetAtt ApiRole.Arn'],
     ]);
     assert.match(fs[1].message, /uses the credentials role AWS::IAM::Role ApiRole, whose policies do not allow lambda:InvokeFunction on AWS::Lambda::Function Orders/);
+    // the companion grant, copied from the URL permission in the template's style
+    const fix = fs[0].fixes.find((x) => x.preferred)!;
+    assert.strictEqual(fix.title, 'Add the companion lambda:InvokeFunction permission (InvokedViaFunctionUrl: true)');
+    const out = applyFix({ 'template.yaml': text }, fix)['template.yaml'];
+    assert.strictEqual(out, text.replace('      FunctionUrlAuthType: NONE\n', `      FunctionUrlAuthType: NONE
+  UrlPermissionInvokeFunction:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Orders
+      Principal: "*"
+      InvokedViaFunctionUrl: true
+`));
+    assert.deepStrictEqual(only(analyze({ 'template.yaml': out }), 'function-url-missing-invoke-function'), []);
   });
 });
 

@@ -40,3 +40,20 @@ export function cfnPermissionEdit(t: Trigger, pairs: [string, string][], reserve
   const edit = insertResource(info, r, name, 'AWS::Lambda::Permission', props);
   return edit.newText.includes(NO_EDIT) ? undefined : { edit, name };
 }
+
+/** The companion `lambda:InvokeFunction` grant of a function URL permission (same function, principal, source), after it. */
+export function cfnCompanionEdit(block: import('../../model/ast').Block): SpanEdit | undefined {
+  const info = blockInfo(block);
+  const r = info?.origin.get(block);
+  if (!info || !r || info.generated.has(block) || r.props?.k !== 'map') return undefined;
+  const props: [string, string][] = [['Action', info.format === 'json' ? '"lambda:InvokeFunction"' : 'lambda:InvokeFunction']];
+  for (const k of ['FunctionName', 'Principal', 'SourceArn', 'SourceAccount', 'PrincipalOrgID']) {
+    const e = r.props.entries.find((x) => x.key === k);
+    if (!e) continue;
+    const t = info.text.slice(e.value.span.start, e.value.span.end);
+    if (/[\r\n]/.test(t)) return undefined; // a multi-line value: not copied
+    props.push([k, t]);
+  }
+  props.push(['InvokedViaFunctionUrl', 'true']);
+  return insertResource(info, r, freshId(info, `${r.id}InvokeFunction`, new Set()), 'AWS::Lambda::Permission', props);
+}
