@@ -41,7 +41,7 @@ export function worthReading(name: string, text: string): boolean {
  * not parsed (a scan of a monorepo then parses only the folders that matter). Its syntax errors are
  * not reported either: `parse-error` is about the files the other rules read.
  */
-const RELEVANT = /lambda|aws_iam_|statement|"policy"/i;
+const RELEVANT = /lambda|aws_iam_|statement|"policy"|AWS::Serverless::/i;
 export function mayBeRelevant(text: string): boolean {
   return RELEVANT.test(text);
 }

@@ -840,3 +840,14 @@ describe('CloudFormation and SAM templates: hostile input', function () {
     assert.deepStrictEqual(ids(head + '  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Sub "${P}"\n      Principal: !Ref P\n'), []);
   });
 });
+
+describe('CloudFormation and SAM templates: each template is its own stack', function () {
+  before(ready);
+  it('two templates of one folder with the same logical ids do not see each other (the permission of one does not cover the trigger of the other)', () => {
+    const fn = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n';
+    const a = fn + '  Perm:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:InvokeFunction\n      FunctionName: !Ref Fn\n      Principal: sns.amazonaws.com\n      SourceArn: !Ref Topic\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Subscription:\n        - Protocol: lambda\n          Endpoint: !GetAtt Fn.Arn\n';
+    const b = fn + '  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      Subscription:\n        - Protocol: lambda\n          Endpoint: !GetAtt Fn.Arn\n';
+    const fs = analyze({ 'a.yaml': a, 'b.yaml': b, 'main.tf': 'resource "aws_lambda_function" "Fn" {\n  function_name = "x"\n}\n' });
+    assert.deepStrictEqual(fs.map((f) => [f.file, f.ruleId]), [['b.yaml', 'missing-invoke-permission']]);
+  });
+});

@@ -161,7 +161,7 @@ class Synth {
 
   constructor(readonly path: string, readonly text: string, readonly doc: CfnDoc, readonly include?: (rel: string) => { path: string; text: string } | undefined) {
     this.info = emptyInfo(path, text, doc.format, doc);
-    this.info.shortForms = doc.format === 'yaml' && /:\s+!(Ref|GetAtt|Sub|Join)\b/.test(text);
+    this.info.shortForms = doc.format === 'yaml' && /[:-]\s+!(Ref|GetAtt|Sub|Join|If|Select|FindInMap)\b/.test(text);
     const root = doc.root!;
     const ps = get(root, 'Parameters');
     if (ps?.k === 'map') for (const e of ps.entries) this.params.set(e.key, get(e.value, 'Default'));
