@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyze, assert, ready } from '../helpers';
+import { analyze, applyFix, assert, ready } from '../helpers';
 import { makeSourceFile } from '../../../server/src/core/source';
 import { cfnInfo, type CfnResource } from '../../../server/src/core/frontends/cfn/synth';
 import { get, str } from '../../../server/src/core/frontends/cfn/parse';
@@ -135,5 +135,23 @@ describe('CloudFormation corpus', function () {
       'http_api_lambda_auth.yaml:43 missing-invoke-permission',
       'http_api_lambda_auth_full.yaml:43 missing-invoke-permission',
     ]);
+  });
+
+  it('notification-before-permission: the two real templates with an S3 notification are ordered right; without their DependsOn they are reported and the fix restores it', () => {
+    for (const [rel, dep] of [
+      ['aws-samples__serverless-patterns/lambda-transcribe-sam-js/template.yaml', '    DependsOn: LambdaInvokePermission\n'],
+      ['aws-cloudformation__aws-cloudformation-templates/S3/S3_LambdaTrigger.yaml', undefined],
+    ] as const) {
+      const text = fs.readFileSync(path.join(CFN, rel), 'utf8');
+      assert.deepStrictEqual(analyze({ 'template.yaml': text }).filter((f) => f.ruleId === 'notification-before-permission'), [], rel);
+      const m = /\n    DependsOn:(?: [A-Za-z]+\n|\n(?:      - .*\n)+)/.exec(text)!;
+      assert.ok(m, rel);
+      if (dep) assert.strictEqual(m[0].slice(1), dep);
+      const without = text.replace(m[0], '\n');
+      const fs1 = analyze({ 'template.yaml': without }).filter((f) => f.ruleId === 'notification-before-permission');
+      assert.ok(fs1.length >= 1, rel); // one per LambdaConfigurations entry
+      const fixed = applyFix({ 'template.yaml': without }, fs1[0].fixes[0])['template.yaml'];
+      assert.deepStrictEqual(analyze({ 'template.yaml': fixed }).filter((f) => f.ruleId === 'notification-before-permission'), [], rel);
+    }
   });
 });

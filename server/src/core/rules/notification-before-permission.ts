@@ -74,14 +74,11 @@ instead of a reference; without a \`BucketName\` there is no fix (give the bucke
       const info = blockInfo(t.resource.block);
       const bucket = info?.origin.get(t.resource.block);
       if (!info || !bucket || info.generated.has(t.resource.block) || bucket.type !== 'AWS::S3::Bucket') continue;
+      // the permissions that may be the one S3 needs (a definite or an undecided match): the bucket must come after
+      // whichever it is, so it must depend on one of them; none of them means missing-invoke-permission instead
       const covering: Permission[] = [];
-      let unsure = false;
-      for (const p of w.permsOn(t.fn.fn)) {
-        const c = coverage(w, p, t).all;
-        if (c === 'unknown') unsure = true;
-        if (c === 'match') covering.push(p);
-      }
-      if (!covering.length || unsure) continue;
+      for (const p of w.permsOn(t.fn.fn)) if (coverage(w, p, t).all !== 'no-match') covering.push(p);
+      if (!covering.length) continue;
       const perms: CfnResource[] = [];
       for (const p of covering) {
         const pb = p.resource?.block;
