@@ -256,6 +256,32 @@ const API_JSON = `{
 }
 `;
 
+const QUAL = `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Live:
+    Type: AWS::Lambda::Alias
+    Properties:
+      FunctionName: !Ref Fn
+      FunctionVersion: "1"
+      Name: live
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription:
+        - Protocol: lambda
+          Endpoint: !Ref Live
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: sns.amazonaws.com
+      SourceArn: !Ref Topic
+`;
+
 const PERM_YAML = (props: string): string => `Resources:
   Orders:
     Type: AWS::Lambda::Function
@@ -481,6 +507,11 @@ describe('CloudFormation and SAM templates: the rules', function () {
   }
 }
 `, range: [7, 91, 7, 94], covered: '"*"',
+    },
+    {
+      name: 'YAML: the topic invokes alias Live, the permission is on the function; the fix names the alias in FunctionName', rule: 'qualifier-mismatch', file: 'template.yaml',
+      text: QUAL, range: [21, 20, 21, 27], covered: '!Ref Fn', message: /it invokes alias AWS::Lambda::Alias Live, but AWS::Lambda::Permission Perm grants the unqualified function/,
+      fix: 'Set FunctionName to AWS::Lambda::Alias Live', preferred: true, fixed: QUAL.replace('      FunctionName: !Ref Fn\n      Principal', '      FunctionName: !Ref Live\n      Principal'),
     },
   ]);
 

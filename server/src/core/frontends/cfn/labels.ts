@@ -21,6 +21,7 @@ const WORDS: [RegExp, string][] = [
   [/\bauthorization_type\b/g, 'AuthType'],
   [/\bfunction_name\b/g, 'FunctionName'],
   [/\bstatement_id\b/g, 'logical id'],
+  [/^Set qualifier = /, 'Set FunctionName to '],
 ];
 
 /** Rewrites one text of a finding on a template. */

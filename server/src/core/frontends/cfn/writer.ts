@@ -157,6 +157,13 @@ export function cfnReplace(file: SourceFile, span: Span, newText: string): SpanE
 export function cfnInsertProperty(file: SourceFile, block: Block, name: string, value: { hcl: string; json: string }, after?: Attribute): SpanEdit[] {
   const info = blockInfo(block);
   const r = info?.origin.get(block);
+  if (name === 'qualifier' && info && r && !info.generated.has(block) && info.path === file.path) {
+    // the qualifier of a template permission is part of FunctionName: name the alias (its ARN) there
+    const m = /^"?\$\{(aws_lambda_alias\.[A-Za-z0-9]+)\.name\}"?$/.exec(value.json.trim()) ?? /^(aws_lambda_alias\.[A-Za-z0-9]+)\.name$/.exec(value.hcl.trim());
+    const fnE = entry(r.props, 'FunctionName');
+    const v = m ? cfnValueText(info, `${m[1]}.arn`) : undefined;
+    if (fnE && v) return [{ file: info.path, start: fnE.value.span.start, end: fnE.value.span.end, newText: v }];
+  }
   const prop = PROP_NAMES[name];
   if (!info || !r || info.generated.has(block) || !prop || info.path !== file.path) return [{ file: file.path, start: 0, end: 0, newText: NO_EDIT }];
   const v = cfnValueText(info, value.json) ?? cfnValueText(info, value.hcl);
