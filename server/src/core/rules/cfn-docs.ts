@@ -127,13 +127,17 @@ Fix: the wired invoker's ARN (\`.../\${Api}/*/*\`).`,
       FunctionName: !Ref Orders             # reported: the integration invokes alias Live (!Ref OrdersAliasLive)
 ${E}
 
-The qualifier of a template permission is part of \`FunctionName\` (\`!Ref Alias\`). SAM \`AutoPublishAlias\`
-moves the invoke target of the function's events to the alias.`,
+The qualifier of a template permission is part of \`FunctionName\` (\`!Ref Alias\`). Fix: name the alias
+there (\`FunctionName: !Ref Live\`). SAM \`AutoPublishAlias\` moves the invoke target of the function's
+events to the alias (\`!Ref Fn.Alias\`).`,
   'credentials-role-cannot-invoke': `${Y}
       Integration:
         Type: AWS_PROXY
         Credentials: !GetAtt ApiRole.Arn    # reported when ApiRole cannot invoke the function
-${E}`,
+${E}
+
+The role's policies are read from \`AWS::IAM::Role\` \`Policies\`, \`AWS::IAM::Policy\` and
+\`AWS::IAM::ManagedPolicy\` (\`Roles\`). No fix is written in templates yet.`,
   'function-url-missing-invoke-function': `${Y}
   OrdersUrlPermission:
     Type: AWS::Lambda::Permission
@@ -144,8 +148,9 @@ ${E}`,
       FunctionUrlAuthType: NONE
 ${E}
 
-Reported on the \`AWS::Lambda::Url\`'s \`AuthType\` and on the permission's \`Action\`. SAM
-\`FunctionUrlConfig\` writes both grants itself.`,
+Reported on the \`AWS::Lambda::Url\`'s \`AuthType\` and on the permission's \`Action\`. Fix: the companion
+\`AWS::Lambda::Permission\` (\`Action: lambda:InvokeFunction\`, same \`FunctionName\`/\`Principal\`/\`SourceArn\`,
+\`InvokedViaFunctionUrl: true\`) after it. SAM \`FunctionUrlConfig\` writes both grants itself.`,
   'notification-before-permission': `This rule exists for templates only; the example above is CloudFormation.
 
 ${Y}
