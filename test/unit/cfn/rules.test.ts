@@ -855,6 +855,20 @@ describe('CloudFormation and SAM templates: where findings go', function () {
       InvokedViaFunctionUrl: true
 `));
     assert.deepStrictEqual(only(analyze({ 'template.yaml': out }), 'function-url-missing-invoke-function'), []);
+    // the credentials role gets the statement, in the list's style
+    const cfix = fs[1].fixes.find((x) => x.preferred)!;
+    assert.strictEqual(cfix.title, "Allow lambda:InvokeFunction on !GetAtt Orders.Arn in AWS::IAM::Role ApiRole's policy");
+    const out2 = applyFix({ 'template.yaml': text }, cfix)['template.yaml'];
+    assert.strictEqual(out2, text.replace('                Resource: !GetAtt Other.Arn\n', '                Resource: !GetAtt Other.Arn\n              - Effect: Allow\n                Action: lambda:InvokeFunction\n                Resource: !GetAtt Orders.Arn\n'));
+    assert.deepStrictEqual(only(analyze({ 'template.yaml': out2 }), 'credentials-role-cannot-invoke'), []);
+    // JSON: the statement joins the array
+    const json = JSON.stringify(plain(parseTemplate(text, 'yaml').root!), null, 2) + '\n';
+    const jf = only(analyze({ 'template.json': json }), 'credentials-role-cannot-invoke');
+    assert.strictEqual(jf.length, 1);
+    const jout = applyFix({ 'template.json': json }, jf[0].fixes.find((x) => x.preferred)!)['template.json'];
+    assert.ok(jout.includes('{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": {"Fn::GetAtt": ["Orders", "Arn"]}}'), jout);
+    JSON.parse(jout);
+    assert.deepStrictEqual(only(analyze({ 'template.json': jout }), 'credentials-role-cannot-invoke'), []);
   });
 });
 

@@ -137,7 +137,8 @@ events to the alias (\`!Ref Fn.Alias\`).`,
 ${E}
 
 The role's policies are read from \`AWS::IAM::Role\` \`Policies\`, \`AWS::IAM::Policy\` and
-\`AWS::IAM::ManagedPolicy\` (\`Roles\`). No fix is written in templates yet.`,
+\`AWS::IAM::ManagedPolicy\` (\`Roles\`). Fix: a statement \`Effect: Allow, Action: lambda:InvokeFunction,
+Resource: !GetAtt Fn.Arn\` added to the role's policy, in the list's style.`,
   'function-url-missing-invoke-function': `${Y}
   OrdersUrlPermission:
     Type: AWS::Lambda::Permission

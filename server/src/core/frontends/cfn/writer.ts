@@ -287,3 +287,32 @@ export function cfnSuppression(file: SourceFile, ruleId: string, span: Span): Sp
 }
 
 export { str };
+
+/**
+ * Adds `{Effect: Allow, Action: lambda:InvokeFunction, Resource: <arn>}` after the last statement of
+ * a template policy document (block YAML list item, flow list or JSON array), in the file's style.
+ */
+export function cfnAddStatement(file: SourceFile, lastStatement: Span, arnCore: string): SpanEdit | undefined {
+  const info = infoOfFile(file);
+  if (!info) return undefined;
+  const v = cfnValueText(info, JSON.stringify(arnCore));
+  if (v === undefined || v.includes(SUGGEST)) return undefined;
+  const text = info.text;
+  const eol = eolOf(text);
+  const ls = lineStartOf(text, lastStatement.start);
+  const before = text.slice(ls, lastStatement.start);
+  if (info.format === 'yaml' && /^\s*-\s+$/.test(before)) {
+    // block sequence item: `- Effect: Allow` with the keys under the first one
+    const dash = before.indexOf('-');
+    const keyCol = before.length;
+    const pad = ' '.repeat(keyCol);
+    const at = lineEndOf(text, lastStatement.end);
+    return { file: info.path, start: at, end: at, newText: `${eol}${' '.repeat(dash)}-${' '.repeat(keyCol - dash - 1)}Effect: Allow${eol}${pad}Action: lambda:InvokeFunction${eol}${pad}Resource: ${v}` };
+  }
+  const after = /^\s*(,?)\s*\]/.exec(text.slice(lastStatement.end));
+  if (!after) return undefined;
+  const item = info.format === 'json' ? `{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": ${v}}` : `{Effect: Allow, Action: lambda:InvokeFunction, Resource: ${v}}`;
+  const multi = text.slice(lastStatement.end, lastStatement.end + after[0].length).includes('\n');
+  const indent = indentAt(text, lastStatement.start);
+  return { file: info.path, start: lastStatement.end, end: lastStatement.end, newText: multi ? `,${eol}${indent}${item}` : `, ${item}` };
+}
