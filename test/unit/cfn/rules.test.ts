@@ -896,3 +896,90 @@ describe('CloudFormation and SAM templates: each template is its own stack', fun
     assert.deepStrictEqual(fs.map((f) => [f.file, f.ruleId]), [['b.yaml', 'missing-invoke-permission']]);
   });
 });
+
+describe('CloudFormation and SAM templates: triggers', function () {
+  before(ready);
+  const TEXT = `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 hour)
+      Targets:
+        - Id: fn
+          Arn: !GetAtt Fn.Arn
+  RulePerm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: events.amazonaws.com
+      SourceArn: !GetAtt Rule.Arn
+  Logs:
+    Type: AWS::Logs::LogGroup
+  Filter:
+    Type: AWS::Logs::SubscriptionFilter
+    Properties:
+      LogGroupName: !Ref Logs
+      FilterPattern: ""
+      DestinationArn: !GetAtt Fn.Arn
+  LogsPerm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: !Sub logs.\${AWS::Region}.amazonaws.com
+      SourceArn: !GetAtt Logs.Arn
+  Pool:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      LambdaConfig:
+        PreSignUp: !GetAtt Fn.Arn
+  IotRule:
+    Type: AWS::IoT::TopicRule
+    Properties:
+      TopicRulePayload:
+        Sql: SELECT * FROM 'x'
+        Actions:
+          - Lambda:
+              FunctionArn: !GetAtt Fn.Arn
+  IotPerm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt Fn.Arn
+      Principal: iot.amazonaws.com
+      SourceArn: !GetAtt IotRule.Arn
+      SourceAccount: !Ref AWS::AccountId
+  Tg:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      TargetType: lambda
+      Targets:
+        - Id: !GetAtt Fn.Arn
+`;
+  it('EventBridge targets, a Logs filter with a regional principal and an IoT rule are covered; the Cognito trigger and the ELB target group are not', () => {
+    const fs = analyze({ 'template.yaml': TEXT }).filter((f) => f.ruleId !== 'missing-source-arn');
+    assert.deepStrictEqual(fs.map((f) => [f.ruleId, rangeOf(f), coveredText(TEXT, f)]), [
+      ['missing-invoke-permission', [38, 19, 38, 33], '!GetAtt Fn.Arn'],
+      ['missing-invoke-permission', [60, 14, 60, 28], '!GetAtt Fn.Arn'],
+    ]);
+    assert.match(fs[0].message, /no AWS::Lambda::Permission grants cognito-idp\.amazonaws\.com; the PreSignUp trigger of AWS::Cognito::UserPool Pool will fail\.$/);
+    assert.deepStrictEqual(fs[0].fixes.map((x) => [x.title, x.preferred]), [['Add AWS::Lambda::Permission FnCognitoPermission for cognito-idp.amazonaws.com', true], ['Ignore missing-invoke-permission for this resource', false]]);
+    const out = applyFix({ 'template.yaml': TEXT }, fs[0].fixes[0])['template.yaml'];
+    assert.ok(out.includes(`  FnCognitoPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: cognito-idp.amazonaws.com
+      SourceArn: !GetAtt Pool.Arn
+`), out);
+    assert.deepStrictEqual(only(analyze({ 'template.yaml': out }), 'missing-invoke-permission').map((f) => f.message.slice(0, 30)), ['Target group AWS::ElasticLoadB']);
+    // the ELB permission is a suggestion (its SourceArn cannot name the target group: a cycle)
+    assert.strictEqual(fs[1].fixes[0].preferred, false);
+  });
+});

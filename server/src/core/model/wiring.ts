@@ -653,7 +653,13 @@ export function principalCovers(p: Permission, principal: string): Tri {
 }
 
 function principalCoversText(p: Permission, principal: string): Tri {
-  const t = text(p.principal);
+  let t = text(p.principal);
+  // `logs.${region}.amazonaws.com` (a regional principal whose region is a token) still names its service
+  const v = p.principal?.value;
+  if (t === undefined && v?.k === 'str' && v.parts.length > 1 && v.parts.every((x) => typeof x === 'string' || x.resource === 'data.aws_region.current')) {
+    t = v.parts.map((x) => (typeof x === 'string' ? x : 'us-east-1')).join('');
+    if (!isServicePrincipal(t)) return 'unknown';
+  }
   if (t === undefined) return 'unknown';
   if (t === '*') return 'match';
   if (p.origin === 'json' && p.principalType && p.principalType !== 'Service') return 'no-match';

@@ -6,6 +6,9 @@
 import type { Finding } from '../../types';
 import type { CfnInfo } from './synth';
 import { cfnValueTitle } from './writer';
+import { COGNITO } from './synth';
+
+const COGNITO_BACK = new Map(Object.entries(COGNITO).map(([k, v]) => [v, k]));
 
 const WORDS: [RegExp, string][] = [
   [/\baws_lambda_permission\b/g, 'AWS::Lambda::Permission'],
@@ -37,6 +40,7 @@ export function relabel(info: CfnInfo, text: string): string {
   });
   s = s.replace(/\b(aws_[a-z0-9_]+)\.([A-Za-z0-9_]+)\b/g, (m) => info.labels.get(m) ?? m);
   for (const [re, to] of WORDS) s = s.replace(re, to);
+  s = s.replace(/\bthe ([a-z_]+) trigger of\b/g, (m, name: string) => (COGNITO_BACK.has(name) ? `the ${COGNITO_BACK.get(name)} trigger of` : m));
   s = s.replace(/(SourceArn|SourceAccount|PrincipalOrgID|EventSourceToken|AuthType|FunctionUrlAuthType) = /g, '$1: ');
   return s;
 }

@@ -89,7 +89,7 @@ const PSEUDO: Record<string, [string, string]> = {
   'AWS::Partition': ['aws_partition', 'partition'],
 };
 
-const COGNITO: Record<string, string> = {
+export const COGNITO: Record<string, string> = {
   CreateAuthChallenge: 'create_auth_challenge', CustomMessage: 'custom_message', DefineAuthChallenge: 'define_auth_challenge',
   PostAuthentication: 'post_authentication', PostConfirmation: 'post_confirmation', PreAuthentication: 'pre_authentication',
   PreSignUp: 'pre_sign_up', PreTokenGeneration: 'pre_token_generation', UserMigration: 'user_migration',
