@@ -11,6 +11,8 @@ import { cfnInfo, type CfnResource } from '../../../server/src/core/frontends/cf
 import { get, str } from '../../../server/src/core/frontends/cfn/parse';
 import { allRules } from '../../../server/src/core/rules';
 import { scan } from '../../../server/src/scan';
+import { analyzeModule } from '../../../server/src/core/analyze';
+import { fixAllTexts } from '../../../server/src/lsp/fixall';
 import type { Finding } from '../../../server/src/core/types';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
@@ -153,5 +155,23 @@ describe('CloudFormation corpus', function () {
       const fixed = applyFix({ 'template.yaml': without }, fs1[0].fixes[0])['template.yaml'];
       assert.deepStrictEqual(analyze({ 'template.yaml': fixed }).filter((f) => f.ruleId === 'notification-before-permission'), [], rel);
     }
+  });
+
+  it('fix-all (the preferred fixes, as the editor applies them) on every template: each changed template still parses, no finding is added', () => {
+    let changed = 0;
+    for (const p of fs.readdirSync(CFN, { recursive: true }).map(String).filter((x) => /\.(ya?ml|json|template)$/.test(x))) {
+      const t = fs.readFileSync(path.join(CFN, p), 'utf8');
+      const f = makeSourceFile(p, t);
+      if (f.kind !== 'cfn') continue;
+      const out = fixAllTexts([f], p, {}).get(p);
+      if (out === undefined || out === t) continue;
+      changed++;
+      const g = makeSourceFile(p, out);
+      assert.strictEqual(g.kind, 'cfn', p);
+      assert.deepStrictEqual(g.syntax!.errors, [], p);
+      const n0 = analyzeModule([f]).length, n1 = analyzeModule([g]).length;
+      assert.ok(n1 < n0, `${p}: ${n0} -> ${n1}`);
+    }
+    assert.strictEqual(changed, 14);
   });
 });
