@@ -983,3 +983,34 @@ describe('CloudFormation and SAM templates: triggers', function () {
     assert.strictEqual(fs[1].fixes[0].preferred, false);
   });
 });
+
+describe('CloudFormation and SAM templates: SAM Policies', function () {
+  before(ready);
+  it('statements in a SAM function Policies are read (lambda:* reported); policy templates and managed policy names are a named scope (not reported)', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - LambdaInvokePolicy:
+            FunctionName: "*"
+        - Statement:
+            - Effect: Allow
+              Action: lambda:*
+              Resource: !GetAtt Other.Arn
+  Other:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+`;
+    const fs = analyze({ 'template.yaml': text });
+    assert.deepStrictEqual(fs.map((f) => [f.ruleId, rangeOf(f), coveredText(text, f)]), [['wildcard-lambda-action', [13, 22, 13, 30], 'lambda:*']]);
+    assert.deepStrictEqual(fs[0].fixes.map((x) => x.title), ['Replace with lambda:InvokeFunction', 'Ignore wildcard-lambda-action for this resource']);
+    assert.strictEqual(applyFix({ 'template.yaml': text }, fs[0].fixes[0])['template.yaml'], text.replace('Action: lambda:*', 'Action: lambda:InvokeFunction'));
+  });
+});
