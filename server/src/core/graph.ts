@@ -17,6 +17,7 @@ import { knownString } from './model/value';
 import { coverage, qualText, verdictOf, wiringOf, type Coverage, type Trigger, type TriggerKind, type Wiring } from './model/wiring';
 import { headerSpan, SERVICE_NAMES } from './rules/outage';
 import { roleVerdict } from './rules/credentials-role-cannot-invoke';
+import { conditionNote } from './rules/missing-invoke-permission';
 
 /** A place in a file of the folder (module-relative path, 0-based LSP range). */
 export interface GraphLocation { file: string; range: Range }
@@ -172,6 +173,7 @@ const COMPONENT_WHY: Record<keyof Omit<Coverage, 'all'>, string> = {
   action: 'its action is not known',
   source: "its source_arn cannot be compared with the invoker's ARN",
   rest: 'its conditions (source_account, principal_org_id, function URL) cannot be decided',
+  cond: 'its CloudFormation condition may or may not hold with the trigger\'s',
 };
 
 /** Why a permission may or may not let the trigger in (the coverage components left open). */
@@ -180,7 +182,7 @@ function openWhy(w: Wiring, p: Permission, t: Trigger): string {
   const open = (Object.keys(COMPONENT_WHY) as (keyof typeof COMPONENT_WHY)[]).filter((k) => c[k] === 'unknown');
   if (open.length) return open.map((k) => COMPONENT_WHY[k]).join('; ');
   const no = (Object.keys(COMPONENT_WHY) as (keyof typeof COMPONENT_WHY)[]).filter((k) => c[k] === 'no-match');
-  return `its ${no.map((k) => (k === 'qual' ? 'qualifier' : k === 'source' ? 'source_arn' : k)).join(' and ')} differ${no.length === 1 ? 's' : ''}`;
+  return `its ${no.map((k) => (k === 'qual' ? 'qualifier' : k === 'source' ? 'source_arn' : k === 'cond' ? 'CloudFormation condition' : k)).join(' and ')} differ${no.length === 1 ? 's' : ''}`;
 }
 
 function graphTrigger(
@@ -198,8 +200,9 @@ function graphTrigger(
       for (const p of v.perms) gperms.get(p)?.serves.push(id);
       break;
     case 'missing':
-      verdict = 'cannot-invoke'; rule = 'missing-invoke-permission';
-      reason = `no aws_lambda_permission grants ${t.principal}${t.fn.k === 'fn' && t.fn.qual.k === 'alias' ? ' on the alias' : ''}`;
+      verdict = 'cannot-invoke'; rule = 'missing-invoke-permission'; perms = v.conditional ?? [];
+      reason = `no aws_lambda_permission grants ${t.principal}${t.fn.k === 'fn' && t.fn.qual.k === 'alias' ? ' on the alias' : ''}${conditionNote(v.conditional)}`;
+      for (const p of perms) gperms.get(p)?.mismatches.push({ trigger: id, why: `it exists only under another CloudFormation condition than the trigger${conditionNote([p]).replace(/^ whenever it exists/, '')}` });
       break;
     case 'source-mismatch': {
       verdict = 'cannot-invoke'; rule = 'source-arn-mismatch'; perms = v.perms;
