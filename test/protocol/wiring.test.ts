@@ -136,4 +136,17 @@ describe('protocol: wiring (CodeLens, hover, lpg/wiring)', function () {
     await c.until('a lens refresh after the setting changed', () => c.codeLensRefreshes > before);
     assert.strictEqual((await lenses(lambda)).length, 4);
   });
+
+  it('a SAM template: a lens above its function, in CloudFormation terms', async () => {
+    const tpl = fs.readFileSync(path.resolve(REPO, '../shared/corpus/cfn/aws-samples__serverless-patterns/alb-lambda-rest-api-sam-py/template.yaml'), 'utf8');
+    root = makeWorkspace({ 'template.yaml': tpl });
+    c = new TestClient({ root });
+    await c.initialize();
+    const uri = await c.open(path.join(root, 'template.yaml'));
+    await c.current(uri, (d) => d.length > 0);
+    const ls = await lenses(uri);
+    assert.deepStrictEqual(summary(ls), [[31, 2, 31, 31, '1 trigger · all permitted', 'lpg.showWiring']]);
+    assert.strictEqual((ls[0].command!.arguments![0] as { function: string }).function, 'AWS::Serverless::Function AlbLambdaRestApiSamPyFunction');
+  });
 });
+

@@ -137,6 +137,22 @@ resource "aws_iam_role_policy" "apigw" {
     }
   });
 
+  it('a SAM template (real corpus): its own stack, in CloudFormation terms, at the template\'s positions', () => {
+    const dir = path.resolve(__dirname, '../../../shared/corpus/cfn/aws-samples__serverless-patterns/alb-lambda-rest-api-sam-py');
+    const g = graphOfFiles([makeSourceFile('template.yaml', fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'))]);
+    assert.deepStrictEqual(g.functions.map((f) => [f.id, f.location.file, f.location.range.start.line, summaryText(f.summary)]), [
+      ['AWS::Serverless::Function AlbLambdaRestApiSamPyFunction', 'template.yaml', 31, '1 trigger · all permitted'],
+    ]);
+    const t = g.functions[0].triggers[0];
+    assert.deepStrictEqual([t.kind, t.label, t.verdict, t.reason, t.permissions, t.location.range.start.line], [
+      'alb', 'AWS::ElasticLoadBalancingV2::TargetGroup AlbLambdaRestApiSamPyFunctionTargetGroup', 'permitted',
+      'permitted by AWS::Lambda::Permission AlbLambdaRestApiSamPyFunctionPermission', ['AWS::Lambda::Permission AlbLambdaRestApiSamPyFunctionPermission'], 72,
+    ]);
+    assert.deepStrictEqual(g.permissions.map((p) => [p.id, p.function, p.serves]), [
+      ['AWS::Lambda::Permission AlbLambdaRestApiSamPyFunctionPermission', 'AWS::Serverless::Function AlbLambdaRestApiSamPyFunction', [t.id]],
+    ]);
+  });
+
   it('trigger ids stay unique when one resource holds several triggers', () => {
     const text = FN + FN.replace(/orders/g, 'billing') + `resource "aws_cognito_user_pool" "pool" {
   name = "users"

@@ -18,6 +18,9 @@ import { coverage, qualText, verdictOf, wiringOf, type Coverage, type Trigger, t
 import { headerSpan, SERVICE_NAMES } from './rules/outage';
 import { roleVerdict } from './rules/credentials-role-cannot-invoke';
 import { conditionNote } from './rules/missing-invoke-permission';
+import { templateGroups } from './frontends/cfn/group';
+import { cfnInfo, type CfnInfo } from './frontends/cfn/synth';
+import { relabel } from './frontends/cfn/labels';
 
 /** A place in a file of the folder (module-relative path, 0-based LSP range). */
 export interface GraphLocation { file: string; range: Range }
@@ -88,9 +91,34 @@ export interface WiringGraph {
   permissions: GraphPermission[];
 }
 
-/** The graph of a folder's files (the same analysis `analyzeModule` runs). */
+/**
+ * The graph of a folder's files, grouped as `analyzeModule` groups them: each CloudFormation
+ * template is a stack of its own (its graph in CloudFormation terms), the other files one module.
+ */
 export function graphOfFiles(files: SourceFile[]): WiringGraph {
-  return graphOf(buildFacts(new ModuleIndex(files)));
+  const groups = templateGroups(files);
+  if (!groups) return graphOf(buildFacts(new ModuleIndex(files)));
+  return mergeGraphs(groups.map((g) => graphOf(buildFacts(new ModuleIndex(g.files)))));
+}
+
+/** The graphs of a folder's groups (templates, the rest) as one, in file order. */
+export function mergeGraphs(graphs: WiringGraph[]): WiringGraph {
+  if (graphs.length === 1) return graphs[0];
+  const byLoc = (a: { location: GraphLocation }, b: { location: GraphLocation }): number =>
+    (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) || a.location.range.start.line - b.location.range.start.line || a.location.range.start.character - b.location.range.start.character;
+  return { functions: graphs.flatMap((g) => g.functions).sort(byLoc), permissions: graphs.flatMap((g) => g.permissions).sort(byLoc) };
+}
+
+/** A template's graph speaks its terms (`AWS::Lambda::Function Orders`, `SourceArn`), as its findings do. */
+function inTemplateTerms(g: WiringGraph, info: CfnInfo): WiringGraph {
+  const keep = new Set(['file', 'kind', 'verdict', 'rule', 'principal', 'service', 'name']);
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key !== undefined && keep.has(key) ? v : relabel(info, v);
+    if (Array.isArray(v)) return v.map((x) => walk(x, key));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(g) as WiringGraph;
 }
 
 /** The wiring graph of analysed facts (reuses the wiring index and verdicts the rules computed on the same facts). */
@@ -150,8 +178,11 @@ export function graphOf(facts: Facts): WiringGraph {
     const name = fn.multi ? undefined : knownString(mi.evaluate(attr(fn.block, 'function_name')?.value));
     functions.push({ id: fn.address, ...(name !== undefined ? { name } : {}), location: loc(fn.file, headerSpan(fn.block)), summary, triggers: gts });
   }
-  const permissions = [...gperms.values()].sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) || a.location.range.start.line - b.location.range.start.line || a.location.range.start.character - b.location.range.start.character);
-  return { functions, permissions };
+  const permissions0 = [...gperms.values()].sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) || a.location.range.start.line - b.location.range.start.line || a.location.range.start.character - b.location.range.start.character);
+  const graph: WiringGraph = { functions, permissions: permissions0 };
+  const tpl = mi.files.find((f) => f.kind === 'cfn');
+  const info = tpl ? cfnInfo(tpl.syntax) : undefined;
+  return info ? inTemplateTerms(graph, info) : graph;
 }
 
 function triggerLabel(t: Trigger): string {

@@ -25,6 +25,7 @@ import { fixAllTexts, minimalEdit } from './fixall';
 import { walk as walkFiles } from '../scan/fs';
 import { mayBeRelevant, planModules, relativeTo, isTerraformFile } from '../scan/plan';
 import { WiringService } from './wiring';
+import type { Facts } from '../core/model/facts';
 
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
 
@@ -326,7 +327,9 @@ export class LpgServer {
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
-    const findings = analyzeModule(files, { ...opts, onFacts: (facts) => this.wiring.record(dir, facts, abs) });
+    const facts: Facts[] = []; // one per stack: each template, and the folder's other files
+    const findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
+    this.wiring.record(dir, facts, abs);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
     const seen = new Set<string>();

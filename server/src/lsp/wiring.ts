@@ -19,7 +19,7 @@ import {
   type CodeLens, type CodeLensParams, type Connection, type Hover, type HoverParams, type Range, type ServerCapabilities,
 } from 'vscode-languageserver';
 import type { Facts } from '../core/model/facts';
-import { graphOf, summaryText, type GraphFunction, type GraphLocation, type GraphPermission, type GraphTrigger, type WiringGraph } from '../core/graph';
+import { graphOf, mergeGraphs, summaryText, type GraphFunction, type GraphLocation, type GraphPermission, type GraphTrigger, type WiringGraph } from '../core/graph';
 import { pathToUri, uriToPath } from './convert';
 import { headerSpan } from '../core/rules/outage';
 
@@ -32,7 +32,8 @@ export type WirePermission = Omit<GraphPermission, 'location'> & { location: Wir
 export interface WireFolder { dir: string; uri: string; functions: WireFunction[]; permissions: WirePermission[] }
 
 interface Entry {
-  facts?: Facts;
+  /** The facts of the folder's analysis: one per stack (each CloudFormation template, the other files). */
+  facts?: Facts[];
   graph?: WiringGraph;
   /** Module-relative path -> absolute path. */
   abs: Map<string, string>;
@@ -78,7 +79,7 @@ export class WiringService {
    * After each analysis of a folder: keeps its facts (folders with an open document: CodeLens and
    * hovers ask again and again) or its graph only (folders of a workspace scan: the tree view).
    */
-  record(dir: string, facts: Facts, abs: Map<string, string>): void {
+  record(dir: string, facts: Facts[], abs: Map<string, string>): void {
     const prev = this.byDir.get(dir);
     const e: Entry = { facts, abs, lensKey: prev?.lensKey };
     this.byDir.set(dir, e);
@@ -116,7 +117,7 @@ export class WiringService {
   }
 
   private graph(e: Entry): WiringGraph {
-    if (!e.graph) e.graph = graphOf(e.facts!);
+    if (!e.graph) e.graph = mergeGraphs(e.facts!.map((f) => graphOf(f)));
     return e.graph;
   }
 
@@ -186,9 +187,8 @@ export class WiringService {
     for (const f of g.functions) for (const t of f.triggers) if (inside(t.reference) || inside(t.location)) return { contents: { kind: MarkupKind.Markdown, value: triggerHover(t, f) }, range: inside(t.reference) ? t.reference.range : t.location.range };
     for (const perm of g.permissions) if (inside(perm.location)) return { contents: { kind: MarkupKind.Markdown, value: permissionHover(perm, trigById) }, range: perm.location.range };
     // the attributes of a permission that decide whom it lets in (function_name, principal, source_arn, ...)
-    const facts = at.e.facts;
-    for (const fp of facts?.permissions ?? []) {
-      const file = fp.file === at.rel ? facts!.module.file(fp.file) : undefined;
+    for (const facts of at.e.facts ?? []) for (const fp of facts.permissions) {
+      const file = fp.file === at.rel ? facts.module.file(fp.file) : undefined;
       if (!file) continue;
       for (const f of [fp.functionName, fp.principal, fp.sourceArn, fp.sourceAccount, fp.qualifier, fp.action]) {
         if (!f || f.file !== at.rel) continue;
