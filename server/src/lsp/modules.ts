@@ -20,6 +20,13 @@ export function isModuleFile(name: string): boolean {
   return false;
 }
 
+/**
+ * The most the language server analyses per file, whatever lpg.maxFileSizeMB says: the analysis of
+ * a file is one synchronous parse (tree-sitter, ~3-5 s per MB), and the server must keep answering
+ * requests (a hostile repository's 4 MB file would block it for 15-20 s).
+ */
+export const EDITOR_MAX_FILE_BYTES = 1024 * 1024;
+
 interface DiskEntry { mtimeMs: number; size: number; rel: string; file?: SourceFile; skipped?: string }
 
 export interface FileFilter {
@@ -79,7 +86,8 @@ export class DiskCache {
 export function tooBig(absPath: string, size: number, maxBytes: number): string {
   const mb = (n: number) => String(+(n / 1048576).toPrecision(3));
   const human = size >= 1048576 ? `${mb(size)} MB` : `${Math.ceil(size / 1024)} KB`;
-  return `skipped ${path.basename(absPath)}: ${human} is over lpg.maxFileSizeMB (${mb(maxBytes)})`;
+  const capped = maxBytes >= EDITOR_MAX_FILE_BYTES ? `; the editor analyses at most ${mb(EDITOR_MAX_FILE_BYTES)} MB per file to stay responsive (lpg scan checks it)` : '';
+  return `skipped ${path.basename(absPath)}: ${human} is over lpg.maxFileSizeMB (${mb(maxBytes)})${capped}`;
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Rule } from '../core/rules/rule';
 import type { SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 import { OpenDocument, isTerraformPath } from './documents';
-import { DiskCache, moduleFiles, type FileFilter } from './modules';
+import { DiskCache, EDITOR_MAX_FILE_BYTES, moduleFiles, type FileFilter } from './modules';
 import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, readProjectConfig, type Settings } from './settings';
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
@@ -220,7 +220,7 @@ export class LpgServer {
   }
 
   private filterOf(s: FolderSettings): FileFilter {
-    return { excluded: (abs) => s.exclude(abs), maxBytes: () => s.settings.maxFileSizeMB * 1048576, skipped: (abs, why) => this.warnOnce(abs + why, why) };
+    return { excluded: (abs) => s.exclude(abs), maxBytes: () => Math.min(s.settings.maxFileSizeMB * 1048576, EDITOR_MAX_FILE_BYTES), skipped: (abs, why) => this.warnOnce(abs + why, why) };
   }
 
   // ---------------------------------------------------------------- validation

@@ -24,6 +24,14 @@ export function indentAt(text: string, offset: number): string {
 }
 /** One indentation step of the file: a tab, or the smallest space indent (default two spaces). */
 export function indentUnit(text: string): string {
+  // cached for the last text: a rule calls it once per finding, and a file can have 100,000 findings
+  if (text === unitCache.text) return unitCache.unit;
+  const unit = computeIndentUnit(text);
+  unitCache = { text, unit };
+  return unit;
+}
+let unitCache = { text: '', unit: '  ' };
+function computeIndentUnit(text: string): string {
   if (/^\t+\S/m.test(text)) return '\t';
   let min = 0;
   for (const m of text.matchAll(/^( +)\S/gm)) if (!min || m[1].length < min) min = m[1].length;
