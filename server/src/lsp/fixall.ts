@@ -80,7 +80,7 @@ export function fixAll(files: SourceFile[], target: string, opts: AnalyzeOptions
       }
       result = apply(good, byPath);
       for (const c of good) done.add(keyOf(c.finding, c.fix));
-      if (!good.length) break;
+      if (!good.length) continue; // all dropped: the next pass tries the fixes that waited
     } else {
       for (const c of chosen) done.add(keyOf(c.finding, c.fix));
     }

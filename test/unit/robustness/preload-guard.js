@@ -50,11 +50,22 @@ if (vanish || eacces) {
   };
   wrap('readFileSync');
   wrap('statSync');
+  wrap('openSync');
   const origP = fs.promises.readFile;
   fs.promises.readFile = function (p, ...rest) {
     const s = typeof p === 'string' ? p : '';
     if (vanish && s.endsWith(vanish) && fs.existsSync(s)) fs.unlinkSync(s);
     if (eacces && s.endsWith(eacces)) { const e = new Error(`EACCES: permission denied, open '${s}'`); e.code = 'EACCES'; return Promise.reject(e); }
     return origP.call(this, p, ...rest);
+  };
+}
+
+// LPG_FAULT_HCL2JSON_DIE=1: HashiCorp's parser worker dies on each request (as an out-of-memory kill would do).
+if (process.env.LPG_FAULT_HCL2JSON_DIE) {
+  const wt = require('worker_threads');
+  const post = wt.Worker.prototype.postMessage;
+  wt.Worker.prototype.postMessage = function (m, ...rest) {
+    if (m && typeof m === 'object' && m.name === '__lpg__.tf' && !/^locals \{/.test(m.text)) { void this.terminate(); return; }
+    return post.call(this, m, ...rest);
   };
 }
