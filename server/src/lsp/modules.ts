@@ -86,8 +86,8 @@ export class DiskCache {
 export function tooBig(absPath: string, size: number, maxBytes: number): string {
   const mb = (n: number) => String(+(n / 1048576).toPrecision(3));
   const human = size >= 1048576 ? `${mb(size)} MB` : `${Math.ceil(size / 1024)} KB`;
-  const capped = maxBytes >= EDITOR_MAX_FILE_BYTES ? `; the editor analyses at most ${mb(EDITOR_MAX_FILE_BYTES)} MB per file to stay responsive (lpg scan checks it)` : '';
-  return `skipped ${path.basename(absPath)}: ${human} is over lpg.maxFileSizeMB (${mb(maxBytes)})${capped}`;
+  if (maxBytes >= EDITOR_MAX_FILE_BYTES) return `skipped ${path.basename(absPath)}: ${human} is over the ${mb(EDITOR_MAX_FILE_BYTES)} MB the editor analyses per file to stay responsive (the cap of lpg.maxFileSizeMB here; lpg scan checks it)`;
+  return `skipped ${path.basename(absPath)}: ${human} is over lpg.maxFileSizeMB (${mb(maxBytes)})`;
 }
 
 /**

@@ -108,7 +108,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const realRoot = realOr(root);
   const inRoot = (real: string): boolean => isInside(realRoot, real);
   const walked = await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel), { allowed: inRoot });
-  const issues: ScanIssue[] = single ? walked.issues.filter((i) => i.file === single) : [...walked.issues];
+  const issues: ScanIssue[] = walked.issues.filter((i) => (single ? i.file === single : i.file !== CONFIG_FILE)); // the configuration file has its own notice
   const notices: ScanIssue[] = notice ? [{ file: CONFIG_FILE, message: notice }] : [];
   let plans = planModules(walked.files);
   if (single) {

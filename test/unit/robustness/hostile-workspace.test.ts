@@ -174,8 +174,8 @@ describe('robustness: hostile workspaces and failing disks (issue 14)', function
 
     it('a fix whose result would set an attribute twice or break the syntax is dropped with a message; a fix is applied once', () => {
       const text = 'resource "aws_lambda_permission" "a" {\n  principal = "*"\n}\n';
-      assert.strictEqual(fixedTextProblemOf('main.tf', text, text.replace('}', '  principal = "s3.amazonaws.com"\n}')), 'it would set attribute "principal" in aws_lambda_permission "a" twice');
-      assert.strictEqual(fixedTextProblemOf('main.tf', text, text.replace('}\n', '}\n  x = 1 }\n')), 'it would leave a syntax error at 4:1 (syntax error)');
+      assert.strictEqual(fixedTextProblemOf('main.tf', text, text.replace('}', '  principal = "s3.amazonaws.com"\n}')), 'it would set attribute "principal" in resource "aws_lambda_permission" "a" twice');
+      assert.strictEqual(fixedTextProblemOf('main.tf', text, text.replace('}\n', '}\n  x = 1 }\n')), 'it would leave a syntax error at 4:9 (syntax error)');
       assert.strictEqual(fixedTextProblemOf('p.json', '{"a": 1}', '{"a": 1,, }'), 'it would leave a JSON syntax error');
       // the server's fix-all with rules whose preferred fixes misbehave
       const rule = (id: string, newText: (t: string) => { start: number; end: number; newText: string }): Rule => ({
@@ -191,7 +191,7 @@ describe('robustness: hostile workspaces and failing disks (issue 14)', function
       const stuck = rule('stuck', (t) => ({ start: at(t), end: at(t), newText: '  # lpg was here\n' }));
       const r = fixAll([makeSourceFile('main.tf', text)], 'main.tf', { ruleSet: [dup, stuck] });
       assert.deepStrictEqual(r.dropped, [
-        { ruleId: 'dup', title: 'fix dup', reason: 'it would set attribute "principal" in aws_lambda_permission "a" twice' },
+        { ruleId: 'dup', title: 'fix dup', reason: 'it would set attribute "principal" in resource "aws_lambda_permission" "a" twice' },
         { ruleId: 'stuck', title: 'fix stuck', reason: 'the finding is still there after the fix' },
       ]);
       // inserted once (before: 10 times, once per pass)
