@@ -100,7 +100,7 @@ export function moduleFiles(dir: string, open: Map<string, OpenDocument>, disk: 
   const names = new Set<string>(extra);
   let entries: fs.Dirent[] = [];
   try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { /* folder gone or unsaved file: open documents only */ }
-  for (const e of entries) if ((e.isFile() || e.isSymbolicLink()) && isModuleFile(e.name)) names.add(e.name);
+  for (const e of entries) if (!e.isDirectory() && isModuleFile(e.name)) names.add(e.name); // FIFOs and devices too: DiskCache.read skips them with a message
   for (const d of open.values()) if (path.dirname(d.fsPath) === dir && isModuleFile(path.basename(d.fsPath))) names.add(path.basename(d.fsPath));
   for (const name of [...names].sort()) {
     const p = path.join(dir, ...name.split('/'));
