@@ -30,3 +30,22 @@ export function insideFolders(folders: string[]): (real: string) => boolean {
 }
 
 export const OUTSIDE_WORKSPACE = 'symbolic link to outside the workspace folders (not followed)';
+
+/**
+ * Verdicts of unsafeFixReason per document version and fix (a code action request comes with every
+ * cursor move). Documents over `maxChars` are not re-parsed per quick fix (one parse of a 1 MB file
+ * takes seconds): their fixes are checked when applied through fix-all.
+ */
+export class FixCheckCache {
+  private readonly verdicts = new Map<string, string | undefined>();
+  constructor(private readonly maxChars = 256 * 1024, private readonly maxEntries = 500) {}
+  check(fix: Fix, uri: string, version: number, compute: () => string | undefined, chars: number): string | undefined {
+    if (chars > this.maxChars) return undefined;
+    const key = `${uri}@${version}|${JSON.stringify(fix.edits)}`;
+    if (this.verdicts.has(key)) return this.verdicts.get(key);
+    const v = compute();
+    if (this.verdicts.size >= this.maxEntries) this.verdicts.clear();
+    this.verdicts.set(key, v);
+    return v;
+  }
+}

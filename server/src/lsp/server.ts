@@ -22,7 +22,7 @@ import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, rea
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
 import { fixAll, minimalEdit } from './fixall';
-import { unsafeFixReason } from './hostile';
+import { FixCheckCache, unsafeFixReason } from './hostile';
 import { walk as walkFiles, isInside, realOr } from '../scan/fs';
 import { mayBeRelevant, planModules, relativeTo, isTerraformFile } from '../scan/plan';
 
@@ -129,6 +129,8 @@ export class LpgServer {
     c.onShutdown(() => { this.scheduler.dispose(); this.scanning?.cancel(); });
   }
 
+  /** Quick fixes re-parsed per document version (code actions are asked on every cursor move). */
+  private readonly fixChecks = new FixCheckCache();
   private readonly realFolders = new Map<string, string>();
   private realFolder(p: string): string {
     let r = this.realFolders.get(p);
@@ -443,7 +445,7 @@ export class LpgServer {
         for (const f of r.findings) if (intersects(f.range, p.range)) pairs.push({ fixes: f.fixes, diag: toDiagnostic(f, r.dir, doc.version, (a) => this.uriOf(a)) });
       }
       for (const { fixes, diag } of pairs) for (const fix of fixes) {
-        const why = unsafeFixReason(fix, doc.sourceFile(relPath(r.dir, doc.fsPath)), (p) => this.docs.get(path.join(r.dir, ...p.split('/')))?.text ?? this.disk.read(path.join(r.dir, ...p.split('/')), Infinity, p)?.text);
+        const why = this.fixChecks.check(fix, doc.uri, doc.version, () => unsafeFixReason(fix, doc.sourceFile(relPath(r.dir, doc.fsPath)), (p) => this.docs.get(path.join(r.dir, ...p.split('/')))?.text ?? this.disk.read(path.join(r.dir, ...p.split('/')), EDITOR_MAX_FILE_BYTES, p)?.text), doc.text.length);
         if (why) { this.conn.console.warn(`lpg: quick fix "${fix.title}" left out: ${why}`); continue; }
         actions.push(fixToCodeAction(fix, r.dir, diag, eo));
       }
