@@ -106,6 +106,18 @@ describe('robustness: hostile workspaces and failing disks (issue 14)', function
       assert.strictEqual(fs.readFileSync(f, 'utf8'), BROAD);
     });
 
+    it('a full disk (ENOSPC while the temporary file is written): not fixed, no temporary file left, exit 3', () => {
+      const d = tempDir({ 'main.tf': BROAD, 'other.tf': BROAD.replace('"b"', '"o"') });
+      const r = lpg(['scan', d, '--fix', '--format', 'json'], { env: { LPG_FAULT_ENOSPC: 'main.tf' } });
+      assert.strictEqual(r.code, 3, r.stderr);
+      const j = json(r);
+      assert.deepStrictEqual(j.errors, [{ file: 'main.tf', message: 'not fixed: not written: no space left on device' }]);
+      assert.deepStrictEqual(j.findings.map((f) => `${f.file} ${f.ruleId}`), ['main.tf broad-permission-action']);
+      assert.strictEqual(j.summary.fixed, 1);
+      assert.strictEqual(fs.readFileSync(path.join(d, 'main.tf'), 'utf8'), BROAD);
+      assert.deepStrictEqual(fs.readdirSync(d).sort(), ['main.tf', 'other.tf']);
+    });
+
     it('a file changed on disk after it was read: refused, its findings are those of the file as it is', async () => {
       const d = tempDir({ 'main.tf': BROAD, 'other.tf': BROAD.replace('"b"', '"o"') });
       let touched = false;

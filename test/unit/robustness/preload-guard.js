@@ -69,3 +69,22 @@ if (process.env.LPG_FAULT_HCL2JSON_DIE) {
     return post.call(this, m, ...rest);
   };
 }
+
+// LPG_FAULT_ENOSPC=name: the disk is full when a temporary file for `name` is written (as `lpg scan --fix` does).
+if (process.env.LPG_FAULT_ENOSPC) {
+  const name = process.env.LPG_FAULT_ENOSPC;
+  const full = new Set();
+  const open = fs.openSync;
+  fs.openSync = function (p, ...rest) {
+    const fd = open.call(this, p, ...rest);
+    if (typeof p === 'string' && p.includes(`.${name}.lpg-`)) full.add(fd);
+    return fd;
+  };
+  for (const k of ['writeFileSync', 'writeSync']) {
+    const orig = fs[k];
+    fs[k] = function (fd, ...rest) {
+      if (typeof fd === 'number' && full.has(fd)) { full.delete(fd); const e = new Error('ENOSPC: no space left on device, write'); e.code = 'ENOSPC'; e.errno = -28; e.syscall = 'write'; throw e; }
+      return orig.call(this, fd, ...rest);
+    };
+  }
+}
