@@ -13,7 +13,35 @@ import { applyToText } from '../../../server/src/core/fix/apply';
 import { fixedTextProblemOf } from '../../../server/src/core/fix/verify';
 import { analyzeModuleTexts, fixModule, type ModuleInput } from '../../../server/src/scan';
 import type { Hcl2Json } from '../../../server/src/hcl2json';
-import { rng, type Folder } from './fuzzlib';
+import * as fs from 'fs';
+import { ALIAS, FN, LOGS, REST, S3, perm, restIntegration } from '../rules/outage-fixtures';
+import * as path from 'path';
+import { REPO, loadFolders, rng, type Folder } from './fuzzlib';
+
+/** Small modules whose preferred fixes insert whole blocks or change other files (outages: missing permissions, qualifiers, source ARNs). */
+export function outageFolders(): Folder[] {
+  const f = (name: string, ...texts: string[]): Folder => ({ name: `outage:${name}`, files: texts.map((text, i) => ({ path: i === 0 ? 'main.tf' : `f${i}.tf`, text })) });
+  return [
+    f('rest-no-permission', FN, REST, restIntegration()),
+    f('rest-one-file', FN + '\n' + REST + '\n' + restIntegration()),
+    f('logs-no-permission', FN, LOGS),
+    f('s3-no-permission', FN, S3),
+    f('s3-wrong-principal', FN, S3, perm('s3', 'sns.amazonaws.com')),
+    f('alias-qualifier', FN, ALIAS, REST, restIntegration('aws_lambda_alias.live.invoke_arn'), perm('api', 'apigateway.amazonaws.com', '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"')),
+    f('rest-no-source-arn', FN, REST, restIntegration(), perm('api', 'apigateway.amazonaws.com')),
+    f('rest-wrong-source-arn', FN, REST, restIntegration(), perm('api', 'apigateway.amazonaws.com', '"arn:aws:execute-api:eu-west-1:123456789012:other/*/*"')),
+  ];
+}
+
+/** The repository's examples and test fixtures (they exercise preferred fixes the corpus lacks: missing permissions, qualifiers, event source tokens). */
+export function repoFolders(): Folder[] {
+  const out: Folder[] = [];
+  for (const d of ['examples', 'test/fixtures']) {
+    const root = path.join(REPO, d);
+    if (fs.existsSync(root)) for (const f of loadFolders(root)) if (!f.name.startsWith('fixture:')) out.push({ ...f, name: `${d}/${f.name}` });
+  }
+  return out;
+}
 
 export interface FixFuzzProblem { kind: 'unparsable' | 'still-there' | 'fix-all-unparsable' | 'crash'; folder: string; detail: string; text?: string }
 export interface FixFuzzStats {
@@ -56,6 +84,7 @@ function counts(fs: Finding[]): Count { const m: Count = new Map(); for (const f
 export async function fixFuzz(folders: Folder[], seed: number, count: number, hcl: Hcl2Json, progress?: (i: number, s: FixFuzzStats) => void): Promise<FixFuzzStats> {
   const r = rng(seed);
   const s: FixFuzzStats = { folders: 0, invalid: 0, fixes: 0, applied: 0, dropped: 0, fixAlls: 0, parsedByHashiCorp: 0, problems: [], byRule: {} };
+  folders = [...folders, ...repoFolders(), ...outageFolders()];
   const small = folders.filter((f) => f.files.some((x) => /\.tf(\.json)?$/i.test(x.path)) && f.files.reduce((n, x) => n + (x.path.endsWith('.tf') ? x.text.length : 0), 0) <= MAX_TF_CHARS);
   // folders with at least one preferred fix (most of the corpus has none)
   const usable: Folder[] = [];
