@@ -1,7 +1,7 @@
 /** The `lpg` settings of one workspace folder: editor settings (`workspace/configuration`) merged with the folder's `.lpg.json`. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFIG_FILE, ignoreMatcher, parseConfig } from '../scan/config';
+import { CONFIG_FILE, MAX_IGNORE_GLOBS, ignoreMatcher, parseConfig } from '../scan/config';
 import { kindOf, readTextSync } from '../scan/fs';
 
 /** Largest `.lpg.json` read (the CLI's limit). */
@@ -51,7 +51,8 @@ export function normalizeSettings(raw: unknown): Settings {
     run: r.run === 'onSave' ? 'onSave' : 'onType',
     debounceMs: Number.isFinite(debounce) && debounce >= 0 ? Math.min(debounce, 60_000) : DEFAULT_SETTINGS.debounceMs,
     rules: rulesOf(r.rules),
-    exclude: globsOf(r.exclude),
+    // a workspace's settings come from the repository (.vscode/settings.json): bounded like `.lpg.json`
+    exclude: globsOf(r.exclude).slice(0, MAX_IGNORE_GLOBS),
     maxFileSizeMB: Number.isFinite(max) && max > 0 ? max : DEFAULT_SETTINGS.maxFileSizeMB,
   };
 }
