@@ -1,7 +1,7 @@
 // Bundles the CLI, the language server, the VS Code client and the hcl2json worker with esbuild,
 // and copies the WASM files they load next to the bundles. Output: dist/ (not committed).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -43,5 +43,46 @@ const wasm = [
 ];
 for (const [from, to] of wasm) copyFileSync(from, join(out, to));
 
-if (watch) await ctx.watch();
-else { await ctx.rebuild(); await ctx.dispose(); }
+// The paste-and-fix page (web/): static files in dist/web/, the core in a module Web Worker.
+const webCtx = existsSync('web/src/main.ts') ? await esbuild.context(webBuildOptions('dist/web')) : undefined;
+if (webCtx) {
+  mkdirSync('dist/web', { recursive: true });
+  for (const f of ['index.html', 'style.css']) copyFileSync(join('web', f), join('dist/web', f));
+  for (const [from, to] of wasm.slice(0, 2)) copyFileSync(from, join('dist/web', to));
+}
+
+if (watch) { await ctx.watch(); await webCtx?.watch(); }
+else {
+  await ctx.rebuild(); await ctx.dispose();
+  if (webCtx) { await webCtx.rebuild(); await webCtx.dispose(); }
+}
+
+/** esbuild options of the page's two bundles (main.js, worker.js): browser, ES modules, minified. */
+export function webBuildOptions(outdir) {
+  return {
+    entryPoints: [{ in: 'web/src/main.ts', out: 'main' }, { in: 'web/src/worker.ts', out: 'worker' }],
+    outdir, bundle: true, platform: 'browser', format: 'esm', target: 'es2022', minify: true,
+    sourcemap: false, legalComments: 'linked', logLevel: 'warning',
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    // web-tree-sitter's ESM build imports these only when it runs under Node
+    external: ['fs', 'fs/promises', 'path', 'module', 'url'],
+    plugins: [browserHost()],
+  };
+}
+
+/** Browser paths: host/node-wasm -> host/browser-wasm; examples as text; docs/rules/*.md as `lpg:rule-docs`. */
+function browserHost() {
+  return {
+    name: 'lpg-browser-host',
+    setup(b) {
+      b.onResolve({ filter: /host\/node-wasm$/ }, (a) => ({ path: join(a.resolveDir, a.path.replace(/node-wasm$/, 'browser-wasm.ts')) }));
+      b.onResolve({ filter: /^lpg:rule-docs$/ }, () => ({ path: 'rule-docs', namespace: 'lpg' }));
+      b.onLoad({ filter: /.*/, namespace: 'lpg' }, () => {
+        const dir = 'docs/rules';
+        const docs = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => [f.slice(0, -3), readFileSync(join(dir, f), 'utf8')]));
+        return { contents: JSON.stringify(docs), loader: 'json', watchFiles: readdirSync(dir).map((f) => join(dir, f)) };
+      });
+      b.onLoad({ filter: /[\\/]web[\\/]examples[\\/][^\\/]+$/ }, (a) => ({ contents: readFileSync(a.path, 'utf8'), loader: 'text' }));
+    },
+  };
+}

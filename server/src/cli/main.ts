@@ -3,6 +3,7 @@
  *
  *   lpg scan [PATH ...] [--format text|json|sarif] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
  *   lpg lsp --stdio
+ *   lpg web [--port N]
  *   lpg --help | --version
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal error.
@@ -18,6 +19,7 @@ import { ConfigError, scan, type ScanResult } from '../scan';
 import { checkSyntax, disposeHcl2Json } from '../hcl2json';
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
 import pkg from '../../../package.json';
+import { runWeb } from './web';
 
 const VERSION: string = pkg.version;
 
@@ -27,6 +29,7 @@ and IAM policy JSON: outages (missing or mismatched invoke permissions) and expo
 Usage:
   lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module) or files
   lpg lsp --stdio                 run the language server over stdio (for editors)
+  lpg web [--port N]              serve the paste-and-fix page on 127.0.0.1 (default port 8080)
   lpg --help | --version
 
 Options of scan:
@@ -55,6 +58,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(HELP); return cmd === undefined ? 2 : 0; }
     if (cmd === '--version' || cmd === '-v' || cmd === '-V') { io.out(VERSION + '\n'); return 0; }
     if (cmd === 'lsp') return runLsp(argv.slice(1));
+    if (cmd === 'web') return await runWeb(argv.slice(1), io, (m) => new UsageError(m));
     if (cmd === 'scan') return await runScan(argv.slice(1), io);
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {
