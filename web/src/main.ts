@@ -4,7 +4,7 @@
  * Web Worker. Nothing is sent anywhere: the page's Content-Security-Policy allows only its own
  * files, and the share link keeps the text in the URL fragment (never sent to a server).
  */
-import { EditorState, type Extension } from '@codemirror/state';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { linter, lintGutter, lintKeymap, forceLinting, type Diagnostic, type Action } from '@codemirror/lint';
@@ -51,13 +51,17 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 function files(): PageFile[] {
   saveActive();
-  return tabs.map((t) => ({ path: t.name, text: t.state.doc.toString() }));
+  return tabs.map((t) => ({ path: t.name, text: t.state.sliceDoc() }));
 }
 
 function saveActive(): void { if (view && tabs[active]) tabs[active].state = view.state; }
 
+/** Per tab: the line separator of its text (CRLF text stays CRLF: Fix all and the share link keep the bytes). */
+const eol = new Compartment();
+const eolOf = (text: string) => EditorState.lineSeparator.of(/\r\n/.test(text) ? '\r\n' : '\n');
+
 function newState(text: string): EditorState {
-  return EditorState.create({ doc: text, extensions: extensions() });
+  return EditorState.create({ doc: text, extensions: [eol.of(eolOf(text)), extensions()] });
 }
 
 function extensions(): Extension[] {
@@ -67,7 +71,7 @@ function extensions(): Extension[] {
     linter(lintSource, { delay: 150 }),
     keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap, indentWithTab]),
     EditorView.updateListener.of((u) => { if (u.docChanged) { tabs[active].state = u.state; scheduleShare(); } }),
-    EditorView.domEventHandlers({ paste: (e) => { nameFromPaste(e.clipboardData?.getData('text/plain') ?? ''); return false; } }),
+    EditorView.domEventHandlers({ paste: (e, v) => pasteIntoEmpty(v, e.clipboardData?.getData('text/plain')) }),
   ];
 }
 
@@ -79,14 +83,23 @@ function uniqueName(base: string, except = -1): string {
   return n;
 }
 
-/** An empty tab still named `untitled…` takes its name from what is pasted into it: JSON -> .json, else .tf. */
-function nameFromPaste(text: string): void {
+/**
+ * A paste into an empty tab: the tab takes the text's line separator (CRLF text stays CRLF, so Fix
+ * all and the share link keep its bytes) and, while still `untitled…`, a name: JSON -> .json, else .tf.
+ * Returns true when it handled the paste.
+ */
+function pasteIntoEmpty(v: EditorView, text: string | undefined): boolean {
   const t = tabs[active];
-  if (!t || !/^untitled/.test(t.name) || view.state.doc.length > 0) return;
-  const s = text.trimStart();
-  const base = s.startsWith('{') || s.startsWith('[') ? (/"Policy"\s*:/.test(s) ? 'get-policy.json' : 'policy.json') : 'main.tf';
-  t.name = uniqueName(base, active);
-  renderTabs();
+  if (!t || !text || v.state.doc.length > 0) return false;
+  if (/^untitled/.test(t.name)) {
+    const s = text.trimStart();
+    const base = s.startsWith('{') || s.startsWith('[') ? (/"Policy"\s*:/.test(s) ? 'get-policy.json' : 'policy.json') : 'main.tf';
+    t.name = uniqueName(base, active);
+    renderTabs();
+  }
+  v.dispatch({ effects: eol.reconfigure(eolOf(text)) });
+  v.dispatch({ changes: { from: 0, insert: text }, selection: { anchor: v.state.toText(text).length }, userEvent: 'input.paste', scrollIntoView: true });
+  return true;
 }
 
 function addTab(name: string, text: string, activate = true): void {
@@ -188,7 +201,7 @@ async function lintSource(v: EditorView): Promise<Diagnostic[]> {
   const state = v.state;
   const name = tabs[active].name;
   const all = files();
-  all[active] = { path: name, text: state.doc.toString() };
+  all[active] = { path: name, text: state.sliceDoc() };
   const r = await ask('analyze', all);
   lastMs = r.ms;
   analyses++;
@@ -461,14 +474,15 @@ async function start(): Promise<void> {
   $('fixall-apply').onclick = applyFixAll;
   $('fixall-close').onclick = () => ($('fixall') as HTMLDialogElement).close();
   $('fixall-copydiff').onclick = (e) => {
+    const b = e.currentTarget as HTMLElement;
     const all = fixAllResult.map((f) => createTwoFilesPatch('a/' + f.path, 'b/' + f.path, f.before, f.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, '')).join('');
-    void copyText(all, e.currentTarget as HTMLElement);
+    void copyText(all, b);
   };
   $('docs-close').onclick = () => { $('docs').hidden = true; };
   $('share').onclick = async (e) => {
+    const b = e.currentTarget as HTMLElement;
     shareOn = true;
     const url = await writeShare();
-    const b = e.currentTarget as HTMLElement;
     void copyText(url, b);
   };
   $('open-files').onchange = async (e) => {
