@@ -57,6 +57,22 @@ else {
   if (webCtx) { await webCtx.rebuild(); await webCtx.dispose(); }
 }
 
+// VS Code for the Web: the extension's `browser` entry and the language server's Web Worker (dist/browser/).
+const nodeShims = { fs: './server/src/lsp/browser/vfs.ts', 'fs/promises': './server/src/lsp/browser/vfs.ts', path: 'path-browserify', 'node:path': 'path-browserify', url: './server/src/lsp/browser/shims.ts', buffer: './server/src/lsp/browser/shims.ts' };
+const browserExt = existsSync('client/src/browser.ts') ? await esbuild.context({
+  entryPoints: [{ in: 'client/src/browser.ts', out: 'browser/extension' }], outdir: out, bundle: true, platform: 'browser',
+  format: 'cjs', target: 'es2022', sourcemap: true, minify: true, external: ['vscode'], logLevel: 'warning',
+  alias: { 'vscode-languageclient/node': './client/src/browser/languageclient.ts', 'node:path': 'path-browserify', path: 'path-browserify' },
+}) : undefined;
+const browserServer = existsSync('server/src/lsp/browser/main.ts') ? await esbuild.context({
+  // iife: VS Code's web worker extension host starts nested workers with importScripts (classic scripts)
+  entryPoints: [{ in: 'server/src/lsp/browser/main.ts', out: 'browser/server' }], outdir: out, bundle: true, platform: 'browser',
+  format: 'iife', target: 'es2022', sourcemap: false, minify: true, logLevel: 'warning',
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js', ...nodeShims }, plugins: [browserHost()],
+  external: ['module'],
+}) : undefined;
+for (const c of [browserExt, browserServer]) if (c) { if (watch) await c.watch(); else { await c.rebuild(); await c.dispose(); } }
+
 /** esbuild options of the page's two bundles (main.js, worker.js): browser, ES modules, minified. */
 export function webBuildOptions(outdir) {
   return {

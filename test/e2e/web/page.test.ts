@@ -201,7 +201,7 @@ describe('the paste-and-fix page in Chromium', function () {
     assert.match((await problems(page))[0], /^main\.tf:25:29error .*\[missing-invoke-permission\]$/);
     const perm = 'resource "aws_lambda_permission" "api" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.orders.function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "${aws_api_gateway_rest_api.orders.execution_arn}/*/*"\n}\n';
     await pasteIntoNewTab(page, perm);
-    await page.waitForFunction(() => [...document.querySelectorAll('.tab')].map((t) => t.getAttribute('data-name')).join() === 'main.tf,main-2.tf');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.tab')).map((t) => t.getAttribute('data-name')).join() === 'main.tf,main-2.tf');
     const files = [{ name: 'main.tf', text: fs.readFileSync(path.join(REPO, 'web/examples/api-gateway-500.tf'), 'utf8') }, { name: 'main-2.tf', text: perm }];
     const want = cliFindings(files);
     assert.ok(!want.lines.some((l) => l.includes('[missing-invoke-permission]')), 'lpg scan: no outage with both files');

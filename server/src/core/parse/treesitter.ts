@@ -28,7 +28,8 @@ export function initParser(wasm?: ParserWasm): Promise<void> {
     ready = (async () => {
       const runtime = wasm.runtime;
       // Emscripten module options: a file name/URL through locateFile, or the bytes themselves
-      const opts = typeof runtime === 'string' ? { locateFile: () => runtime } : { wasmBinary: runtime };
+      // (with bytes, locateFile still answers: web-tree-sitter resolves the file name before it looks at wasmBinary)
+      const opts = typeof runtime === 'string' ? { locateFile: () => runtime } : { wasmBinary: runtime, locateFile: (f: string) => f };
       await Parser.init(opts as unknown as Parameters<typeof Parser.init>[0]);
       language = await Language.load(wasm.grammar);
       const p = new Parser();

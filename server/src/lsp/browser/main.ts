@@ -1,0 +1,61 @@
+/**
+ * dist/browser/server.js: the language server in a Web Worker (VS Code for the Web). The web
+ * extension (client/src/browser.ts) starts this worker and posts one boot message first: the two
+ * tree-sitter WASM files (bytes, read from the extension's own URI) and the workspace's Terraform
+ * and policy files (read through `vscode.workspace.fs`). Later changes arrive as `lpg/files`
+ * notifications. The LSP connection then runs over the worker's messages; LpgServer is the same
+ * class as on Node, with the HashiCorp syntax checker left out (a Node worker thread): syntax errors
+ * are tree-sitter's.
+ */
+import { BrowserMessageReader, BrowserMessageWriter, createConnection, ProposedFeatures } from 'vscode-languageserver/browser';
+import { initParser } from '../../core/parse/treesitter';
+import { uriMapping } from '../convert';
+import { LpgServer } from '../server';
+import { setFile } from './vfs';
+
+export interface BootMessage { lpgBoot: { wasm: { runtime: Uint8Array; grammar: Uint8Array }; files: { uri: string; text: string }[] } }
+export interface FilesNotification { files: { uri: string; text?: string }[] }
+
+const g = globalThis as unknown as { setImmediate?: (f: () => void) => unknown };
+g.setImmediate ??= (f: () => void) => setTimeout(f, 0);
+
+/**
+ * URIs of any hierarchical scheme <-> the server's absolute paths: `scheme://authority/a/b.tf` is
+ * `/scheme/<authority, encoded>/a/b.tf` (the server's folder logic works on POSIX paths).
+ */
+export function uriToBrowserPath(uri: string): string | undefined {
+  const m = /^([a-zA-Z][\w+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(uri);
+  if (!m) return undefined;
+  let p: string;
+  try { p = decodeURIComponent(m[3] || '/'); } catch { return undefined; }
+  return `/${m[1].toLowerCase()}/${encodeURIComponent(m[2])}${p.startsWith('/') ? p : '/' + p}`.replace(/\/+$/, '') || '/';
+}
+export function browserPathToUri(p: string): string {
+  const parts = p.split('/');
+  const [scheme, auth, ...rest] = parts.slice(1);
+  return `${scheme}://${decodeURIComponent(auth ?? '')}/${rest.map((s) => encodeURIComponent(s)).join('/')}`;
+}
+
+function boot(ev: MessageEvent): void {
+  const data = ev.data as BootMessage | undefined;
+  if (!data || !data.lpgBoot) return;
+  self.removeEventListener('message', boot);
+  uriMapping.toPath = uriToBrowserPath;
+  uriMapping.toUri = browserPathToUri;
+  for (const f of data.lpgBoot.files) { const p = uriToBrowserPath(f.uri); if (p) setFile(p, f.text); }
+  const parser = initParser({ runtime: data.lpgBoot.wasm.runtime, grammar: data.lpgBoot.wasm.grammar });
+  const connection = createConnection(ProposedFeatures.all, new BrowserMessageReader(self as unknown as Worker), new BrowserMessageWriter(self as unknown as Worker));
+  parser.catch((e) => {
+    const msg = 'lpg: tree-sitter init: ' + String((e as Error)?.stack ?? e);
+    console.error(msg);
+    connection.console.error(msg);
+  });
+  connection.onNotification('lpg/files', (n: FilesNotification) => {
+    for (const f of n.files ?? []) { const p = uriToBrowserPath(f.uri); if (p) setFile(p, f.text); }
+  });
+  const server = new LpgServer(connection, {});
+  server.listen();
+  connection.listen();
+}
+
+self.addEventListener('message', boot);
