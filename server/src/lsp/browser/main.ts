@@ -12,29 +12,13 @@ import { initParser } from '../../core/parse/treesitter';
 import { uriMapping } from '../convert';
 import { LpgServer } from '../server';
 import { setFile } from './vfs';
+import { browserPathToUri, uriToBrowserPath } from './uri';
 
 export interface BootMessage { lpgBoot: { wasm: { runtime: Uint8Array; grammar: Uint8Array }; files: { uri: string; text: string }[] } }
 export interface FilesNotification { files: { uri: string; text?: string }[] }
 
 const g = globalThis as unknown as { setImmediate?: (f: () => void) => unknown };
 g.setImmediate ??= (f: () => void) => setTimeout(f, 0);
-
-/**
- * URIs of any hierarchical scheme <-> the server's absolute paths: `scheme://authority/a/b.tf` is
- * `/scheme/<authority, encoded>/a/b.tf` (the server's folder logic works on POSIX paths).
- */
-export function uriToBrowserPath(uri: string): string | undefined {
-  const m = /^([a-zA-Z][\w+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(uri);
-  if (!m) return undefined;
-  let p: string;
-  try { p = decodeURIComponent(m[3] || '/'); } catch { return undefined; }
-  return `/${m[1].toLowerCase()}/${encodeURIComponent(m[2])}${p.startsWith('/') ? p : '/' + p}`.replace(/\/+$/, '') || '/';
-}
-export function browserPathToUri(p: string): string {
-  const parts = p.split('/');
-  const [scheme, auth, ...rest] = parts.slice(1);
-  return `${scheme}://${decodeURIComponent(auth ?? '')}/${rest.map((s) => encodeURIComponent(s)).join('/')}`;
-}
 
 function boot(ev: MessageEvent): void {
   const data = ev.data as BootMessage | undefined;
