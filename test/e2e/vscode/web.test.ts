@@ -1,9 +1,10 @@
 /**
  * The web extension (package.json `browser`: dist/browser/extension.js, its language server in a Web
  * Worker) in code-server's web worker extension host, in headless Chromium. code-server hosts web
- * extensions: the user setting `remote.extensionKind` = ["web"] for this extension makes the
- * workbench run it in the browser's web worker extension host instead of the remote Node one (the
- * suite checks it runs in a worker without Node). The extension-host suite (suite/extension.test.ts,
+ * extensions: the workbench payload `extensionDevelopmentKind` = web and the user setting
+ * `remote.extensionKind` = ["web"] for this extension make the workbench run it in the browser's web
+ * worker extension host instead of the remote Node one, and the test module runs in the host of the
+ * extension whose folder holds it (the suite checks it runs in a worker without Node). The extension-host suite (suite/extension.test.ts,
  * bundled for the browser by buildWebSuite) reports through the page console; codeAutomationExit
  * gives the exit code (0 = passed).
  */
