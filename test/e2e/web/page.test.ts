@@ -18,16 +18,19 @@ import type { Page } from 'playwright-core';
 import { openHarness, ownFiles, readFragment, shareFragment, waitReady, REPO, SQUIGGLE, type PageHarness } from './page';
 
 const CORPUS = path.resolve(REPO, '../shared/corpus');
-const CORPUS_FILES = [
+const PASTED = [
   // three API Gateway v2 permissions without source_arn: three preferred fixes
-  { file: 'real/hashicorp__terraform-provider-aws/examples/api-gateway-websocket-chat-app/main.tf', name: 'main.tf' },
-  // an execution-role policy from the Lambda developer guide: lambda actions on "*"
-  { file: 'iam/awsdocs__aws-lambda-developer-guide/iam-policies/console-apigateway.json', name: 'policy.json' },
+  { file: path.join(CORPUS, 'real/hashicorp__terraform-provider-aws/examples/api-gateway-websocket-chat-app/main.tf'), name: 'main.tf' },
+  // an execution-role policy from the Lambda developer guide (CRLF line ends): lambda actions on every function
+  { file: path.join(CORPUS, 'iam/awsdocs__aws-lambda-developer-guide/iam-policies/console-apigateway.json'), name: 'policy.json' },
+  // an `aws lambda get-policy` answer (the policy as a JSON string)
+  { file: path.join(REPO, 'web/examples/get-policy.json'), name: 'get-policy.json' },
 ];
 const EXAMPLES: { id: string; files: { name: string; file: string }[] }[] = [
   { id: 'api-gateway-500', files: [{ name: 'main.tf', file: 'web/examples/api-gateway-500.tf' }] },
   { id: 'lambda-star', files: [{ name: 'policy.json', file: 'web/examples/lambda-star.json' }] },
   { id: 'function-url-403', files: [{ name: 'main.tf', file: 'web/examples/function-url-403.tf' }] },
+  { id: 'get-policy', files: [{ name: 'get-policy.json', file: 'web/examples/get-policy.json' }] },
 ];
 const SHOTS = process.env.LPG_WEB_SCREENSHOTS === '1' ? path.join(REPO, 'docs', 'images') : fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-web-shots-'));
 
@@ -155,28 +158,37 @@ describe('the paste-and-fix page in Chromium', function () {
       await page.click('#fixall-close');
 
       // a quick fix from the hover tooltip: the first finding's first fix, applied as the core computes it
-      const first = want.raw.slice().sort((a, b) => a.range.start.line - b.range.start.line)[0];
-      const fix = first.fixes[0];
-      const sev = first.severity === 'info' ? 'info' : first.severity;
-      await page.hover(`.cm-lintRange-${sev} >> nth=0`);
-      const button = page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: fix.title }).first();
-      await button.waitFor({ timeout: 30_000 });
-      if (ex.id === 'function-url-403') await page.screenshot({ path: path.join(SHOTS, 'web-page.png') });
-      await button.click();
-      const after = await pageTexts(page);
-      const expected = applyCliFix(files, first, fix.title);
-      assert.deepStrictEqual(after, expected);
+      const withFix = want.raw.filter((f) => f.fixes.length).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+      if (!withFix.length) {
+        // (an `aws lambda get-policy` answer is AWS's output, not a source: its findings carry no fix)
+        await page.hover(`:is(${SQUIGGLE}) >> nth=0`);
+        await page.waitForSelector('.cm-tooltip-lint');
+        assert.strictEqual(await page.locator('.cm-tooltip-lint .cm-diagnosticAction').count(), 0);
+        assert.ok((await page.textContent('.cm-tooltip-lint'))!.includes(want.raw[0].message));
+      } else {
+        const first = withFix[0];
+        const fix = first.fixes[0];
+        await page.locator('#problems li', { hasText: first.message }).first().locator('.loc').click();
+        // the squiggle at the finding (overlapping findings share one mark, of the highest severity)
+        await page.hover(`:is(${SQUIGGLE}) >> nth=0`);
+        const button = page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: fix.title }).first();
+        await button.waitFor({ timeout: 30_000 });
+        if (ex.id === 'function-url-403') await page.screenshot({ path: path.join(SHOTS, 'web-page.png') });
+        await button.click();
+        const after = await pageTexts(page);
+        assert.deepStrictEqual(after, applyCliFix(files, first, fix.title));
+      }
       await page.mouse.move(0, 0);
     });
   }
 
-  for (const c of CORPUS_FILES) {
-    it(`corpus ${c.file}: pasted into a new tab, same findings as lpg scan, Fix all = lpg scan --fix`, async () => {
+  for (const c of PASTED) {
+    it(`${c.file.startsWith(CORPUS) ? 'corpus ' + path.relative(CORPUS, c.file) : path.relative(REPO, c.file)}: pasted into a new tab, same findings as lpg scan, Fix all = lpg scan --fix`, async () => {
       // start from a clean single empty tab
       await page.goto(h.base + '#');
       await page.reload();
       await waitReady(page);
-      const text = fs.readFileSync(path.join(CORPUS, c.file), 'utf8');
+      const text = fs.readFileSync(c.file, 'utf8');
       const files = [{ name: c.name, text }];
       const want = cliFindings(files);
       await pasteIntoNewTab(page, text);
