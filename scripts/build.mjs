@@ -2,7 +2,7 @@
 // and copies the WASM files they load next to the bundles. Output: dist/ (not committed).
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -68,7 +68,7 @@ const browserServer = existsSync('server/src/lsp/browser/main.ts') ? await esbui
   // iife: VS Code's web worker extension host starts nested workers with importScripts (classic scripts)
   entryPoints: [{ in: 'server/src/lsp/browser/main.ts', out: 'browser/server' }], outdir: out, bundle: true, platform: 'browser',
   format: 'iife', target: 'es2022', sourcemap: false, minify: true, logLevel: 'warning',
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js', ...nodeShims }, plugins: [browserHost()],
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js', ...nodeShims }, plugins: [browserHost(), nodeStubs(Object.keys(nodeShims))],
   external: ['module'],
 }) : undefined;
 for (const c of [browserExt, browserServer]) if (c) { if (watch) await c.watch(); else { await c.rebuild(); await c.dispose(); } }
@@ -83,6 +83,30 @@ export function webBuildOptions(outdir) {
     // web-tree-sitter's ESM build imports these only when it runs under Node
     external: ['fs', 'fs/promises', 'path', 'module', 'url'],
     plugins: [browserHost()],
+  };
+}
+
+/**
+ * Any other Node built-in that server code imports (a module added later, say) becomes a stub in the
+ * browser server bundle: the build still succeeds, and using it fails at run time (a direct property
+ * access throws an error naming the module; through `import * as` it is an empty namespace). The web
+ * extension-host test (test/e2e/vscode/web.test.ts) shows such a failure.
+ */
+function nodeStubs(shimmed) {
+  const names = new Set(builtinModules.flatMap((m) => [m, 'node:' + m]).filter((m) => !shimmed.includes(m) && m !== 'module'));
+  return {
+    name: 'lpg-node-stubs',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (a) => (names.has(a.path) ? { path: a.path, namespace: 'lpg-node-stub' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'lpg-node-stub' }, (a) => ({
+        loader: 'js',
+        contents: `const name = ${JSON.stringify(a.path)};
+module.exports = new Proxy({}, { get(_t, k) {
+  if (k === '__esModule' || k === 'default' || k === 'then' || typeof k === 'symbol') return undefined;
+  throw new Error('the Node module ' + name + ' is not available in the browser (used: ' + String(k) + ')');
+} });`,
+      }));
+    },
   };
 }
 
