@@ -63,6 +63,7 @@ const browserExt = existsSync('client/src/browser.ts') ? await esbuild.context({
   entryPoints: [{ in: 'client/src/browser.ts', out: 'browser/extension' }], outdir: out, bundle: true, platform: 'browser',
   format: 'cjs', target: 'es2022', sourcemap: true, minify: true, external: ['vscode'], logLevel: 'warning',
   alias: { 'vscode-languageclient/node': './client/src/browser/languageclient.ts', 'node:path': 'path-browserify', path: 'path-browserify' },
+  plugins: [nodeStubs(['node:path', 'path'])],
 }) : undefined;
 const browserServer = existsSync('server/src/lsp/browser/main.ts') ? await esbuild.context({
   // iife: VS Code's web worker extension host starts nested workers with importScripts (classic scripts)
