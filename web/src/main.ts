@@ -479,6 +479,13 @@ async function start(): Promise<void> {
     void copyText(all, b);
   };
   $('docs-close').onclick = () => { $('docs').hidden = true; };
+  // links between rule pages (the index's [id](id.md)) open in the pane; the page's fragment stays the share link
+  $('docs-body').onclick = (e) => {
+    const a = (e.target as HTMLElement).closest('a');
+    if (!a) return;
+    e.preventDefault();
+    if (a.dataset.rule) showRule(a.dataset.rule);
+  };
   $('share').onclick = async (e) => {
     const b = e.currentTarget as HTMLElement;
     shareOn = true;
