@@ -490,16 +490,22 @@ async function start(): Promise<void> {
     const b = e.currentTarget as HTMLElement;
     shareOn = true;
     const url = await writeShare();
+    document.body.dataset.shares = String(Number(document.body.dataset.shares ?? 0) + 1);
     void copyText(url, b);
   };
   $('open-files').onchange = async (e) => {
     const input = e.target as HTMLInputElement;
     const list = [...(input.files ?? [])];
     const read = await Promise.all(list.map(async (f) => ({ name: f.name, text: await f.text() })));
-    if (tabs.length === 1 && !tabs[0].state.doc.length && /^untitled/.test(tabs[0].name)) tabs.length = 0, active = 0;
-    for (const f of read) tabs.push({ name: uniqueName(f.name), state: newState(f.text), findings: [] });
-    if (tabs.length) switchTo(tabs.length - read.length);
     input.value = '';
+    if (!read.length) return;
+    saveActive();
+    // a lone empty `untitled` tab gives way to the files; otherwise they join the open tabs
+    if (tabs.length === 1 && !tabs[0].state.doc.length && /^untitled/.test(tabs[0].name)) replaceAll(read);
+    else {
+      for (const f of read) tabs.push({ name: uniqueName(f.name), state: newState(f.text), findings: [] });
+      switchTo(tabs.length - read.length);
+    }
     relint();
   };
   $('rules-list').replaceChildren();
