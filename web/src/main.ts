@@ -197,8 +197,20 @@ function offsetOf(state: EditorState, p: { line: number; character: number }): n
 let lastMs = 0;
 let analyses = 0;
 
+/** The analysis the worker is running (at most one is asked for at a time: fast typing on a big file must not queue them). */
+let inflight: Promise<unknown> | undefined;
+
 async function lintSource(v: EditorView): Promise<Diagnostic[]> {
   const state = v.state;
+  while (inflight) await inflight.catch(() => undefined);
+  // edited meanwhile: the linter runs again for the newer text and drops this answer anyway
+  if (v.state.doc !== state.doc) return [];
+  const run = lintNow(v, state);
+  inflight = run;
+  try { return await run; } finally { if (inflight === run) inflight = undefined; }
+}
+
+async function lintNow(v: EditorView, state: EditorState): Promise<Diagnostic[]> {
   const name = tabs[active].name;
   const all = files();
   all[active] = { path: name, text: state.sliceDoc() };

@@ -234,6 +234,20 @@ describe('the paste-and-fix page in Chromium', function () {
     await p2.close();
   });
 
+  it('findings follow typing: typed text replaces lambda:* and its finding goes, as lpg scan says', async () => {
+    await page.click('button[data-example="lambda-star"]');
+    await waitForProblems(page, 2);
+    await page.locator('#problems li', { hasText: '[wildcard-lambda-action]' }).locator('.loc').click();
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.type('"lambda:InvokeFunction",', { delay: 20 });
+    const text = fs.readFileSync(path.join(REPO, 'web/examples/lambda-star.json'), 'utf8').replace('"lambda:*",', '"lambda:InvokeFunction",');
+    const want = cliFindings([{ name: 'policy.json', text }]);
+    assert.deepStrictEqual(want.lines.map((l) => l.replace(/.*\[/, '[')), ['[wildcard-lambda-resource]']);
+    await waitForProblems(page, 1);
+    assert.deepStrictEqual(await problems(page), want.lines);
+    assert.deepStrictEqual(await pageTexts(page), new Map([['policy.json', text]]));
+  });
+
   it('"Open files…" reads local files into tabs (no upload): same findings as lpg scan on the folder', async () => {
     await page.goto(h.base + '#');
     await page.reload();
