@@ -70,7 +70,7 @@ function extensions(): Extension[] {
     lintGutter(),
     linter(lintSource, { delay: 150 }),
     keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap, indentWithTab]),
-    EditorView.updateListener.of((u) => { if (u.docChanged) { tabs[active].state = u.state; scheduleShare(); } }),
+    EditorView.updateListener.of((u) => { if (u.docChanged) tabs[active].state = u.state; }),
     EditorView.domEventHandlers({ paste: (e, v) => pasteIntoEmpty(v, e.clipboardData?.getData('text/plain')) }),
   ];
 }
@@ -406,17 +406,10 @@ async function copyText(text: string, button: HTMLElement): Promise<void> {
 }
 
 // ------------------------------------------------------------------ share link (URL fragment only)
+// Written only when the user clicks "Copy share link" (typing never updates it): the text then sits in
+// this page's URL, like any link the user copies, and is never sent (browsers keep fragments to themselves).
 
 const SHARE_PREFIX = '#z=';
-let shareTimer: ReturnType<typeof setTimeout> | undefined;
-let shareOn = false;
-
-function scheduleShare(): void {
-  if (!shareOn) return;
-  clearTimeout(shareTimer);
-  shareTimer = setTimeout(() => void writeShare(), 300);
-}
-
 async function writeShare(): Promise<string> {
   const json = JSON.stringify({ v: 1, files: files().map((f) => [f.path, f.text]) });
   const bytes = await pipe(new TextEncoder().encode(json), new CompressionStream('deflate-raw'));
@@ -469,7 +462,7 @@ async function start(): Promise<void> {
   view = new EditorView({ parent: $('editor'), state: newState('') });
   tabs.push({ name: 'untitled.tf', state: view.state, findings: [] });
   const shared = await readShare(location.hash);
-  if (shared?.length) { replaceAll(shared); shareOn = true; } else renderTabs();
+  if (shared?.length) replaceAll(shared); else renderTabs();
 
   const exBar = $('examples');
   for (const ex of EXAMPLES) {
@@ -500,7 +493,6 @@ async function start(): Promise<void> {
   };
   $('share').onclick = async (e) => {
     const b = e.currentTarget as HTMLElement;
-    shareOn = true;
     const url = await writeShare();
     document.body.dataset.shares = String(Number(document.body.dataset.shares ?? 0) + 1);
     void copyText(url, b);
