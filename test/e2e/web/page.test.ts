@@ -98,7 +98,7 @@ async function pasteIntoNewTab(page: Page, text: string): Promise<void> {
 
 /** The texts of every tab, read through the page's own "Copy share link" (URL fragment). */
 async function pageTexts(page: Page): Promise<Map<string, string>> {
-  // the page counts the links it made (the URL may already hold the same text: typing keeps it current)
+  // the page counts the links it made (the URL may already hold the same text from an earlier click)
   const n = Number(await page.getAttribute('body', 'data-shares') ?? 0);
   await page.click('#share');
   await page.waitForFunction((k) => Number(document.body.dataset.shares ?? 0) > k, n);
