@@ -36,9 +36,14 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
 async function workspaceFiles(): Promise<{ uri: string; text: string }[]> {
   const uris = [...await vscode.workspace.findFiles(PATTERN, EXCLUDE, MAX_FILES), ...await vscode.workspace.findFiles('**/.lpg.json', EXCLUDE, 100)];
   const out: { uri: string; text: string }[] = [];
-  await Promise.all(uris.map(async (u) => {
-    const text = await readText(u);
-    if (text !== undefined && wanted(u, text)) out.push({ uri: u.toString(), text });
+  // a few reads at a time (a virtual workspace reads over the network)
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(16, uris.length) }, async () => {
+    while (next < uris.length) {
+      const u = uris[next++];
+      const text = await readText(u);
+      if (text !== undefined && wanted(u, text)) out.push({ uri: u.toString(), text });
+    }
   }));
   return out;
 }
