@@ -6,9 +6,9 @@
  * - The server bundle and the tree-sitter WASM files are read from the extension's own URI with
  *   `vscode.workspace.fs` (a `vscode-remote:` URI cannot be loaded by a nested worker: VS Code issue
  *   168942); the worker runs from a blob: URL of the bundle, and the WASM bytes go in its boot message.
- * - The workspace's Terraform and policy files are read with `vscode.workspace.fs` and sent along
- *   (the server has no disk); a file system watcher sends changes as `lpg/files`, then the usual
- *   workspace/didChangeWatchedFiles.
+ * - The workspace's Terraform and policy files are read with `vscode.workspace.fs` in the background
+ *   once the server runs, and sent as `lpg/files` notifications (the server has no disk), each batch
+ *   followed by the usual workspace/didChangeWatchedFiles; a file system watcher sends changes the same way.
  * Left out in the browser: the CLI, the scan's worker threads and HashiCorp's parser (Node entry).
  */
 import * as vscode from 'vscode';
@@ -32,55 +32,71 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   } catch { return undefined; }
 }
 
-/** Terraform and JSON files of the workspace (JSON only when it may hold a policy, as the server reads them). */
-async function workspaceFiles(): Promise<{ uri: string; text: string }[]> {
-  const uris = [...await vscode.workspace.findFiles(PATTERN, EXCLUDE, MAX_FILES), ...await vscode.workspace.findFiles('**/.lpg.json', EXCLUDE, 100)];
-  const out: { uri: string; text: string }[] = [];
-  // a few reads at a time (a virtual workspace reads over the network)
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(16, uris.length) }, async () => {
-    while (next < uris.length) {
-      const u = uris[next++];
-      const text = await readText(u);
-      if (text !== undefined && wanted(u, text)) out.push({ uri: u.toString(), text });
-    }
-  }));
-  return out;
-}
-
 function wanted(u: vscode.Uri, text: string): boolean {
   const n = u.path.toLowerCase();
   if (n.endsWith('.json') && !n.endsWith('.tf.json') && !n.endsWith('/.lpg.json')) return text.includes('Statement') || text.includes('"Policy"');
   return true;
 }
 
+/** The server's copy of the workspace files (uri -> text); a restarted server gets it whole in its boot message. */
+const copy = new Map<string, string>();
+/** Until the first read of the workspace is complete (a Scan Workspace waits for it in the server). */
+let loading = true;
+
+async function send(files: { uri: string; text?: string }[], type: FileChangeType, done = false): Promise<void> {
+  const c = currentClient();
+  if (!c) return;
+  await c.sendNotification('lpg/files', { files, done });
+  // then the usual event, so that the server re-checks the folders concerned
+  if (files.length) await c.sendNotification(DidChangeWatchedFilesNotification.type, { changes: files.map((f) => ({ uri: f.uri, type })) });
+}
+
+/**
+ * Reads the workspace's Terraform and policy files in the background, after the server started (the
+ * open files are checked at once; their folders are re-checked as their other files arrive), a few
+ * reads at a time (a virtual workspace reads over the network), sent in batches.
+ */
+async function loadWorkspace(): Promise<void> {
+  try {
+    const uris = [...await vscode.workspace.findFiles(PATTERN, EXCLUDE, MAX_FILES), ...await vscode.workspace.findFiles('**/.lpg.json', EXCLUDE, 100)];
+    for (let i = 0; i < uris.length; i += 64) {
+      const batch = uris.slice(i, i + 64);
+      const read = await Promise.all(batch.map(async (u) => ({ u, text: await readText(u) })));
+      const files = read.flatMap(({ u, text }) => (text !== undefined && wanted(u, text) && !copy.has(u.toString()) ? [{ uri: u.toString(), text }] : []));
+      for (const f of files) copy.set(f.uri, f.text);
+      await send(files, FileChangeType.Created);
+    }
+  } finally {
+    loading = false;
+    await send([], FileChangeType.Created, true);
+  }
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<LpgApi> {
   const read = (p: string) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', p));
-  const [serverJs, runtime, grammar, files] = await Promise.all([read('browser/server.js'), read('tree-sitter.wasm'), read('tree-sitter-terraform.wasm'), workspaceFiles()]);
+  const [serverJs, runtime, grammar] = await Promise.all([read('browser/server.js'), read('tree-sitter.wasm'), read('tree-sitter-terraform.wasm')]);
   const serverUrl = URL.createObjectURL(new Blob([serverJs as BlobPart], { type: 'text/javascript' }));
   setServerWorker(() => {
     const w = new Worker(serverUrl, { name: 'lpg language server' });
-    // a copy per worker (a restart makes a new one); the files as they are now
-    w.postMessage({ lpgBoot: { wasm: { runtime: runtime.slice(), grammar: grammar.slice() }, files } });
+    // a copy per worker (a restart makes a new one): the files read so far
+    w.postMessage({ lpgBoot: { wasm: { runtime: runtime.slice(), grammar: grammar.slice() }, files: [...copy].map(([uri, text]) => ({ uri, text })), loading } });
     return w;
   });
 
   const watcher = vscode.workspace.createFileSystemWatcher(PATTERN);
   const changed = async (uri: vscode.Uri, type: FileChangeType) => {
-    const c = currentClient();
-    if (!c) return;
     const text = type === FileChangeType.Deleted ? undefined : await readText(uri);
-    // keep the server's copy in step with the snapshot sent at start
-    const i = files.findIndex((f) => f.uri === uri.toString());
-    if (text === undefined || !wanted(uri, text)) { if (i >= 0) files.splice(i, 1); } else if (i >= 0) files[i].text = text; else files.push({ uri: uri.toString(), text });
-    await c.sendNotification('lpg/files', { files: [{ uri: uri.toString(), text: text !== undefined && wanted(uri, text) ? text : undefined }] });
-    await c.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri.toString(), type }] });
+    const keep = text !== undefined && wanted(uri, text);
+    if (keep) copy.set(uri.toString(), text); else copy.delete(uri.toString());
+    await send([{ uri: uri.toString(), text: keep ? text : undefined }], type);
   };
   watcher.onDidCreate((u) => void changed(u, FileChangeType.Created));
   watcher.onDidChange((u) => void changed(u, FileChangeType.Changed));
   watcher.onDidDelete((u) => void changed(u, FileChangeType.Deleted));
   context.subscriptions.push(watcher);
-  return activateCommon(context);
+  const api = await activateCommon(context);
+  void api.ready().then(loadWorkspace).catch(() => undefined);
+  return api;
 }
 
 export async function deactivate(): Promise<void> { await deactivateCommon(); }
