@@ -212,6 +212,55 @@ describe('Lambda Permission Guard in the VS Code extension host', () => {
     }
   });
 
+  it('a permission in another, unopened file of the folder ends the open file\'s outage (cross-file)', async () => {
+    const api = file('cross/api.tf');
+    const lambda = file('cross/lambda.tf');
+    await vscode.workspace.fs.writeFile(api, new TextEncoder().encode([
+      'resource "aws_api_gateway_rest_api" "orders" {',
+      '  name = "orders-api"',
+      '}',
+      '',
+      'resource "aws_api_gateway_integration" "post" {',
+      '  rest_api_id             = aws_api_gateway_rest_api.orders.id',
+      '  resource_id             = aws_api_gateway_rest_api.orders.root_resource_id',
+      '  http_method             = "POST"',
+      '  integration_http_method = "POST"',
+      '  type                    = "AWS_PROXY"',
+      '  uri                     = aws_lambda_function.orders.invoke_arn',
+      '}',
+      '',
+      'resource "aws_lambda_function" "orders" {',
+      '  function_name = "orders"',
+      '  role          = "arn:aws:iam::123456789012:role/orders"',
+      '  handler       = "index.handler"',
+      '  runtime       = "nodejs20.x"',
+      '  filename      = "orders.zip"',
+      '}',
+      '',
+    ].join('\n')));
+    try {
+      const editor = await open('cross/api.tf');
+      const [d] = await waitFor('missing-invoke-permission', () => { const l = lpg(editor.document.uri, 'missing-invoke-permission'); return l.length ? l : undefined; });
+      assert.equal(editor.document.getText(d.range), 'aws_lambda_function.orders.invoke_arn');
+      // the permission arrives in a file that is never opened
+      await vscode.workspace.fs.writeFile(lambda, new TextEncoder().encode([
+        'resource "aws_lambda_permission" "api" {',
+        '  action        = "lambda:InvokeFunction"',
+        '  function_name = aws_lambda_function.orders.function_name',
+        '  principal     = "apigateway.amazonaws.com"',
+        '  source_arn    = "${aws_api_gateway_rest_api.orders.execution_arn}/*/*"',
+        '}',
+        '',
+      ].join('\n')));
+      await waitFor('the outage to go once the other file grants the invoke', () => lpg(editor.document.uri, 'missing-invoke-permission').length === 0);
+      await vscode.workspace.fs.delete(lambda);
+      await waitFor('the outage back once that file is deleted', () => lpg(editor.document.uri, 'missing-invoke-permission').length === 1);
+    } finally {
+      await closeAll();
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(api, '..'), { recursive: true, useTrash: false });
+    }
+  });
+
   it('"Scan Workspace" reports findings of files that are not open; "Clear Scan Results" removes them', async () => {
     await closeAll();
     const unopened = file('shared/public.tf');
