@@ -72,6 +72,8 @@ const browserServer = existsSync('server/src/lsp/browser/main.ts') ? await esbui
   entryPoints: [{ in: 'server/src/lsp/browser/main.ts', out: 'browser/server' }], outdir: out, bundle: true, platform: 'browser',
   format: 'iife', target: 'es2022', sourcemap: false, minify: true, logLevel: 'warning',
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js', ...nodeShims }, plugins: [browserHost(), nodeStubs(Object.keys(nodeShims))],
+  // the global Buffer of the shared file-reading code (scan/fs.ts)
+  inject: ['./server/src/lsp/browser/buffer-global.ts'],
   external: ['module'],
 }) : undefined;
 for (const c of [browserExt, browserServer]) if (c) { if (watch) await c.watch(); else { await c.rebuild(); await c.dispose(); } }

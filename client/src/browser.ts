@@ -16,7 +16,7 @@ import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-langua
 import { activate as activateCommon, deactivate as deactivateCommon, type LpgApi } from './extension';
 import { currentClient, setServerWorker } from './browser/languageclient';
 
-const PATTERN = '**/{*.tf,*.tf.json,*.tfvars,*.json,*.tpl,*.tftpl}';
+const PATTERN = '**/{*.tf,*.tf.json,*.tfvars,*.json,*.tpl,*.tftpl,*.yaml,*.yml,*.template}';
 const EXCLUDE = '{**/node_modules/**,**/.terraform/**,**/.git/**}';
 /** Files larger than this are not sent (as lpg.maxFileSizeMB's default). */
 const MAX_BYTES = 4 * 1048576;
@@ -32,10 +32,15 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   } catch { return undefined; }
 }
 
+/**
+ * Files worth sending: Terraform always; JSON, YAML and .template files only when they may be a policy,
+ * a CloudFormation/SAM template or an OpenAPI file it includes (the server applies its own, finer test,
+ * scan/plan.ts worthReading, to what it gets); `.lpg.json`.
+ */
 function wanted(u: vscode.Uri, text: string): boolean {
   const n = u.path.toLowerCase();
-  if (n.endsWith('.json') && !n.endsWith('.tf.json') && !n.endsWith('/.lpg.json')) return text.includes('Statement') || text.includes('"Policy"');
-  return true;
+  if (n.endsWith('/.lpg.json') || n.endsWith('.tf') || n.endsWith('.tf.json') || n.endsWith('.tfvars') || n.endsWith('.tpl') || n.endsWith('.tftpl')) return true;
+  return text.includes('Statement') || text.includes('"Policy"') || text.includes('AWS::') || text.includes('x-amazon-apigateway-integration');
 }
 
 /** The server's copy of the workspace files (uri -> text); a restarted server gets it whole in its boot message. */

@@ -54,6 +54,19 @@ describe('browser server: in-memory file system', () => {
     assert.ok(vfs.existsSync('/s/a') && !vfs.existsSync('/s/b'));
   });
 
+  it('reads through descriptors as scan/fs.ts does (open, fstat, read in chunks, close)', () => {
+    const fd = vfs.openSync('/s/a/ws/é.tf', vfs.constants.O_RDONLY);
+    assert.strictEqual(vfs.fstatSync(fd).size, 2);
+    assert.ok(vfs.fstatSync(fd).isFile());
+    const buf = new Uint8Array(3);
+    assert.strictEqual(vfs.readSync(fd, buf, 0, 1, null), 1);
+    assert.strictEqual(vfs.readSync(fd, buf, 1, 2, null), 1);
+    assert.strictEqual(vfs.readSync(fd, buf, 2, 1, null), 0);
+    assert.strictEqual(new TextDecoder().decode(buf.subarray(0, 2)), 'é');
+    vfs.closeSync(fd);
+    assert.throws(() => vfs.fstatSync(fd), { code: 'EBADF' });
+  });
+
   it('a missing file is ENOENT (as fs), a removed file is gone, writes are refused', async () => {
     assert.throws(() => vfs.readFileSync('/s/a/ws/nope.tf'), { code: 'ENOENT' });
     assert.throws(() => vfs.readdirSync('/s/a/ws/main.tf/x'), { code: 'ENOENT' });

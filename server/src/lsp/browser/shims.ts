@@ -12,4 +12,15 @@ export function pathToFileURL(p: string): URL { return new URL('file://' + p.spl
 export function isUtf8(b: Uint8Array): boolean {
   try { new TextDecoder('utf-8', { fatal: true }).decode(b); return true; } catch { return false; }
 }
-export const Buffer = undefined;
+/** The part of Node's Buffer that scan/fs.ts's reads use (allocUnsafe, from, toString, equals); injected as the global `Buffer` in the browser server bundle. */
+class MiniBuffer extends Uint8Array {
+  override toString(_enc?: string): string { return new TextDecoder('utf-8').decode(this); }
+  equals(o: Uint8Array): boolean { return o.length === this.length && this.every((v, i) => v === o[i]); }
+}
+function fromBytes(bytes: ArrayLike<number>): MiniBuffer { const b = new MiniBuffer(bytes.length); b.set(bytes); return b; }
+export const Buffer = {
+  allocUnsafe: (n: number): MiniBuffer => new MiniBuffer(n),
+  alloc: (n: number): MiniBuffer => new MiniBuffer(n),
+  from: (x: string | ArrayLike<number>, _enc?: string): MiniBuffer => fromBytes(typeof x === 'string' ? new TextEncoder().encode(x) : x),
+  isBuffer: (x: unknown): boolean => x instanceof MiniBuffer,
+};

@@ -33,10 +33,16 @@ function enoent(p: string, op: string): Error {
 }
 
 class Stats {
+  readonly ino = 0;
+  readonly dev = 0;
   constructor(readonly size: number, readonly mtimeMs: number, private readonly dir: boolean) {}
   isFile(): boolean { return !this.dir; }
   isDirectory(): boolean { return this.dir; }
   isSymbolicLink(): boolean { return false; }
+  isFIFO(): boolean { return false; }
+  isCharacterDevice(): boolean { return false; }
+  isBlockDevice(): boolean { return false; }
+  isSocket(): boolean { return false; }
   get mode(): number { return 0o644; }
 }
 
@@ -80,6 +86,33 @@ export function readdirSync(dir: string, opts?: { withFileTypes?: boolean }): (s
 
 export function realpathSync(p: string): string { statSync(p); return clean(p); }
 
+// Descriptor reads (scan/fs.ts readTextSync: open, fstat, read, close), on the same copy.
+export const constants = { O_RDONLY: 0, O_NONBLOCK: 0, O_NOCTTY: 0 };
+const descriptors = new Map<number, { path: string; bytes: Uint8Array; pos: number }>();
+let nextFd = 3;
+
+export function openSync(p: string, _flags?: number): number {
+  const f = files.get(clean(p));
+  if (!f) throw enoent(p, 'open');
+  const fd = nextFd++;
+  descriptors.set(fd, { path: clean(p), bytes: enc.encode(f.text), pos: 0 });
+  return fd;
+}
+function desc(fd: number): { path: string; bytes: Uint8Array; pos: number } {
+  const d = descriptors.get(fd);
+  if (!d) { const e = new Error('EBADF: bad file descriptor') as Error & { code: string }; e.code = 'EBADF'; throw e; }
+  return d;
+}
+export function fstatSync(fd: number): Stats { const d = desc(fd); return new Stats(d.bytes.length, files.get(d.path)?.mtimeMs ?? 0, false); }
+export function readSync(fd: number, buf: Uint8Array, offset: number, length: number, _position: null | number): number {
+  const d = desc(fd);
+  const n = Math.max(0, Math.min(length, d.bytes.length - d.pos));
+  buf.set(d.bytes.subarray(d.pos, d.pos + n), offset);
+  d.pos += n;
+  return n;
+}
+export function closeSync(fd: number): void { descriptors.delete(fd); }
+
 export const promises = {
   stat: async (p: string) => statSync(p),
   readFile: async (p: string, enc?: string) => readFileSync(p, enc),
@@ -89,7 +122,7 @@ export const promises = {
 export const { stat, readFile, realpath, readdir } = promises;
 export { parentOf as dirnameOf };
 export type { Stats, Dirent };
-export default { statSync, existsSync, readFileSync, readdirSync, realpathSync, promises };
+export default { statSync, existsSync, readFileSync, readdirSync, realpathSync, promises, constants, openSync, fstatSync, readSync, closeSync };
 
 function readOnly(op: string): never {
   const e = new Error(`EROFS: the browser server's file copy is read-only, ${op}`) as Error & { code: string };
@@ -100,3 +133,11 @@ export const open = async (_p: string, ..._a: unknown[]): Promise<never> => read
 export const rm = async (_p: string, ..._a: unknown[]): Promise<never> => readOnly('rm');
 export const rename = async (_a: string, _b: string): Promise<never> => readOnly('rename');
 export function writeFileSync(_p: string, ..._a: unknown[]): never { return readOnly('write'); }
+// the CLI's atomic writes (scan/fs.ts): never called by the server; refused if they were
+export function fsyncSync(..._a: unknown[]): never { return readOnly('fsync'); }
+export function fchownSync(..._a: unknown[]): never { return readOnly('fchown'); }
+export function fchmodSync(..._a: unknown[]): never { return readOnly('fchmod'); }
+export function rmSync(..._a: unknown[]): never { return readOnly('rm'); }
+export function writeSync(..._a: unknown[]): never { return readOnly('write'); }
+export function ftruncateSync(..._a: unknown[]): never { return readOnly('ftruncate'); }
+export function renameSync(..._a: unknown[]): never { return readOnly('rename'); }
