@@ -85,7 +85,8 @@ function uniqueName(base: string, except = -1): string {
 
 /**
  * A paste into an empty tab: the tab takes the text's line separator (CRLF text stays CRLF, so Fix
- * all and the share link keep its bytes) and, while still `untitled…`, a name: JSON -> .json, else .tf.
+ * all and the share link keep its bytes) and, while still `untitled…`, a name: a CloudFormation/SAM
+ * template -> template.yaml/.json, other JSON -> policy.json or get-policy.json, else main.tf.
  * Returns true when it handled the paste.
  */
 function pasteIntoEmpty(v: EditorView, text: string | undefined): boolean {
@@ -93,7 +94,10 @@ function pasteIntoEmpty(v: EditorView, text: string | undefined): boolean {
   if (!t || !text || v.state.doc.length > 0) return false;
   if (/^untitled/.test(t.name)) {
     const s = text.trimStart();
-    const base = s.startsWith('{') || s.startsWith('[') ? (/"Policy"\s*:/.test(s) ? 'get-policy.json' : 'policy.json') : 'main.tf';
+    const json = s.startsWith('{') || s.startsWith('[');
+    // a CloudFormation / SAM template: resource types AWS::X::Y under Resources
+    const template = /AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/.test(s) && /(^|\n)\s*"?Resources"?\s*:/.test(s);
+    const base = template ? (json ? 'template.json' : 'template.yaml') : json ? (/"Policy"\s*:/.test(s) ? 'get-policy.json' : 'policy.json') : 'main.tf';
     t.name = uniqueName(base, active);
     renderTabs();
   }
@@ -520,7 +524,7 @@ async function start(): Promise<void> {
     $('rules-list').append(li);
   }
   document.body.dataset.ready = 'true';
-  if (!shared?.length) setStatus('Ready: paste Terraform, a policy JSON or `aws lambda get-policy` output, or pick an example.');
+  if (!shared?.length) setStatus('Ready: paste Terraform, a CloudFormation or SAM template, a policy JSON or `aws lambda get-policy` output, or pick an example.');
   relint();
 }
 

@@ -23,6 +23,8 @@ const PASTED = [
   { file: path.join(CORPUS, 'real/hashicorp__terraform-provider-aws/examples/api-gateway-websocket-chat-app/main.tf'), name: 'main.tf' },
   // an execution-role policy from the Lambda developer guide (CRLF line ends): lambda actions on every function
   { file: path.join(CORPUS, 'iam/awsdocs__aws-lambda-developer-guide/iam-policies/console-apigateway.json'), name: 'policy.json' },
+  // a SAM template: a CloudFront origin access control grant of lambda:InvokeFunctionUrl alone (403 since October 2025)
+  { file: path.join(CORPUS, 'cfn/aws-samples__serverless-patterns/cloudfront-lambdafunctionurl-oac-sam/template.yaml'), name: 'template.yaml' },
   // an `aws lambda get-policy` answer (the policy as a JSON string)
   { file: path.join(REPO, 'web/examples/get-policy.json'), name: 'get-policy.json' },
 ];
