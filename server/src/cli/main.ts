@@ -5,6 +5,7 @@
  *            [--baseline FILE [--write-baseline]] [--allow-empty]
  *   lpg graph [PATH ...] [--format mermaid|dot|json|text] [--config FILE]
  *   lpg lsp --stdio
+ *   lpg web [--port N]
  *   lpg --help | --version
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal
@@ -26,6 +27,7 @@ import { formatGitlab, formatJunit, type CiFinding } from './formats-ci';
 import { GRAPH_FORMATS, graphsOf, renderGraphs, type GraphFormat } from './graph';
 import type { FolderGraph } from '../core/graph-render';
 import pkg from '../../../package.json';
+import { runWeb } from './web';
 
 const VERSION: string = pkg.version;
 
@@ -36,6 +38,7 @@ Usage:
   lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module) or files
   lpg graph [PATH ...] [options]  draw who invokes each Lambda function, and with which permission
   lpg lsp --stdio                 run the language server over stdio (for editors)
+  lpg web [--port N]              serve the paste-and-fix page on 127.0.0.1 (default port 8080)
   lpg --help | --version
 
 Options of scan:
@@ -81,6 +84,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(HELP); return cmd === undefined ? 2 : 0; }
     if (cmd === '--version' || cmd === '-v' || cmd === '-V') { io.out(VERSION + '\n'); return 0; }
     if (cmd === 'lsp') return runLsp(argv.slice(1));
+    if (cmd === 'web') return await runWeb(argv.slice(1), io, (m) => new UsageError(m));
     if (cmd === 'scan') return await runScan(argv.slice(1), io);
     if (cmd === 'graph') return await runGraph(argv.slice(1), io);
     throw new UsageError(`unknown command '${cmd}'`);

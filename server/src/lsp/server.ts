@@ -10,7 +10,7 @@ import {
   type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type Connection, type Diagnostic,
   type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit, type ProgressToken,
 } from 'vscode-languageserver';
-import { initParser } from '../core/parse/treesitter';
+import { initParser } from '../host/node-wasm';
 import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { Rule } from '../core/rules/rule';
