@@ -351,7 +351,8 @@ function tokenFor(tok: Token, attrName: string): Token {
 function tokValue(t: Token): Value { return { k: 'str', parts: [t] }; }
 function invokerOf(t: Token, suffix = '', resource?: Resource): InvokerExpr & { resource?: Resource } {
   const hcl = suffix ? `"\${${t.ref}}${suffix}"` : t.ref;
-  return { hcl, json: `\${${t.ref}}${suffix}`, invoker: baseRef(t), resource };
+  const at = t.resource ? t.resource.indexOf('@') : -1; // an invoker in a module instance (model/config.ts)
+  return { hcl, json: `\${${t.ref}}${suffix}`, invoker: baseRef(t) + (at < 0 ? '' : t.resource!.slice(at)), resource };
 }
 
 /** A token naming a resource of `types` through one of `attrs` (`aws_s3_bucket.b.id`). */
@@ -757,7 +758,7 @@ function computeVerdict(w: Wiring, t: Trigger): Verdict {
 }
 
 function handedToModule(w: Wiring, address: string): boolean {
-  const re = new RegExp('\\b' + address.replace(/[.]/g, '\\.') + '\\b');
+  const re = new RegExp('\\b' + address.replace(/@.*/, '').replace(/[.]/g, '\\.') + '\\b'); // `@module.x`: the instance (model/config.ts)
   for (const m of w.facts.module.modules.values()) {
     const b = m.value;
     if (re.test(m.file.text.slice(b.bodyStart, b.bodyEnd))) return true;

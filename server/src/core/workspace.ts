@@ -1,0 +1,75 @@
+/**
+ * A workspace of Terraform folders as configurations: the roots are the folders no other folder
+ * calls (through a local `source`), each root's configuration is analysed as one, and the findings of
+ * every configuration are merged (configuration.ts). Pure: folders come through the host.
+ */
+import type { Finding } from './types';
+import type { AnalyzeOptions } from './analyze';
+import { buildConfig, isLocalSource, joinDir, moduleCalls, type ConfigHost, type ConfigProblem, type Configuration } from './model/config';
+import { analyzeConfiguration, mergeConfigFindings, type InstanceFinding } from './configuration';
+import type { SourceFile } from './model/module';
+import { coverageOf, addCoverage, emptyCoverage, type Coverage } from './coverage';
+
+export interface WorkspaceOptions extends AnalyzeOptions {
+  varFiles?: SourceFile[];
+  maxDepth?: number;
+}
+
+export interface WorkspaceResult {
+  findings: Finding[];
+  configs: Configuration[];
+  problems: ConfigProblem[];
+  coverage: Coverage;
+}
+
+/** Folders of `dirs` called by another folder of `dirs` through a local source. */
+export function calledDirs(host: ConfigHost, dirs: string[]): Set<string> {
+  const set = new Set(dirs);
+  const called = new Set<string>();
+  for (const d of dirs) {
+    const files = host.folder(d);
+    if (!files) continue;
+    for (const c of moduleCalls(files)) {
+      if (c.source === undefined || !isLocalSource(c.source)) continue;
+      const to = joinDir(d, c.source);
+      if (to !== undefined && to !== d && set.has(to)) called.add(to);
+    }
+  }
+  return called;
+}
+
+/** The configurations of a workspace: one per root; folders reached from no root (a cycle) are roots too. */
+export function configurationsOf(host: ConfigHost, dirs: string[], opts: WorkspaceOptions = {}): Configuration[] {
+  const called = calledDirs(host, dirs);
+  const configs: Configuration[] = [];
+  const covered = new Set<string>();
+  const add = (d: string): void => {
+    const c = buildConfig(d, host, { varFiles: opts.varFiles, maxDepth: opts.maxDepth });
+    if (!c) return;
+    configs.push(c);
+    for (const i of c.instances) covered.add(i.dir);
+  };
+  for (const d of dirs) if (!called.has(d)) add(d);
+  for (const d of dirs) if (!covered.has(d)) add(d);
+  return configs;
+}
+
+/** Analyses the configurations that contain any of `dirs` (all of them by default) and merges their findings. */
+export function analyzeWorkspace(host: ConfigHost, dirs: string[], opts: WorkspaceOptions = {}): WorkspaceResult {
+  const configs = configurationsOf(host, dirs, opts);
+  const items: InstanceFinding[] = [];
+  const problems: ConfigProblem[] = [];
+  const seenProblem = new Set<string>();
+  let coverage = emptyCoverage();
+  for (const c of configs) {
+    items.push(...analyzeConfiguration(c, opts));
+    for (const p of c.problems) {
+      const k = `${p.file}|${p.span.start}|${p.message}`;
+      if (!seenProblem.has(k)) { seenProblem.add(k); problems.push(p); }
+    }
+    coverage = addCoverage(coverage, coverageOf(c));
+  }
+  const findings = mergeConfigFindings(items, configs);
+  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : 1));
+  return { findings, configs, problems, coverage };
+}
