@@ -49,7 +49,7 @@ function candidates(r: Resource): Attribute[] {
     case 'aws_cloudwatch_log_subscription_filter': return one('destination_arn');
     case 'aws_lb_target_group_attachment': case 'aws_alb_target_group_attachment': return one('target_id');
     case 'aws_iot_topic_rule': return [...blocksOf(b, 'lambda'), ...blocksOf(b, 'error_action').flatMap((e) => blocksOf(e, 'lambda'))].flatMap((x) => { const a = attr(x, 'function_arn'); return a ? [a] : []; });
-    case 'aws_cognito_user_pool': return blocksOf(b, 'lambda_config').flatMap((x) => x.attrs);
+    case 'aws_cognito_user_pool': return blocksOf(b, 'lambda_config').flatMap((x) => x.attrs.filter((a) => a.name !== 'kms_key_id'));
     default: return [];
   }
 }
@@ -118,7 +118,10 @@ export function coverageOf(cfg: Configuration): Coverage {
       const text = symText(v) ?? (v.k === 'unknown' ? v.why : '');
       const proto = r.type === 'aws_sns_topic_subscription' ? symText(cfg.index.evaluate(attr(r.block, 'protocol')?.value)) : undefined;
       const proxy = (r.type === 'aws_apigatewayv2_integration' || r.type === 'aws_api_gateway_integration') && symText(cfg.index.evaluate(attr(r.block, r.type === 'aws_apigatewayv2_integration' ? 'integration_type' : 'type')?.value)) === 'AWS_PROXY' && !attr(r.block, 'integration_subtype');
-      const lambdaish = proxy || /invoke_arn/.test(text) || r.type === 'aws_s3_bucket_notification' || r.type === 'aws_iot_topic_rule' || r.type === 'aws_cognito_user_pool' || r.type.endsWith('target_group_attachment') ? LAMBDAISH.test(text) || /lambda/i.test(a.name) : r.type === 'aws_sns_topic_subscription' ? proto === 'lambda' : LAMBDAISH.test(text);
+      let lambdaish: boolean;
+      if (r.type === 'aws_sns_topic_subscription') lambdaish = proto === 'lambda';
+      else if (r.type === 'aws_s3_bucket_notification' || r.type === 'aws_iot_topic_rule' || r.type === 'aws_cognito_user_pool') lambdaish = true; // these fields name functions only
+      else lambdaish = proxy || /invoke_arn/.test(text) || LAMBDAISH.test(text);
       if (!lambdaish) continue;
       if (r.type === 'aws_apigatewayv2_integration' || r.type === 'aws_api_gateway_integration') {
         const ty = symText(cfg.index.evaluate(attr(r.block, r.type === 'aws_apigatewayv2_integration' ? 'integration_type' : 'type')?.value));
