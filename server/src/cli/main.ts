@@ -2,6 +2,7 @@
  * `lpg`: the command-line front end of the analysis core (bundled to dist/cli.js, run by bin/lpg.js).
  *
  *   lpg scan [PATH ...] [--format text|json|sarif] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
+ *            [--var-file FILE ...] [--var NAME=VALUE ...] [--no-modules]
  *   lpg lsp --stdio
  *   lpg --help | --version
  *
@@ -14,7 +15,8 @@ import { pathToFileURL } from 'url';
 import { createTwoFilesPatch } from 'diff';
 import type { Finding, RuleMeta, Severity } from '../core/types';
 import { allRules } from '../core/rules';
-import { ConfigError, scan, type ScanResult } from '../scan';
+import { ConfigError, scan, varAssignment, type ScanResult, type VarSource } from '../scan';
+import { addCoverage, emptyCoverage, type Coverage } from '../core/coverage';
 import { checkSyntax, disposeHcl2Json } from '../hcl2json';
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
 import pkg from '../../../package.json';
@@ -35,8 +37,13 @@ Options of scan:
   --fail-on error|warning|info    lowest severity that makes the exit code 1 (default: error)
   --fix                           apply the preferred fixes, write the files, report what is left
   --fix-dry-run                   print the preferred fixes as a unified diff; write nothing
+  --var-file FILE                 a variable file for the root modules (repeatable; later ones win)
+  --var NAME=VALUE                a variable for the root modules (repeatable; in order with --var-file)
+  --no-modules                    analyse each folder alone (do not follow module calls)
 
-PATH defaults to "."; a file PATH analyses its folder and reports only that file.
+PATH defaults to "."; a file PATH analyses its folder and reports only that file. A folder that no
+other folder of PATH calls is a root: it is analysed with the modules it calls (local sources, and
+registry or git sources installed by terraform init).
 Skipped folders: .terraform/, node_modules/, .git/.
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error.
@@ -87,8 +94,11 @@ async function runScan(args: string[], io: Io): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args, allowPositionals: true, strict: true, tokens: true,
       options: {
+        'var-file': { type: 'string', multiple: true },
+        var: { type: 'string', multiple: true },
+        'no-modules': { type: 'boolean' },
         format: { type: 'string', short: 'f' },
         config: { type: 'string', short: 'c' },
         'fail-on': { type: 'string' },
@@ -113,6 +123,22 @@ async function runScan(args: string[], io: Io): Promise<number> {
   if (configFile && !fs.existsSync(configFile)) throw new UsageError(`--config: no such file: ${v.config}`);
   for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
 
+  // --var-file and --var in command-line order (Terraform: the later wins)
+  const varFiles: VarSource[] = [];
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option' || t.value === undefined) continue;
+    if (t.name === 'var-file') {
+      let text: string;
+      try { text = fs.readFileSync(t.value, 'utf8').replace(/^\uFEFF/, ''); } catch { throw new UsageError(`--var-file: cannot read ${t.value}`); }
+      if (!t.value.toLowerCase().endsWith('.tfvars')) throw new UsageError(`--var-file: ${t.value} is not a .tfvars file`);
+      varFiles.push({ path: toPosix(path.relative(path.resolve(targets[0]), path.resolve(t.value))), text });
+    } else if (t.name === 'var') {
+      const line = varAssignment(t.value);
+      if (!line) throw new UsageError(`--var must be NAME=VALUE, not '${t.value}'`);
+      varFiles.push({ path: '(--var).tfvars', text: line });
+    }
+  }
+  let coverage: Coverage | undefined;
   const fix = v.fix ? 'write' as const : v['fix-dry-run'] ? 'dry-run' as const : undefined;
   const cwd = process.cwd();
   const multi = targets.length > 1;
@@ -128,7 +154,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const r: ScanResult = await scan(target, {
       // No eager warm-up: HashiCorp's parser is asked only about files tree-sitter finds an error in
       // (rare), so starting it for every scan would cost ~0.5 s of CPU for nothing.
-      configFile, checkSyntax, fix,
+      configFile, checkSyntax, fix, varFiles, noModules: !!v['no-modules'],
       onRuleError: (id, e, dir) => ruleErrors.push({ message: `rule ${id} failed in ${dir || '.'}: ${oneLine(e instanceof Error ? e.message : String(e))}` }),
     });
     if (ruleErrors.length) internal = true;
@@ -138,6 +164,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const abs = (rel: string): string => path.join(r.root, ...rel.split('/'));
     const jsonPath = (rel: string): string => (multi || isFile ? joinPosix(base, rel) : rel);
     const display = (rel: string): string => joinPosix(base, rel);
+    if (r.coverage) coverage = addCoverage(coverage ?? emptyCoverage(), { ...r.coverage, undecided: r.coverage.undecided.map((u) => ({ ...u, file: jsonPath(u.file) })) });
     const uriFor = (rel: string): string => {
       const a = abs(rel);
       const fromCwd = path.relative(cwd, a);
@@ -183,7 +210,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     io.out(diffs.join(''));
     io.err(`lpg: dry run: ${summary.fixed} ${summary.fixed === 1 ? 'fix' : 'fixes'} in ${diffs.length} ${diffs.length === 1 ? 'file' : 'files'} would be applied; ${items.length} ${items.length === 1 ? 'finding' : 'findings'} would remain.\n`);
   } else if (format === 'json') {
-    io.out(formatJson(items, errors, summary));
+    io.out(formatJson(items, errors, summary, coverage));
   } else if (format === 'sarif') {
     const rules = ruleMetas();
     io.out(formatSarif(items, rules, {
@@ -192,7 +219,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
       errors, executionSuccessful: !internal,
     }));
   } else {
-    io.out(formatText(items, summary));
+    io.out(formatText(items, summary, { coverage }));
   }
   if (format === 'text') for (const e of errors) io.err(`lpg: ${e.file !== undefined ? escapeControl(e.file) + ': ' : ''}${escapeControl(e.message)}\n`);
   else if (internal) io.err(`lpg: internal error: ${oneLine(errors.filter((e) => e.file === undefined).map((e) => e.message).join('; '))}\n`);

@@ -65,8 +65,23 @@ export function analyzeConfiguration(cfg: Configuration, opts: AnalyzeOptions = 
   for (const f of raw) {
     const inst = instanceByPath(cfg, instancePathOf(f.file));
     if (!inst) continue;
-    const file = realPath(f.file);
+    let file = realPath(f.file);
+    let range = f.range;
+    let moved: RelatedLocation | undefined;
+    if (/(^|\/)\.terraform\//.test(file) && f.ruleId !== 'parse-error') {
+      // inside an installed module: on the call of the configuration's own code, no fix
+      let i: Instance | undefined = inst;
+      while (i && i.call && /(^|\/)\.terraform\//.test(realPath(i.call.file.path))) i = i.parent;
+      if (!i || !i.call) continue;
+      moved = { file, range: f.range, message: `in ${inst.path} (installed module)` };
+      file = realPath(i.call.file.path);
+      range = rangeOf(i.call.file, callSpan(i.call.block));
+    }
     if (opts.only && !opts.only.has(file)) continue;
+    if (moved) {
+      out.push({ cfg, inst, raw: f.message, finding: { ...f, file, range, message: displayAddresses(f.message, '') + ` (in the installed module ${inst.path})`, fixes: [], related: [moved, ...f.related.map((r) => ({ ...r, file: realPath(r.file), message: displayAddresses(r.message, '') }))] } });
+      continue;
+    }
     if (f.ruleId === 'parse-error') {
       // one per file, whatever the number of instances of its folder
       const k = file + '|' + f.message;

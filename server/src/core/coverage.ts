@@ -19,12 +19,14 @@ export interface Coverage {
   covered: number;
   /** Left undecided: each with its reason. */
   undecided: { file: string; line: number; trigger: string; reason: string }[];
+  /** Decided ones, with the verdict (not printed; for tests and comparisons). */
+  decidedTriggers?: { file: string; line: number; trigger: string; verdict: string }[];
 }
 
 export function emptyCoverage(): Coverage { return { triggers: 0, decided: 0, covered: 0, undecided: [] }; }
 
 export function addCoverage(a: Coverage, b: Coverage): Coverage {
-  return { triggers: a.triggers + b.triggers, decided: a.decided + b.decided, covered: a.covered + b.covered, undecided: [...a.undecided, ...b.undecided] };
+  return { triggers: a.triggers + b.triggers, decided: a.decided + b.decided, covered: a.covered + b.covered, undecided: [...a.undecided, ...b.undecided], decidedTriggers: [...(a.decidedTriggers ?? []), ...(b.decidedTriggers ?? [])] };
 }
 
 /** Counts undecided reasons: `{reason: n}`, most frequent first. */
@@ -110,12 +112,12 @@ export function coverageOf(cfg: Configuration): Coverage {
         out.triggers++;
         const vs = ts.map((t) => verdictOf(w, t));
         const und = ts.filter((_, i) => vs[i].k === 'unknown');
-        if (!und.length) { out.decided++; if (vs.every((v) => v.k === 'covered')) out.covered++; }
+        if (!und.length) { out.decided++; if (vs.every((v) => v.k === 'covered')) out.covered++; (out.decidedTriggers ??= []).push({ file, line, trigger, verdict: vs.map((v) => v.k).join(',') }); }
         else out.undecided.push({ file, line, trigger, reason: undecidedReason(w, und[0]) });
         continue;
       }
       const v = cfg.index.evaluate(a.value);
-      const text = symText(v) ?? (v.k === 'unknown' ? v.why : '');
+      const text = (symText(v) ?? (v.k === 'unknown' ? v.why : '')) + ' ' + r.file.text.slice(a.value.span.start, a.value.span.end);
       const proto = r.type === 'aws_sns_topic_subscription' ? symText(cfg.index.evaluate(attr(r.block, 'protocol')?.value)) : undefined;
       const proxy = (r.type === 'aws_apigatewayv2_integration' || r.type === 'aws_api_gateway_integration') && symText(cfg.index.evaluate(attr(r.block, r.type === 'aws_apigatewayv2_integration' ? 'integration_type' : 'type')?.value)) === 'AWS_PROXY' && !attr(r.block, 'integration_subtype');
       let lambdaish: boolean;

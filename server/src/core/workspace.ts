@@ -13,6 +13,8 @@ import { coverageOf, addCoverage, emptyCoverage, type Coverage } from './coverag
 export interface WorkspaceOptions extends AnalyzeOptions {
   varFiles?: SourceFile[];
   maxDepth?: number;
+  /** false: every folder alone (module calls not followed). */
+  follow?: boolean;
 }
 
 export interface WorkspaceResult {
@@ -40,11 +42,11 @@ export function calledDirs(host: ConfigHost, dirs: string[]): Set<string> {
 
 /** The configurations of a workspace: one per root; folders reached from no root (a cycle) are roots too. */
 export function configurationsOf(host: ConfigHost, dirs: string[], opts: WorkspaceOptions = {}): Configuration[] {
-  const called = calledDirs(host, dirs);
+  const called = opts.follow === false ? new Set<string>() : calledDirs(host, dirs);
   const configs: Configuration[] = [];
   const covered = new Set<string>();
   const add = (d: string): void => {
-    const c = buildConfig(d, host, { varFiles: opts.varFiles, maxDepth: opts.maxDepth });
+    const c = buildConfig(d, host, { varFiles: opts.varFiles, maxDepth: opts.maxDepth, follow: opts.follow });
     if (!c) return;
     configs.push(c);
     for (const i of c.instances) covered.add(i.dir);

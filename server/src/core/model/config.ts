@@ -15,6 +15,7 @@ import type { Attribute, Block, Expr, FileSyntax, Span } from './ast';
 import { attr } from './ast';
 import { ModuleIndex, type InstanceScope, type Located, type SourceFile } from './module';
 import { tagFile, UNKNOWN, type Value } from './value';
+import { knownAbsent } from './cond';
 
 /** Separates a file's real path from its instance in instance-tagged paths (never in a file name). */
 export const TAG = '\u0000';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   varFiles?: SourceFile[];
   /** Deepest module nesting followed (default 10). */
   maxDepth?: number;
+  /** false: module calls are not followed (each folder alone, as before configurations). */
+  follow?: boolean;
 }
 
 export interface ModuleCall {
@@ -199,6 +202,7 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
 
   const visit = (inst: Instance, ancestors: string[]): void => {
     for (const c of moduleCalls(inst.files)) {
+      if (opts.follow === false) { unresolved.push({ instance: inst, call: { ...c, multi: false }, reason: 'modules not followed' }); continue; }
       const call: ModuleCall = { ...c, multi: !!(attr(c.block, 'count') || attr(c.block, 'for_each')) };
       const srcAttr = attr(c.block, 'source');
       const at = srcAttr ? srcAttr.value.span : c.block.labels[0].span;
@@ -270,9 +274,12 @@ export class ConfigIndex extends ModuleIndex {
     for (const inst of instances) {
       const mi = inst.index;
       (this.files as SourceFile[]).push(...inst.files);
-      for (const [k, r] of mi.resources) this.resources.set(k, r);
+      // in a module instance, a resource whose count/for_each is known to be empty does not exist (feature flags of registry modules)
+      const absent = new Set<string>();
+      if (inst.path) for (const r of mi.resources.values()) if (r.multi && knownAbsent(attr(r.block, 'count') ?? attr(r.block, 'for_each'), mi, r.file.text)) absent.add(r.address);
+      for (const [k, r] of mi.resources) if (!absent.has(k)) this.resources.set(k, r);
       for (const [k, r] of mi.data) this.data.set(k, r);
-      for (const [k, l] of mi.byType) { const cur = this.byType.get(k); if (cur) cur.push(...l); else this.byType.set(k, [...l]); }
+      for (const [k, l0] of mi.byType) { const l = l0.filter((r) => !absent.has(r.address)); const cur = this.byType.get(k); if (cur) cur.push(...l); else this.byType.set(k, [...l]); }
       for (const f of [...inst.files, ...(mi.scope?.varFiles ?? [])]) {
         if (!f.syntax) continue;
         const reg = (x: Expr): void => { this.owner.set(x, mi); };
