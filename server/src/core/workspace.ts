@@ -29,19 +29,39 @@ export function calledDirs(host: ConfigHost, dirs: string[]): Set<string> {
   const set = new Set(dirs);
   const called = new Set<string>();
   for (const d of dirs) {
-    const files = host.folder(d);
-    if (!files) continue;
-    for (const c of moduleCalls(files)) {
-      if (c.source === undefined || !isLocalSource(c.source)) continue;
-      const to = joinDir(d, c.source);
+    for (const src of sourcesOf(host, d)) {
+      if (!isLocalSource(src)) continue;
+      const to = joinDir(d, src);
       if (to !== undefined && to !== d && set.has(to)) called.add(to);
     }
   }
   return called;
 }
 
+/** Literal module sources of a folder (cheap when the host can read them without parsing). */
+export function sourcesOf(host: ConfigHost, dir: string): string[] {
+  if (host.sources) return host.sources(dir);
+  const files = host.folder(dir);
+  return files ? moduleCalls(files).flatMap((c) => (c.source === undefined ? [] : [c.source])) : [];
+}
+
+/** The folders a root reaches through local sources (by text; a superset of its configuration's local folders). */
+export function reachable(host: ConfigHost, root: string, dirs: Set<string>): string[] {
+  const seen = new Set([root]);
+  const todo = [root];
+  while (todo.length) {
+    const d = todo.pop()!;
+    for (const src of sourcesOf(host, d)) {
+      if (!isLocalSource(src)) continue;
+      const to = joinDir(d, src);
+      if (to !== undefined && dirs.has(to) && !seen.has(to)) { seen.add(to); todo.push(to); }
+    }
+  }
+  return [...seen];
+}
+
 /** The configurations of a workspace: one per root; folders reached from no root (a cycle) are roots too. */
-export function configurationsOf(host: ConfigHost, dirs: string[], opts: WorkspaceOptions = {}): Configuration[] {
+export function configurationsOf(host: ConfigHost, dirs: string[], opts: WorkspaceOptions = {}, wanted?: (root: string) => boolean): Configuration[] {
   const called = opts.follow === false ? new Set<string>() : calledDirs(host, dirs);
   const configs: Configuration[] = [];
   const covered = new Set<string>();
@@ -51,8 +71,8 @@ export function configurationsOf(host: ConfigHost, dirs: string[], opts: Workspa
     configs.push(c);
     for (const i of c.instances) covered.add(i.dir);
   };
-  for (const d of dirs) if (!called.has(d)) add(d);
-  for (const d of dirs) if (!covered.has(d)) add(d);
+  for (const d of dirs) if (!called.has(d) && (!wanted || wanted(d))) add(d);
+  for (const d of dirs) if (!covered.has(d) && called.has(d) && (!wanted || wanted(d))) add(d);
   return configs;
 }
 

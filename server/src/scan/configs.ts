@@ -10,7 +10,8 @@ import type { Finding } from '../core/types';
 import { makeSourceFile } from '../core/source';
 import type { SourceFile } from '../core/model/module';
 import type { ConfigHost, ConfigProblem, Configuration } from '../core/model/config';
-import { configurationsOf } from '../core/workspace';
+import { configurationsOf, reachable } from '../core/workspace';
+import { isLocalSource } from '../core/model/config';
 import { analyzeConfiguration, mergeConfigFindings, type InstanceFinding } from '../core/configuration';
 import { addCoverage, coverageOf, emptyCoverage, type Coverage } from '../core/coverage';
 import { isTerraformFile, mayBeRelevant, worthReading, type ModulePlan } from './plan';
@@ -44,6 +45,7 @@ export async function scanConfigurations(
   root: string,
   plans: ModulePlan[],
   load: (m: ModulePlan) => Promise<{ input: ModuleInput }>,
+  reportable: (rootRelative: string) => boolean,
   opts: Omit<AnalyzeModuleOptions, 'onRuleError'> & { varFiles?: VarSource[]; follow?: boolean; onRuleError?: (ruleId: string, error: unknown, module: string) => void },
 ): Promise<ConfigScanResult> {
   const inputs = new Map<string, ModuleInput>();
@@ -51,12 +53,11 @@ export async function scanConfigurations(
   const made = new Map<string, SourceFile[] | undefined>();
   const texts = new Map<string, string>();
   const relevantDirs = new Set<string>();
-  for (const [dir, input] of inputs) {
-    if (input.only?.size) relevantDirs.add(dir);
-    for (const f of input.files) texts.set(f.path, f.text);
-  }
   const only = new Set<string>();
-  for (const input of inputs.values()) for (const p of input.only ?? []) only.add(p);
+  for (const [dir, input] of inputs) {
+    if (input.files.some((f) => mayBeRelevant(f.text))) relevantDirs.add(dir);
+    for (const f of input.files) { texts.set(f.path, f.text); if (reportable(f.path)) only.add(f.path); }
+  }
 
   /** A folder outside the plan (an installed module): its Terraform and policy files, read once. */
   const readDir = (dir: string): SourceFile[] | undefined => {
@@ -92,9 +93,24 @@ export async function scanConfigurations(
       try { return fs.readFileSync(path.join(root, ...dir.split('/').filter(Boolean), '.terraform', 'modules', 'modules.json'), 'utf8'); } catch { return undefined; }
     },
   };
+  // module sources by text, so that folders of configurations with nothing to check are never parsed
+  const SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"\n]*)"/g;
+  host.sources = (dir) => {
+    const input = inputs.get(dir);
+    if (!input) { const files = host.folder(dir); return files ? files.flatMap((f) => [...f.text.matchAll(SOURCE)].map((m) => m[1])) : []; }
+    return input.files.filter((f) => isTerraformFile(f.path)).flatMap((f) => [...f.text.matchAll(SOURCE)].map((m) => m[1]));
+  };
+  const planDirs = new Set(plans.map((p) => p.dir));
+  const reportDirs = new Set([...inputs].filter(([, i]) => i.files.some((f) => only.has(f.path))).map(([d]) => d));
+  // a root is analysed when a folder it reaches has something to check and something to report, or it calls installed modules
+  const wanted = (root: string): boolean => {
+    if (opts.follow === false) return relevantDirs.has(root) && reportDirs.has(root);
+    const r = reachable(host, root, planDirs);
+    const installed = !!host.manifest?.(root) && host.sources!(root).some((s) => !isLocalSource(s));
+    return (installed || r.some((d) => relevantDirs.has(d))) && r.some((d) => reportDirs.has(d));
+  };
   const varFiles = (opts.varFiles ?? []).map((v) => makeSourceFile(v.path, v.text));
-  const configs = configurationsOf(host, plans.map((p) => p.dir), { varFiles, follow: opts.follow });
-  const analysed = configs.filter((c) => c.instances.some((i) => relevantDirs.has(i.dir)) && c.instances.some((i) => i.files.some((f) => only.has(realPathOf(f.path)))));
+  const analysed = configurationsOf(host, plans.map((p) => p.dir), { varFiles, follow: opts.follow }, wanted);
 
   // HashiCorp's verdict only where tree-sitter sees an error (as analyzeModuleTextsChecked)
   const syntaxErrors = new Map<string, SyntaxError | null>();

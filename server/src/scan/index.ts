@@ -127,7 +127,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
 
   if (!opts.fix) {
     // whole configurations: roots and the modules they call (configs.ts)
-    const r = await scanConfigurations(root, plans, load, { rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
+    const r = await scanConfigurations(root, plans, load, reportable, { rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
     result.findings = r.findings;
     result.coverage = r.coverage;
     result.modules = r.modules;

@@ -158,9 +158,9 @@ describe('modules: whole configurations', () => {
   it('a missing source folder is reported once, clearly, and the module stays unknown', () => {
     const r = analyzeFixture('missing-folder');
     assert.deepStrictEqual(r.problems.map((p) => [p.file, r.texts.get(p.file)!.slice(p.span.start, p.span.end), p.message]), [
-      ['main.tf', '"./modules/nope"', 'module source folder not found: modules/nope (source = "./modules/nope")'],
+      ['main.tf', '"./modules/lambda"', 'module source folder not found: modules/lambda (source = "./modules/lambda")'],
     ]);
     assert.deepStrictEqual(outages(r.findings), []);
-    assert.strictEqual(r.coverage.undecided[0].reason, 'module source folder not found: modules/nope');
+    assert.strictEqual(r.coverage.undecided[0].reason, 'module source folder not found: modules/lambda');
   });
 });

@@ -26,6 +26,8 @@ export interface ConfigHost {
   folder(dir: string): SourceFile[] | undefined;
   /** The text of `DIR/.terraform/modules/modules.json`, undefined when absent. */
   manifest?(dir: string): string | undefined;
+  /** The literal `source`s of a folder's module calls, read cheaply (without parsing); default: from folder(). */
+  sources?(dir: string): string[];
 }
 
 export interface BuildOptions {
@@ -244,7 +246,8 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
   const root = make(rootDir, rootFiles, '', undefined, undefined);
   visit(root, [rootDir]);
   const index = new ConfigIndex(instances, unresolved);
-  const files = instances.flatMap((i) => i.files);
+  // variable files hold values that findings may point at (a wildcard that only prod.tfvars introduces)
+  const files = [...instances.flatMap((i) => i.files), ...(root.index.scope?.varFiles ?? [])];
   return { rootDir, root, instances, unresolved, problems, index, files };
 }
 
