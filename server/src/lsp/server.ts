@@ -18,6 +18,7 @@ import type { SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 import { OpenDocument, isTerraformPath } from './documents';
 import { DiskCache, moduleFiles, type FileFilter } from './modules';
+import { LspConfigs } from './configs';
 import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, readProjectConfig, type Settings } from './settings';
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
@@ -53,6 +54,9 @@ export class LpgServer {
   private readonly scanPlans = new Map<string, string[]>();
   private readonly syntaxCache = new Map<string, { text: string; err: SyntaxError | null | undefined }>();
   private readonly warned = new Set<string>();
+  /** Configurations (module calls) across folders: configs.ts. */
+  private readonly configs = new LspConfigs(this.docs, this.disk, (abs) => this.moduleDirOf(abs));
+  private readonly lastSettings = new Map<string, FolderSettings>();
   private caps: ClientCapabilities = {};
   private ready: Promise<void> = Promise.resolve();
   private readonly scheduler: Debouncer;
@@ -225,6 +229,7 @@ export class LpgServer {
   private async prepare(dir: string): Promise<{ files: SourceFile[]; abs: Map<string, string>; opts: AnalyzeOptions; pending: SourceFile[]; fs: FolderSettings }> {
     await this.ready;
     const fset = await this.settingsFor(path.join(dir, '_'));
+    this.lastSettings.set(dir, fset);
     const extra = [...(this.scanPlans.get(dir) ?? [])];
     for (const d of this.docs.values()) if (path.dirname(d.fsPath) !== dir && this.moduleDirOf(d.fsPath) === dir) extra.push(relPath(dir, d.fsPath));
     const { files, abs } = moduleFiles(dir, this.docs, this.disk, this.filterOf(fset), extra);
@@ -294,9 +299,11 @@ export class LpgServer {
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
-    const findings = analyzeModule(files, opts);
+    const view = this.configView(dir, opts);
+    const findings = view ? files.flatMap((f) => view.byFile.get(abs.get(f.path)!) ?? []) : analyzeModule(files, opts);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
+    if (view) this.publishOthers(dir, view);
     const seen = new Set<string>();
     for (const f of files) {
       const p = abs.get(f.path)!;
@@ -317,6 +324,26 @@ export class LpgServer {
     }
     for (const p of [...this.scanned]) if (this.results.get(p)?.dir === dir && !seen.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
     return findings;
+  }
+
+  /** The folder within the configurations that contain it (undefined: no module call links it to another folder). */
+  private configView(dir: string, opts: AnalyzeOptions): ReturnType<LspConfigs['analyze']> {
+    const fset = this.lastSettings.get(dir);
+    if (!fset) return undefined;
+    return this.configs.analyze(this.folderOf(path.join(dir, '_')).path, dir, this.filterOf(fset), opts, fset.settings.varFiles);
+  }
+
+  /** Open documents (and scanned files) of the other folders of the configurations: their findings changed too. */
+  private publishOthers(dir: string, view: NonNullable<ReturnType<LspConfigs['analyze']>>): void {
+    for (const [p, list] of view.byFile) {
+      const mdir = this.moduleDirOf(p);
+      if (mdir === dir) continue;
+      const doc = this.docs.get(p);
+      if (!doc && !this.scanned.has(p)) continue;
+      const version = doc ? doc.version : null;
+      this.results.set(p, { version, findings: list, dir: mdir });
+      this.publish(doc ? doc.uri : pathToUri(p), version, list.map((x) => toDiagnostic(x, mdir, version, (a) => this.uriOf(a))));
+    }
   }
 
   /** Folders known to hold `.tf`/`.tf.json` files (cleared when files are created or deleted). */
@@ -371,7 +398,7 @@ export class LpgServer {
       this.disk.invalidate(p);
       this.syntaxCache.delete(p);
       if (ch.type === FileChangeType.Deleted && this.scanned.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
-      if (ch.type !== FileChangeType.Changed) this.tfDirs.clear();
+      if (ch.type !== FileChangeType.Changed) { this.tfDirs.clear(); this.configs.invalidate(); }
       const dir = this.moduleDirOf(p);
       if ([...this.docs.values()].some((d) => this.moduleDirOf(d.fsPath) === dir)) dirs.add(dir);
       for (const [m, files] of this.scanPlans) {

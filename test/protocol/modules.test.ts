@@ -1,0 +1,78 @@
+/** The real server over stdio: findings across module calls (a child's finding caused by its caller's argument). */
+import * as assert from 'assert';
+import * as path from 'path';
+import { TestClient, makeWorkspace, covered, uriOf } from './client';
+
+const ROOT_TF = `resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  role          = "arn:aws:iam::123456789012:role/lambda"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+  filename      = "fn.zip"
+}
+
+resource "aws_apigatewayv2_api" "http" {
+  name          = "orders"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "orders" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = aws_lambda_function.orders.invoke_arn
+  payload_format_version = "2.0"
+}
+
+module "perm" {
+  source        = "./modules/perm"
+  function_name = aws_lambda_function.orders.function_name
+  api_arn       = aws_apigatewayv2_api.http.arn
+}
+`;
+const CHILD_TF = `variable "function_name" {
+  type = string
+}
+
+variable "api_arn" {
+  type = string
+}
+
+resource "aws_lambda_permission" "api" {
+  statement_id  = "AllowAPIGatewayInvoke"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "\${var.api_arn}/*/*"
+}
+`;
+
+describe('protocol: modules', function () {
+  let c: TestClient;
+  afterEach(async () => { await c?.stop(); });
+
+  it("a child's finding caused by the caller's argument appears, and clears when the caller is fixed", async () => {
+    const root = makeWorkspace({ 'main.tf': ROOT_TF, 'modules/perm/main.tf': CHILD_TF });
+    c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });
+    await c.initialize();
+    const child = await c.open(path.join(root, 'modules/perm/main.tf'));
+    const [d, ...rest] = await c.current(child, (ds) => ds.length > 0, 'the child finding');
+    assert.deepStrictEqual(rest, []);
+    assert.strictEqual(d.code, 'source-arn-mismatch');
+    assert.deepStrictEqual(d.range, { start: { line: 13, character: 18 }, end: { line: 13, character: 38 } });
+    assert.strictEqual(covered(CHILD_TF, d.range), '"${var.api_arn}/*/*"');
+    assert.match(d.message, /^API Gateway aws_apigatewayv2_api\.http cannot invoke aws_lambda_function\.orders: the source_arn of aws_lambda_permission\.api never matches .*\(with the arguments of module\.perm in main\.tf:21\)$/);
+    const rel = (d.relatedInformation ?? []).map((r) => [r.location.uri, r.location.range.start.line, r.message]);
+    assert.deepStrictEqual(rel.slice(-2), [
+      [uriOf(path.join(root, 'main.tf')), 20, 'called as module.perm'],
+      [uriOf(path.join(root, 'main.tf')), 23, 'var.api_arn passed by module.perm'],
+    ]);
+    // fix the caller's argument in the caller's file: the child's finding clears
+    const caller = await c.open(path.join(root, 'main.tf'));
+    await c.current(caller, () => true, 'the caller analysed');
+    const col = '  api_arn       = aws_apigatewayv2_api.http.'.length;
+    await c.change(caller, [{ range: { start: { line: 23, character: col }, end: { line: 23, character: col + 3 } }, newText: 'execution_arn' }]);
+    assert.ok(c.text(caller).includes('api_arn       = aws_apigatewayv2_api.http.execution_arn'), c.text(caller));
+    await c.current(child, (ds) => ds.length === 0, 'the child finding cleared');
+    assert.deepStrictEqual(await c.current(caller, () => true), []);
+  });
+});
