@@ -32,13 +32,15 @@ export interface ConfigAnalysis {
 export class LspConfigs {
   /** Workspace folder -> root-relative folders holding Terraform. */
   private readonly dirs = new Map<string, string[]>();
-  private readonly sourceCache = new Map<string, { mtimeMs: number; size: number; sources: string[] }>();
 
   /** `moduleDirOf`: the server's module folder of a file (finding paths are made relative to it). */
   constructor(private readonly docs: Map<string, OpenDocument>, private readonly disk: DiskCache, private readonly moduleDirOf: (abs: string) => string) {}
 
-  /** Files were created or deleted: list the folders again. */
-  invalidate(): void { this.dirs.clear(); }
+  /** Folder -> module sources of its files on disk (open documents are read each time). */
+  private readonly diskSources = new Map<string, { names: string[]; sources: Map<string, string[]> }>();
+
+  /** Files were created, changed or deleted: list the folders and read their module sources again. */
+  invalidate(): void { this.dirs.clear(); this.diskSources.clear(); }
 
   private listDirs(ws: string): string[] {
     let l = this.dirs.get(ws);
@@ -57,26 +59,29 @@ export class LspConfigs {
     return l;
   }
 
-  /** Literal module sources of a folder's Terraform files (open documents first), by text. */
+  /** Literal module sources of a folder's Terraform files (open documents first), by text; disk files cached until invalidate(). */
   private sources(absDir: string): string[] {
-    const out: string[] = [];
-    let names: string[] = [];
-    try { names = fs.readdirSync(absDir).filter((n) => isTerraformFile(n)); } catch { /* gone */ }
-    for (const d of this.docs.values()) if (path.dirname(d.fsPath) === absDir && isTerraformFile(d.fsPath) && !names.includes(path.basename(d.fsPath))) names.push(path.basename(d.fsPath));
-    for (const n of names) {
-      const p = path.join(absDir, n);
-      const doc = this.docs.get(p);
-      if (doc) { for (const m of doc.text.matchAll(SOURCE)) out.push(m[1]); continue; }
-      let st: fs.Stats;
-      try { st = fs.statSync(p); } catch { continue; }
-      const c = this.sourceCache.get(p);
-      if (c && c.mtimeMs === st.mtimeMs && c.size === st.size) { out.push(...c.sources); continue; }
-      let text = '';
-      try { text = fs.readFileSync(p, 'utf8'); } catch { /* unreadable */ }
-      const sources = [...text.matchAll(SOURCE)].map((m) => m[1]);
-      this.sourceCache.set(p, { mtimeMs: st.mtimeMs, size: st.size, sources });
-      out.push(...sources);
+    let disk = this.diskSources.get(absDir);
+    if (!disk) {
+      let names: string[] = [];
+      try { names = fs.readdirSync(absDir).filter((n) => isTerraformFile(n)); } catch { /* gone */ }
+      const sources = new Map<string, string[]>();
+      for (const n of names) {
+        let text = '';
+        try { text = fs.readFileSync(path.join(absDir, n), 'utf8'); } catch { /* unreadable */ }
+        sources.set(n, [...text.matchAll(SOURCE)].map((m) => m[1]));
+      }
+      disk = { names, sources };
+      this.diskSources.set(absDir, disk);
     }
+    const out: string[] = [];
+    const open = new Set<string>();
+    for (const d of this.docs.values()) {
+      if (path.dirname(d.fsPath) !== absDir || !isTerraformFile(d.fsPath)) continue;
+      open.add(path.basename(d.fsPath));
+      for (const m of d.text.matchAll(SOURCE)) out.push(m[1]);
+    }
+    for (const n of disk.names) if (!open.has(n)) out.push(...(disk.sources.get(n) ?? []));
     return out;
   }
 

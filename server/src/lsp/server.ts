@@ -398,7 +398,8 @@ export class LpgServer {
       this.disk.invalidate(p);
       this.syntaxCache.delete(p);
       if (ch.type === FileChangeType.Deleted && this.scanned.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
-      if (ch.type !== FileChangeType.Changed) { this.tfDirs.clear(); this.configs.invalidate(); }
+      if (ch.type !== FileChangeType.Changed) this.tfDirs.clear();
+      this.configs.invalidate();
       const dir = this.moduleDirOf(p);
       if ([...this.docs.values()].some((d) => this.moduleDirOf(d.fsPath) === dir)) dirs.add(dir);
       for (const [m, files] of this.scanPlans) {
