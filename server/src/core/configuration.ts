@@ -16,7 +16,27 @@ import { instancePathOf, realPath, type Configuration, type Instance } from './m
 import type { SourceFile } from './model/module';
 
 /** A finding of one configuration, on real paths, with the instance it came from. */
-export interface InstanceFinding { finding: Finding; cfg: Configuration; inst: Instance; /** The message with instance-qualified addresses. */ raw: string }
+export interface InstanceFinding {
+  finding: Finding;
+  /** The message with instance-qualified addresses. */
+  raw: string;
+  /** `rootDir|instancePath`: which instance of which configuration. */
+  instance: string;
+  /** The instance's folder. */
+  dir: string;
+  /** Path of the instance, and of its caller ('' for the root). */
+  path: string;
+  parentPath: string;
+  /** A module call binds the instance. */
+  called: boolean;
+  /** Call chain (related locations) and `module.x in file:line` of the call. */
+  chain: RelatedLocation[];
+  where: string;
+  /** Variables the finding's value reads, with the caller's argument for each (when passed). */
+  vars: { name: string; arg?: RelatedLocation; argValue?: { file: string; range: Range } }[];
+  /** The value is exactly `var.NAME`. */
+  sole?: string;
+}
 
 /** Findings that carry their source: a configuration's instances. */
 const QUALIFIED = /((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(?:\[[^\]@]*\])?)@(module\.[A-Za-z0-9_-]+(?:\.module\.[A-Za-z0-9_-]+)*)/g;
@@ -79,7 +99,7 @@ export function analyzeConfiguration(cfg: Configuration, opts: AnalyzeOptions = 
     }
     if (opts.only && !opts.only.has(file)) continue;
     if (moved) {
-      out.push({ cfg, inst, raw: f.message, finding: { ...f, file, range, message: displayAddresses(f.message, '') + ` (in the installed module ${inst.path})`, fixes: [], related: [moved, ...f.related.map((r) => ({ ...r, file: realPath(r.file), message: displayAddresses(r.message, '') }))] } });
+      out.push(record(cfg, inst, f.message, { ...f, file, range, message: displayAddresses(f.message, '') + ` (in the installed module ${inst.path})`, fixes: [], related: [moved, ...f.related.map((r) => ({ ...r, file: realPath(r.file), message: displayAddresses(r.message, '') }))] }, false));
       continue;
     }
     if (f.ruleId === 'parse-error') {
@@ -99,9 +119,15 @@ export function analyzeConfiguration(cfg: Configuration, opts: AnalyzeOptions = 
       });
     }
     const related = f.related.map((r) => ({ ...r, file: realPath(r.file), message: displayAddresses(r.message, inst.path) }));
-    out.push({ cfg, inst, raw: f.message, finding: { ...f, file, message: displayAddresses(f.message, inst.path), fixes, related } });
+    out.push(record(cfg, inst, f.message, { ...f, file, message: displayAddresses(f.message, inst.path), fixes, related }, true));
   }
   return out;
+}
+
+/** Instances per folder over configurations (a finding of some of them depends on the callers). */
+export function instanceCounts(all: Configuration[], into = new Map<string, number>()): Map<string, number> {
+  for (const c of all) for (const i of c.instances) into.set(i.dir, (into.get(i.dir) ?? 0) + 1);
+  return into;
 }
 
 /** The `module "x"` header span of a call. */
@@ -148,14 +174,35 @@ function varsIn(e: Expr, out: Set<string>): void {
 /** Rules whose finding is about a value: when that value is a caller's argument, the argument is what is wrong. */
 const VALUE_RULES = new Set(['source-arn-mismatch', 'broad-source-arn']);
 
+/** A finding with what merging needs of its instance (computed now: the configuration is not kept). */
+function record(cfg: Configuration, inst: Instance, raw: string, finding: Finding, inSource: boolean): InstanceFinding {
+  const vars: InstanceFinding['vars'] = [];
+  let sole: string | undefined;
+  if (inSource && inst.call && finding.ruleId !== 'parse-error') {
+    const srcFile = inst.files.find((f) => realPath(f.path) === finding.file);
+    const at = srcFile ? attrAt(srcFile, srcFile.lines.offsetAt(finding.range.start), srcFile.lines.offsetAt(finding.range.end)) : undefined;
+    const names = new Set<string>();
+    if (at) varsIn(at.value, names);
+    if (at && at.value.t === 'trav' && at.value.root === 'var' && at.value.steps.length === 1 && at.value.steps[0].k === 'attr') sole = at.value.steps[0].name;
+    for (const name of names) {
+      const a = attr(inst.call.block, name);
+      const cf = inst.call.file;
+      vars.push(a ? { name, arg: { file: realPath(cf.path), range: rangeOf(cf, a.span), message: `var.${name} passed by ${inst.path}` }, argValue: { file: realPath(cf.path), range: rangeOf(cf, a.value.span) } } : { name });
+    }
+  }
+  return {
+    finding, raw, instance: cfg.rootDir + '|' + inst.path, dir: inst.dir, path: inst.path, parentPath: inst.parent?.path ?? '',
+    called: !!inst.call, chain: callChain(inst), where: inst.call ? where(inst) : '', vars, sole,
+  };
+}
+
 /**
  * Merges the findings of several configurations: one finding per place and mistake, each call as
  * related information; caller-dependent mistakes name their calls. `instancesOf(dir)` counts every
  * instance of a folder over all the configurations analysed together.
  */
-export function mergeConfigFindings(items: InstanceFinding[], all: Configuration[]): Finding[] {
-  const instancesOf = new Map<string, number>();
-  for (const c of all) for (const i of c.instances) instancesOf.set(i.dir, (instancesOf.get(i.dir) ?? 0) + 1);
+export function mergeConfigFindings(items: InstanceFinding[], all: Configuration[] | Map<string, number>): Finding[] {
+  const instancesOf = all instanceof Map ? all : instanceCounts(all);
   const groups = new Map<string, InstanceFinding[]>();
   const order: string[] = [];
   for (const it of items) {
@@ -168,30 +215,21 @@ export function mergeConfigFindings(items: InstanceFinding[], all: Configuration
   for (const key of order) {
     const g = groups.get(key)!;
     const first = g[0].finding;
-    const members = g.filter((x) => x.inst.call);
-    if (!members.length) { out.push(first); continue; }
-    const distinct = new Set(g.map((x) => x.cfg.rootDir + '|' + x.inst.path)).size;
-    if (first.ruleId === 'parse-error') { out.push(first); continue; }
-    // the argument a caller passes for the value that is wrong
-    const srcFile = g[0].inst.files.find((f) => realPath(f.path) === first.file);
-    const at = srcFile ? attrAt(srcFile, srcFile.lines.offsetAt(first.range.start), srcFile.lines.offsetAt(first.range.end)) : undefined;
-    const vars = new Set<string>();
-    if (at) varsIn(at.value, vars);
-    const sole = at && at.value.t === 'trav' && at.value.root === 'var' && at.value.steps.length === 1 && at.value.steps[0].k === 'attr' ? at.value.steps[0].name : undefined;
-    const argOf = (inst: Instance, name: string): { file: SourceFile; a: NonNullable<ReturnType<typeof attr>> } | undefined => {
-      const a = inst.call ? attr(inst.call.block, name) : undefined;
-      return a ? { file: inst.call!.file, a } : undefined;
-    };
-    if (sole && VALUE_RULES.has(first.ruleId) && members.every((m) => argOf(m.inst, sole))) {
+    const members = g.filter((x) => x.called);
+    if (!members.length || first.ruleId === 'parse-error') { out.push(first); continue; }
+    const distinct = new Set(g.map((x) => x.instance)).size;
+    const sole = g[0].sole;
+    const argOf = (m: InstanceFinding, name: string) => m.vars.find((v) => v.name === name && v.arg);
+    if (sole && VALUE_RULES.has(first.ruleId) && members.every((m) => argOf(m, sole))) {
       // on each caller's argument: that is the text to change
       for (const m of members) {
-        const arg = argOf(m.inst, sole)!;
+        const arg = argOf(m, sole)!;
         out.push({
           ...m.finding,
-          file: realPath(arg.file.path), range: rangeOf(arg.file, arg.a.value.span),
-          message: `${displayAddresses(m.raw, m.inst.parent?.path ?? '')} (the value of ${sole} passed by ${where(m.inst)})`,
+          file: arg.argValue!.file, range: arg.argValue!.range,
+          message: `${displayAddresses(m.raw, m.parentPath)} (the value of ${sole} passed by ${m.where})`,
           fixes: [],
-          related: [{ file: first.file, range: first.range, message: `used as var.${sole} here` }, ...m.finding.related, ...callChain(m.inst)],
+          related: [{ file: first.file, range: first.range, message: `used as var.${sole} here` }, ...m.finding.related, ...m.chain],
         });
       }
       continue;
@@ -201,19 +239,16 @@ export function mergeConfigFindings(items: InstanceFinding[], all: Configuration
     const push = (r: RelatedLocation): void => { const k = JSON.stringify(r); if (!seenRel.has(k)) { seenRel.add(k); related.push(r); } };
     for (const m of g) for (const r of m.finding.related) push(r);
     for (const m of members) {
-      for (const r of callChain(m.inst)) push(r);
-      for (const v of vars) {
-        const arg = argOf(m.inst, v);
-        if (arg) push({ file: realPath(arg.file.path), range: rangeOf(arg.file, arg.a.span), message: `var.${v} passed by ${m.inst.path}` });
-      }
+      for (const r of m.chain) push(r);
+      for (const v of m.vars) if (v.arg) push(v.arg);
     }
     // the mistake depends on the callers: some calls only, or a value they pass
-    const fed = [...vars].some((v) => members.some((m) => argOf(m.inst, v)));
-    const callerDependent = fed || distinct < (instancesOf.get(g[0].inst.dir) ?? distinct);
+    const fed = members.some((m) => m.vars.some((v) => v.arg));
+    const callerDependent = fed || distinct < (instancesOf.get(g[0].dir) ?? distinct);
     let message = first.message;
     let fixes = first.fixes;
     if (callerDependent) {
-      message = `${message} (with the arguments of ${members.map((m) => where(m.inst)).join(', ')})`;
+      message = `${message} (with the arguments of ${members.map((m) => m.where).join(', ')})`;
       fixes = fixes.filter((x) => x.title.startsWith('Ignore '));
     }
     out.push({ ...first, message, fixes, related });

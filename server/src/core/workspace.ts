@@ -62,18 +62,23 @@ export function reachable(host: ConfigHost, root: string, dirs: Set<string>): st
 
 /** The configurations of a workspace: one per root; folders reached from no root (a cycle) are roots too. */
 export function configurationsOf(host: ConfigHost, dirs: string[], opts: WorkspaceOptions = {}, wanted?: (root: string) => boolean): Configuration[] {
+  const out: Configuration[] = [];
+  forEachConfiguration(host, dirs, opts, wanted, (c) => { out.push(c); });
+  return out;
+}
+
+/** As configurationsOf, one configuration at a time (a scan keeps none of them longer than needed). */
+export function forEachConfiguration(host: ConfigHost, dirs: string[], opts: WorkspaceOptions, wanted: ((root: string) => boolean) | undefined, fn: (c: Configuration) => void): void {
   const called = opts.follow === false ? new Set<string>() : calledDirs(host, dirs);
-  const configs: Configuration[] = [];
   const covered = new Set<string>();
   const add = (d: string): void => {
     const c = buildConfig(d, host, { varFiles: opts.varFiles, maxDepth: opts.maxDepth, follow: opts.follow });
     if (!c) return;
-    configs.push(c);
     for (const i of c.instances) covered.add(i.dir);
+    fn(c);
   };
   for (const d of dirs) if (!called.has(d) && (!wanted || wanted(d))) add(d);
   for (const d of dirs) if (!covered.has(d) && called.has(d) && (!wanted || wanted(d))) add(d);
-  return configs;
 }
 
 /** Analyses the configurations that contain any of `dirs` (all of them by default) and merges their findings. */

@@ -10,9 +10,9 @@ import type { Finding } from '../core/types';
 import { makeSourceFile } from '../core/source';
 import type { SourceFile } from '../core/model/module';
 import type { ConfigHost, ConfigProblem, Configuration } from '../core/model/config';
-import { configurationsOf, reachable } from '../core/workspace';
-import { isLocalSource } from '../core/model/config';
-import { analyzeConfiguration, mergeConfigFindings, type InstanceFinding } from '../core/configuration';
+import { calledDirs, reachable } from '../core/workspace';
+import { buildConfig, isLocalSource, joinDir } from '../core/model/config';
+import { analyzeConfiguration, instanceCounts, mergeConfigFindings, type InstanceFinding } from '../core/configuration';
 import { addCoverage, coverageOf, emptyCoverage, type Coverage } from '../core/coverage';
 import { isTerraformFile, mayBeRelevant, worthReading, type ModulePlan } from './plan';
 import { verdictOf, type AnalyzeModuleOptions, type ModuleInput, type SyntaxError } from './module';
@@ -48,15 +48,28 @@ export async function scanConfigurations(
   reportable: (rootRelative: string) => boolean,
   opts: Omit<AnalyzeModuleOptions, 'onRuleError'> & { varFiles?: VarSource[]; follow?: boolean; onRuleError?: (ruleId: string, error: unknown, module: string) => void },
 ): Promise<ConfigScanResult> {
+  // module sources by text, so that folders of configurations with nothing to check are never parsed
+  const SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"\n]*)"/g;
+  const sourcesOf = (files: { path: string; text: string }[]): string[] => files.filter((f) => isTerraformFile(f.path)).flatMap((f) => [...f.text.matchAll(SOURCE)].map((m) => m[1]));
   const inputs = new Map<string, ModuleInput>();
-  for (const p of plans) inputs.set(p.dir, (await load(p)).input);
+  const srcMap = new Map<string, string[]>();
   const made = new Map<string, SourceFile[] | undefined>();
   const texts = new Map<string, string>();
   const relevantDirs = new Set<string>();
+  const reportDirs = new Set<string>();
   const only = new Set<string>();
-  for (const [dir, input] of inputs) {
-    if (input.files.some((f) => mayBeRelevant(f.text))) relevantDirs.add(dir);
-    for (const f of input.files) { texts.set(f.path, f.text); if (reportable(f.path)) only.add(f.path); }
+  const fileCount = new Map<string, number>();
+  for (const p of plans) {
+    const input = (await load(p)).input;
+    srcMap.set(p.dir, sourcesOf(input.files));
+    fileCount.set(p.dir, input.files.length);
+    for (const f of input.files) if (reportable(f.path)) { only.add(f.path); reportDirs.add(p.dir); }
+    // texts are kept only for folders with something to check (the others, if a configuration needs them, are read again)
+    if (input.files.some((f) => mayBeRelevant(f.text))) {
+      relevantDirs.add(p.dir);
+      inputs.set(p.dir, input);
+      for (const f of input.files) texts.set(f.path, f.text);
+    }
   }
 
   /** A folder outside the plan (an installed module): its Terraform and policy files, read once. */
@@ -67,7 +80,7 @@ export async function scanConfigurations(
     const files: SourceFile[] = [];
     for (const n of names) {
       const lower = n.toLowerCase();
-      if (!(isTerraformFile(lower) || lower.endsWith('.json'))) continue;
+      if (!(isTerraformFile(lower) || lower.endsWith('.json') || lower.endsWith('.tfvars'))) continue;
       const rel = dir === '' ? n : dir + '/' + n;
       let text: string;
       try {
@@ -93,15 +106,17 @@ export async function scanConfigurations(
       try { return fs.readFileSync(path.join(root, ...dir.split('/').filter(Boolean), '.terraform', 'modules', 'modules.json'), 'utf8'); } catch { return undefined; }
     },
   };
-  // module sources by text, so that folders of configurations with nothing to check are never parsed
-  const SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"\n]*)"/g;
   host.sources = (dir) => {
-    const input = inputs.get(dir);
-    if (!input) { const files = host.folder(dir); return files ? files.flatMap((f) => [...f.text.matchAll(SOURCE)].map((m) => m[1])) : []; }
-    return input.files.filter((f) => isTerraformFile(f.path)).flatMap((f) => [...f.text.matchAll(SOURCE)].map((m) => m[1]));
+    const known = srcMap.get(dir);
+    if (known) return known;
+    const files = host.folder(dir);
+    const v = files ? sourcesOf(files) : [];
+    srcMap.set(dir, v);
+    return v;
   };
   const planDirs = new Set(plans.map((p) => p.dir));
-  const reportDirs = new Set([...inputs].filter(([, i]) => i.files.some((f) => only.has(f.path))).map(([d]) => d));
+  const calledByText = new Set<string>();
+  for (const d of planDirs) for (const src of host.sources!(d)) { if (!isLocalSource(src)) continue; const to = joinDir(d, src); if (to !== undefined && to !== d) calledByText.add(to); }
   // a root is analysed when a folder it reaches has something to check and something to report, or it calls installed modules
   const wanted = (root: string): boolean => {
     if (opts.follow === false) return relevantDirs.has(root) && reportDirs.has(root);
@@ -110,24 +125,32 @@ export async function scanConfigurations(
     return (installed || r.some((d) => relevantDirs.has(d))) && r.some((d) => reportDirs.has(d));
   };
   const varFiles = (opts.varFiles ?? []).map((v) => makeSourceFile(v.path, v.text));
-  const analysed = configurationsOf(host, plans.map((p) => p.dir), { varFiles, follow: opts.follow }, wanted);
-
-  // HashiCorp's verdict only where tree-sitter sees an error (as analyzeModuleTextsChecked)
-  const syntaxErrors = new Map<string, SyntaxError | null>();
-  for (const c of analysed) for (const i of c.instances) for (const f of i.files) {
-    const p = realPathOf(f.path);
-    if (f.kind === 'tf' && f.syntax?.errors.length && !syntaxErrors.has(p)) {
-      const v = await verdictOf(p, f.text, { checkSyntax: opts.checkSyntax, syntaxCache: opts.syntaxCache });
-      if (v !== undefined) syntaxErrors.set(p, v);
-    }
-  }
   const items: InstanceFinding[] = [];
   const problems: ScanIssue[] = [];
   const seen = new Set<string>();
   let coverage = emptyCoverage();
   const dirs = new Set<string>();
-  const files = new Set<string>();
-  for (const c of analysed) {
+  const counts = new Map<string, number>();
+  // HashiCorp's verdict only where tree-sitter sees an error (as analyzeModuleTextsChecked)
+  const syntaxErrors = new Map<string, SyntaxError | null>();
+  // one configuration at a time (as forEachConfiguration, with the syntax checker awaited in between)
+  const dirList = plans.map((p) => p.dir);
+  const called = opts.follow === false ? new Set<string>() : calledDirs(host, dirList);
+  const covered = new Set<string>();
+  const roots = dirList.filter((d) => !called.has(d) && wanted(d));
+  const fallback = (): string | undefined => dirList.find((d) => !covered.has(d) && called.has(d) && wanted(d) && !roots.includes(d));
+  for (let r = roots.shift() ?? fallback(); r !== undefined; r = roots.shift() ?? fallback()) {
+    covered.add(r); // never built twice, even when the folder is gone
+    const c = buildConfig(r, host, { varFiles, follow: opts.follow });
+    if (!c) continue;
+    for (const i of c.instances) covered.add(i.dir);
+    for (const i of c.instances) for (const f of i.files) {
+      const p = realPathOf(f.path);
+      if (f.kind === 'tf' && f.syntax?.errors.length && !syntaxErrors.has(p)) {
+        const v = await verdictOf(p, f.text, { checkSyntax: opts.checkSyntax, syntaxCache: opts.syntaxCache });
+        if (v !== undefined) syntaxErrors.set(p, v);
+      }
+    }
     items.push(...analyzeConfiguration(c, { rules: opts.rules, syntaxErrors, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, c.rootDir) }));
     coverage = addCoverage(coverage, coverageOf(c));
     for (const p of c.problems) {
@@ -136,9 +159,14 @@ export async function scanConfigurations(
       seen.add(k);
       problems.push(problemIssue(p, texts.get(p.file)));
     }
-    for (const i of c.instances) { dirs.add(i.dir); for (const f of i.files) files.add(realPathOf(f.path)); }
+    instanceCounts([c], counts);
+    for (const i of c.instances) dirs.add(i.dir);
+    // a root is in no other configuration: its parsed files are not needed again
+    if (!calledByText.has(c.rootDir)) made.delete(c.rootDir);
   }
-  return { findings: mergeConfigFindings(items, analysed), coverage, problems, modules: dirs.size, filesRead: files.size };
+  let filesRead = 0;
+  for (const d of dirs) filesRead += fileCount.get(d) ?? made.get(d)?.length ?? 0;
+  return { findings: mergeConfigFindings(items, counts), coverage, problems, modules: dirs.size, filesRead };
 }
 
 function realPathOf(p: string): string { const i = p.indexOf('\u0000'); return i < 0 ? p : p.slice(0, i); }
