@@ -109,13 +109,19 @@ export function analyzeConfiguration(cfg: Configuration, opts: AnalyzeOptions = 
       seen.add(k);
     }
     const fixes: Fix[] = [];
+    // an address of the edit's own instance is written as the module itself writes it; any other cannot be written there
+    const local = (text: string, file: string): string | undefined => {
+      const ip = instancePathOf(file);
+      const t = ip ? text.split('@' + ip).join('') : text;
+      return /@module\./.test(t) ? undefined : t;
+    };
     for (const x of f.fixes) {
-      const ok = x.edits.every((e) => { const ei = instanceByPath(cfg, instancePathOf(e.file)); return !!ei && refsResolve(e.newText, ei); });
+      const ok = x.edits.every((e) => { const ei = instanceByPath(cfg, instancePathOf(e.file)); const t = local(e.newText, e.file); return !!ei && t !== undefined && refsResolve(t, ei); });
       if (!ok) continue;
       fixes.push({
         ...x, title: displayAddresses(x.title, inst.path),
-        edits: x.edits.map((e) => ({ ...e, file: realPath(e.file) })),
-        ...(x.snippet ? { snippet: { ...x.snippet, file: realPath(x.snippet.file) } } : {}),
+        edits: x.edits.map((e) => ({ ...e, file: realPath(e.file), newText: local(e.newText, e.file)! })),
+        ...(x.snippet ? { snippet: { ...x.snippet, file: realPath(x.snippet.file), text: local(x.snippet.text, x.snippet.file) ?? x.snippet.text } } : {}),
       });
     }
     const related = f.related.map((r) => ({ ...r, file: realPath(r.file), message: displayAddresses(r.message, inst.path) }));

@@ -164,3 +164,22 @@ describe('modules: whole configurations', () => {
     assert.strictEqual(r.coverage.undecided[0].reason, 'module source folder not found: modules/lambda');
   });
 });
+
+describe('modules: fixes inside a child', () => {
+  before(ready);
+
+  it('a fix in a child names the child\'s own resources as the child writes them (no instance suffix), and stays preferred', () => {
+    const r = analyzeFixture('child-fix');
+    assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.file, r4(f)]), [['missing-source-account', 'modules/uploads/main.tf', [27, 18, 27, 36]]]);
+    const f = r.findings[0];
+    assert.match(f.message, /^aws_lambda_permission\.s3 /);
+    assert.deepStrictEqual(f.fixes.map((x) => [x.title, x.preferred]), [
+      ['Add source_account = data.aws_caller_identity.current.account_id', true],
+      ['Ignore missing-source-account for this block', false],
+    ]);
+    const edits = f.fixes[0].edits;
+    assert.ok(edits.every((e) => e.file === 'modules/uploads/main.tf' && !e.newText.includes('@')), JSON.stringify(edits));
+    assert.strictEqual(edits[edits.length - 1].newText, '\n  source_account = data.aws_caller_identity.current.account_id');
+    assert.deepStrictEqual(rel(r.texts, f.related), [['main.tf', 0, 'module "uploads"', 'called as module.uploads']]);
+  });
+});
