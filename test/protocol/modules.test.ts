@@ -75,4 +75,25 @@ describe('protocol: modules', function () {
     await c.current(child, (ds) => ds.length === 0, 'the child finding cleared');
     assert.deepStrictEqual(await c.current(caller, () => true), []);
   });
+
+  it("editing a child re-validates its caller: a permission added in the child clears the caller's missing-invoke-permission", async () => {
+    const LAMBDA = `variable "name" {\n  type = string\n}\n\nresource "aws_lambda_function" "this" {\n  function_name = var.name\n  role          = "arn:aws:iam::123456789012:role/lambda"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "fn.zip"\n}\n\noutput "invoke_arn" {\n  value = aws_lambda_function.this.invoke_arn\n}\n`;
+    const MAIN = `module "orders" {\n  source = "./modules/lambda"\n  name   = "orders"\n}\n\nresource "aws_apigatewayv2_api" "http" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_integration" "orders" {\n  api_id                 = aws_apigatewayv2_api.http.id\n  integration_type       = "AWS_PROXY"\n  integration_uri        = module.orders.invoke_arn\n  payload_format_version = "2.0"\n}\n`;
+    const root = makeWorkspace({ 'main.tf': MAIN, 'modules/lambda/main.tf': LAMBDA });
+    c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });
+    await c.initialize();
+    const caller = await c.open(path.join(root, 'main.tf'));
+    const [d] = await c.current(caller, (ds) => ds.length === 1, 'the caller finding');
+    assert.strictEqual(d.code, 'missing-invoke-permission');
+    assert.deepStrictEqual(d.range, { start: { line: 13, character: 27 }, end: { line: 13, character: 51 } });
+    assert.strictEqual(covered(MAIN, d.range), 'module.orders.invoke_arn');
+    const child = await c.open(path.join(root, 'modules/lambda/main.tf'));
+    await c.current(child, () => true, 'the child analysed');
+    const perm = `\nresource "aws_lambda_permission" "api" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.this.function_name\n  principal     = "apigateway.amazonaws.com"\n}\n`;
+    await c.insertAt(child, c.text(child).length, perm);
+    // the caller's file was not edited: its diagnostics are republished for the same version, now empty
+    await c.diagnostics(caller, (ds) => ds.length === 0, "the caller's finding cleared");
+    const ds = await c.current(child, (x) => x.length === 1, 'the child finding');
+    assert.strictEqual(ds[0].code, 'missing-source-arn');
+  });
 });
