@@ -183,3 +183,21 @@ describe('modules: fixes inside a child', () => {
     assert.deepStrictEqual(rel(r.texts, f.related), [['main.tf', 0, 'module "uploads"', 'called as module.uploads']]);
   });
 });
+
+describe('modules: limits', () => {
+  before(ready);
+
+  it('a call fan-out that grows with depth stops at the instance limit, reported once; deep nesting stops at 10', () => {
+    // each level calls the next three times: 3^10 instances if followed
+    const texts: Record<string, string> = { 'main.tf': 'module "l0" {\n  source = "./m/l1"\n}\n' };
+    for (let i = 1; i <= 12; i++) texts[`m/l${i}/main.tf`] = (i < 12 ? [0, 1, 2].map((k) => `module "c${k}" {\n  source = "../l${i + 1}"\n}\n`).join('') : '') + 'resource "aws_lambda_function" "f" {\n  function_name = "f"\n}\n';
+    const r = analyzeFixture('cycle', {}, Object.fromEntries([['modules/a/main.tf', ''], ['modules/b/main.tf', ''], ...Object.entries(texts)]));
+    const cfg = r.configs.find((c) => c.rootDir === '')!;
+    assert.strictEqual(cfg.instances.length, 1000);
+    // m/l11 (reached from no root within 10 levels) is a configuration of its own: its calls are followed there
+    assert.deepStrictEqual(r.problems.map((p) => [p.file, p.message.replace(/module\.[\w.]+/, 'PATH')]), [
+      ['m/l10/main.tf', 'module nesting deeper than 10 levels at PATH; not followed'],
+      ['m/l10/main.tf', 'more than 1000 module instances in the configuration of .; PATH and the calls after it not followed'],
+    ]);
+  });
+});

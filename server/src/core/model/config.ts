@@ -37,6 +37,8 @@ export interface BuildOptions {
   maxDepth?: number;
   /** false: module calls are not followed (each folder alone, as before configurations). */
   follow?: boolean;
+  /** Most module instances in one configuration (default 1000): a call fan-out can grow exponentially with depth. */
+  maxInstances?: number;
 }
 
 export interface ModuleCall {
@@ -148,8 +150,8 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
   const problems: ConfigProblem[] = [];
   const usedFolders = new Set<string>();
   const problemKeys = new Set<string>();
-  const problem = (file: SourceFile, span: Span, message: string): void => {
-    const key = realPath(file.path) + '|' + span.start + '|' + message;
+  const problem = (file: SourceFile, span: Span, message: string, once?: string): void => {
+    const key = once ?? realPath(file.path) + '|' + span.start + '|' + message;
     if (problemKeys.has(key)) return;
     problemKeys.add(key);
     problems.push({ file: realPath(file.path), span, message });
@@ -226,8 +228,13 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
         unresolved.push({ instance: inst, call, reason: 'module cycle' });
         continue;
       }
+      if (instances.length >= (opts.maxInstances ?? 1000)) {
+        problem(c.file, at, `more than ${opts.maxInstances ?? 1000} module instances in the configuration of ${rootDir || '.'}; ${childPath} and the calls after it not followed`, 'instances');
+        unresolved.push({ instance: inst, call, reason: 'too many module instances' });
+        continue;
+      }
       if (inst.depth + 1 > maxDepth) {
-        problem(c.file, at, `module nesting deeper than ${maxDepth} levels at ${childPath}; not followed`);
+        problem(c.file, at, `module nesting deeper than ${maxDepth} levels at ${childPath}; not followed`, 'depth');
         unresolved.push({ instance: inst, call, reason: 'module nesting too deep' });
         continue;
       }
