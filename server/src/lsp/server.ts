@@ -432,7 +432,8 @@ export class LpgServer {
     const dir = this.moduleDirOf(doc.fsPath);
     const m = await this.prepare(dir);
     const name = relPath(dir, doc.fsPath);
-    const findings = analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
+    const view = this.configView(dir, m.opts);
+    const findings = view ? view.byFile.get(doc.fsPath) ?? [] : analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
     return { version: doc.version, findings, dir };
   }
 
