@@ -27,6 +27,8 @@ export interface ConfigAnalysis {
   byFile: Map<string, Finding[]>;
   /** Absolute folders whose files got findings here (every folder of the configurations). */
   dirs: Set<string>;
+  /** Configuration problems (a cycle, a missing module folder), `file:line: message` with absolute paths. */
+  problems: string[];
 }
 
 export class LspConfigs {
@@ -172,7 +174,12 @@ export class LspConfigs {
       const l = byFile.get(abs);
       if (l) l.push(local); else byFile.set(abs, [local]);
     }
-    return { byFile, dirs: outDirs };
+    const problems: string[] = [];
+    for (const c of configs) for (const p of c.problems) {
+      const f = c.files.find((x) => realOf(x.path) === p.file);
+      problems.push(`${path.join(ws, ...p.file.split('/'))}:${f ? f.lines.positionAt(p.span.start).line + 1 : 0}: ${p.message}`);
+    }
+    return { byFile, dirs: outDirs, problems };
   }
 }
 

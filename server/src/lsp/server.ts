@@ -303,7 +303,7 @@ export class LpgServer {
     const findings = view ? files.flatMap((f) => view.byFile.get(abs.get(f.path)!) ?? []) : analyzeModule(files, opts);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
-    if (view) this.publishOthers(dir, view);
+    if (view) { this.publishOthers(dir, view); for (const m of view.problems) this.warnOnce(m, 'lpg: ' + m); }
     const seen = new Set<string>();
     for (const f of files) {
       const p = abs.get(f.path)!;
