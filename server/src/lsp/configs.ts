@@ -11,7 +11,7 @@ import type { Finding } from '../core/types';
 import type { AnalyzeOptions, SyntaxError } from '../core/analyze';
 import type { SourceFile } from '../core/model/module';
 import { buildConfig, isLocalSource, joinDir, type ConfigHost, type Configuration } from '../core/model/config';
-import { analyzeConfiguration, mergeConfigFindings } from '../core/configuration';
+import { analyzeConfiguration, instanceCounts, mergeConfigFindings, type InstanceFinding } from '../core/configuration';
 import { reachable } from '../core/workspace';
 import { makeSourceFile } from '../core/source';
 import { SKIP_DIRS, isTerraformFile } from '../scan/plan';
@@ -38,11 +38,18 @@ export class LspConfigs {
   /** `moduleDirOf`: the server's module folder of a file (finding paths are made relative to it). */
   constructor(private readonly docs: Map<string, OpenDocument>, private readonly disk: DiskCache, private readonly moduleDirOf: (abs: string) => string) {}
 
+  /**
+   * Root -> the analysis of its configuration, valid while every file of it is the same object (the
+   * disk cache and the open documents keep a file's object until its text changes) and the options
+   * are the same: a workspace scan validates each folder, and folders share configurations.
+   */
+  private readonly results = new Map<string, { files: SourceFile[]; key: string; items: InstanceFinding[]; counts: Map<string, number>; cfg: Configuration }>();
+
   /** Folder -> module sources of its files on disk (open documents are read each time). */
   private readonly diskSources = new Map<string, { names: string[]; sources: Map<string, string[]> }>();
 
   /** Files were created, changed or deleted: list the folders and read their module sources again. */
-  invalidate(): void { this.dirs.clear(); this.diskSources.clear(); }
+  invalidate(): void { this.dirs.clear(); this.diskSources.clear(); this.results.clear(); }
 
   private listDirs(ws: string): string[] {
     let l = this.dirs.get(ws);
@@ -103,10 +110,12 @@ export class LspConfigs {
     const dirs = new Set(this.listDirs(ws));
     dirs.add(rel);
     const made = new Map<string, SourceFile[] | undefined>();
+    const orig = new Map<string, SourceFile[]>();
     const host: ConfigHost = {
       folder: (d) => {
         if (made.has(d)) return made.get(d);
         const { files } = moduleFiles(absOf(d), this.docs, this.disk, filter);
+        orig.set(d, files);
         const v = files.some((f) => f.kind === 'tf' || f.kind === 'tfjson') ? files.map((f) => ({ ...f, path: d === '' ? f.path : d + '/' + f.path })) : undefined;
         made.set(d, v);
         return v;
@@ -149,16 +158,35 @@ export class LspConfigs {
       if (text === undefined) { try { text = fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''); } catch { text = undefined; } }
       if (text !== undefined) vf.push(makeSourceFile(relOf(abs) ?? path.basename(abs), text));
     }
-    const configs: Configuration[] = [];
-    for (const r of roots) { const c = buildConfig(r, host, { varFiles: vf }); if (c) configs.push(c); }
     // the validated folder's syntax verdicts are module-relative
     let syntaxErrors: Map<string, SyntaxError | null> | undefined;
     if (opts.syntaxErrors) {
       syntaxErrors = new Map();
       for (const [k, v] of opts.syntaxErrors) syntaxErrors.set(rel === '' ? k : rel + '/' + k, v);
     }
-    const items = configs.flatMap((c) => analyzeConfiguration(c, { ...opts, syntaxErrors, only: undefined }));
-    const merged = mergeConfigFindings(items, configs);
+    const key = JSON.stringify([opts.rules ?? {}, [...(syntaxErrors ?? [])], vf.map((f) => [f.path, f.text]), opts.ruleSet?.map((r) => r.meta.id) ?? null]);
+    const configs: Configuration[] = [];
+    const items: InstanceFinding[] = [];
+    const counts = new Map<string, number>();
+    for (const r of roots) {
+      const c = buildConfig(r, host, { varFiles: vf });
+      if (!c) continue;
+      configs.push(c);
+      const files = [...new Set(c.instances.map((i) => i.dir))].flatMap((d) => orig.get(d) ?? []);
+      const hit = this.results.get(r);
+      if (hit && hit.key === key && hit.files.length === files.length && hit.files.every((f, i) => f === files[i])) {
+        items.push(...hit.items);
+        for (const [d, n] of hit.counts) counts.set(d, (counts.get(d) ?? 0) + n);
+        configs[configs.length - 1] = hit.cfg;
+        continue;
+      }
+      const mine = analyzeConfiguration(c, { ...opts, syntaxErrors, only: undefined });
+      const cnt = instanceCounts([c]);
+      this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
+      items.push(...mine);
+      for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
+    }
+    const merged = mergeConfigFindings(items, counts);
     const byFile = new Map<string, Finding[]>();
     const outDirs = new Set<string>();
     for (const c of configs) for (const i of c.instances) { outDirs.add(absOf(i.dir)); for (const f of i.files) byFile.set(path.join(ws, ...realOf(f.path).split('/')), []); }
