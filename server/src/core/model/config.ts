@@ -136,7 +136,8 @@ function rootVarFiles(files: SourceFile[]): SourceFile[] {
 }
 
 function cloneSyntax(s: FileSyntax | undefined): FileSyntax | undefined {
-  return s ? structuredClone(s) : undefined;
+  if (!s) return undefined;
+  try { return structuredClone(s); } catch { return s; } // plain data; never throw out of the model
 }
 
 /** Builds the configuration rooted at `rootDir`. Never throws for bad input; never loops. */
