@@ -97,3 +97,22 @@ describe('protocol: modules', function () {
     assert.strictEqual(ds[0].code, 'missing-source-arn');
   });
 });
+
+describe('protocol: lpg.varFiles', function () {
+  let c: TestClient;
+  afterEach(async () => { await c?.stop(); });
+
+  it('a wildcard that only prod.tfvars introduces appears when the setting lists that file', async () => {
+    const MAIN = `variable "invoke_principal" {\n  type    = string\n  default = "123456789012"\n}\n\nresource "aws_lambda_permission" "api" {\n  statement_id  = "AllowInvoke"\n  action        = "lambda:InvokeFunction"\n  function_name = "orders"\n  principal     = var.invoke_principal\n}\n`;
+    const root = makeWorkspace({ 'main.tf': MAIN, 'environments/prod.tfvars': 'invoke_principal = "*"\n' });
+    c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });
+    await c.initialize();
+    const uri = await c.open(path.join(root, 'main.tf'));
+    assert.deepStrictEqual(await c.current(uri), []);
+    await c.setSettings({ '*': { debounceMs: 0, varFiles: ['environments/prod.tfvars'] } });
+    const [d, ...rest] = await c.current(uri, (ds) => ds.length > 0, 'the finding from prod.tfvars');
+    assert.deepStrictEqual(rest, []);
+    assert.strictEqual(d.code, 'public-invoke-principal');
+    assert.strictEqual(covered(MAIN, d.range), 'var.invoke_principal');
+  });
+});

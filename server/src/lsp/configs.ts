@@ -134,7 +134,8 @@ export class LspConfigs {
     }
     const own = host.sources!(rel);
     const calls = own.some((s) => !isLocalSource(s)) || own.some((s) => { const to = joinDir(rel, s); return to !== undefined && to !== rel && dirs.has(to); });
-    if (!calls && !callers.has(rel)) return undefined;
+    // a folder alone keeps the per-folder analysis, unless variable files apply to it as a root
+    if (!calls && !callers.has(rel) && !varFiles.length) return undefined;
     const rootsOf = (d: string): string[] => {
       const seen = new Set([d]);
       const todo = [d];
