@@ -9,6 +9,7 @@ import { suppressionFix } from './fix/suppression';
 import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
 import { tooDeepAt, nestingMessage } from './limits';
+import { templateGroups } from './frontends/cfn/group';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
 export interface SyntaxError { line: number; character: number; message: string }
@@ -42,6 +43,20 @@ export function factsOf(mi: ModuleIndex): ReturnType<typeof buildFacts> {
 
 /** Analyses one Terraform module (a folder): all its files together. Never throws for bad input. */
 export function analyzeModule(files: SourceFile[], opts: AnalyzeOptions = {}): Finding[] {
+  // each CloudFormation template is a stack of its own: analysed alone (with the files it includes)
+  const groups = templateGroups(files);
+  if (groups) return groups.flatMap((g) => g.post(analyzeFiles(g.files, opts)));
+  return analyzeFiles(files, opts);
+}
+
+/** The findings of a folder's CloudFormation templates only (each its own stack); Terraform configurations are analysed apart (configuration.ts). */
+export function analyzeTemplates(files: SourceFile[], opts: AnalyzeOptions = {}): Finding[] {
+  const groups = templateGroups(files);
+  if (!groups) return [];
+  return groups.filter((g) => g.files[0]?.kind === 'cfn').flatMap((g) => g.post(analyzeFiles(g.files, opts)));
+}
+
+function analyzeFiles(files: SourceFile[], opts: AnalyzeOptions): Finding[] {
   return analyzeIndex(new ModuleIndex(files), files, opts);
 }
 
@@ -120,6 +135,11 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
     if (auth) {
       const start = f.lines.offsetAt({ line: auth.line, character: auth.character });
       out.push({ file: f.path, span: tokenSpan(f, start), message: auth.message });
+      continue;
+    }
+    if (f.kind === 'cfn') {
+      const e = f.syntax?.errors[0];
+      if (e) out.push({ file: f.path, span: firstLine(f, e.span), message: e.message });
       continue;
     }
     if (f.kind === 'json') {

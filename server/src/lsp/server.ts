@@ -11,7 +11,7 @@ import {
   type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit, type ProgressToken,
 } from 'vscode-languageserver';
 import { initParser } from '../core/parse/treesitter';
-import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
+import { analyzeModule, analyzeTemplates, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { Rule } from '../core/rules/rule';
 import type { SourceFile } from '../core/model/module';
@@ -173,7 +173,7 @@ export class LpgServer {
     }
     if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.conn.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{tf,tf.json,tfvars,json}' }, { globPattern: '**/.lpg.json' }],
+        watchers: [{ globPattern: '**/*.{tf,tf.json,tfvars,json,yaml,yml,template}' }, { globPattern: '**/.lpg.json' }],
       });
     }
     if (ws?.didChangeConfiguration?.dynamicRegistration) await this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'lpg' });
@@ -300,7 +300,7 @@ export class LpgServer {
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
     const view = this.configView(dir, opts);
-    const findings = view ? files.flatMap((f) => view.byFile.get(abs.get(f.path)!) ?? []) : analyzeModule(files, opts);
+    const findings = view ? [...files.flatMap((f) => view.byFile.get(abs.get(f.path)!) ?? []), ...analyzeTemplates(files, opts)] : analyzeModule(files, opts);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
     if (view) { this.publishOthers(dir, view); for (const m of view.problems) this.warnOnce(m, 'lpg: ' + m); }
@@ -433,7 +433,7 @@ export class LpgServer {
     const m = await this.prepare(dir);
     const name = relPath(dir, doc.fsPath);
     const view = this.configView(dir, m.opts);
-    const findings = view ? view.byFile.get(doc.fsPath) ?? [] : analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
+    const findings = view ? [...(view.byFile.get(doc.fsPath) ?? []), ...analyzeTemplates(m.files, { ...m.opts, only: new Set([name]) })] : analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
     return { version: doc.version, findings, dir };
   }
 

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding } from '../core/types';
 import { makeSourceFile } from '../core/source';
+import { analyzeTemplates } from '../core/analyze';
 import type { SourceFile } from '../core/model/module';
 import type { ConfigHost, ConfigProblem, Configuration } from '../core/model/config';
 import { calledDirs, reachable } from '../core/workspace';
@@ -164,9 +165,19 @@ export async function scanConfigurations(
     // a root is in no other configuration: its parsed files are not needed again
     if (!calledByText.has(c.rootDir)) made.delete(c.rootDir);
   }
+  const findings = mergeConfigFindings(items, counts);
+  // CloudFormation / SAM templates: each is a stack of its own, analysed per folder with the files it includes
+  for (const [dir, input] of inputs) {
+    const others = input.files.filter((f) => !isTerraformFile(f.path) && !f.path.toLowerCase().endsWith('.tfvars'));
+    if (!others.length) continue;
+    const files = others.map((f) => makeSourceFile(f.path, f.text));
+    if (!files.some((f) => f.kind === 'cfn')) continue;
+    findings.push(...analyzeTemplates(files, { rules: opts.rules, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, dir) }));
+    if (!dirs.has(dir)) dirs.add(dir);
+  }
   let filesRead = 0;
   for (const d of dirs) filesRead += fileCount.get(d) ?? made.get(d)?.length ?? 0;
-  return { findings: mergeConfigFindings(items, counts), coverage, problems, modules: dirs.size, filesRead };
+  return { findings, coverage, problems, modules: dirs.size, filesRead };
 }
 
 function realPathOf(p: string): string { const i = p.indexOf('\u0000'); return i < 0 ? p : p.slice(0, i); }

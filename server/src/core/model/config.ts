@@ -161,7 +161,8 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
   const make = (dir: string, files: SourceFile[], path: string, parent: Instance | undefined, call: ModuleCall | undefined): Instance => {
     const fresh = !usedFolders.has(dir);
     usedFolders.add(dir);
-    const own = files.filter((f) => f.kind !== 'tfvars');
+    // CloudFormation templates are stacks of their own, not part of a Terraform configuration (analyzeTemplates)
+    const own = files.filter((f) => f.kind !== 'tfvars' && f.kind !== 'cfn');
     const instFiles = own.map((f) => (path === '' && fresh ? f : { ...f, path: path === '' ? f.path : f.path + TAG + path, syntax: fresh ? f.syntax : cloneSyntax(f.syntax) }));
     const inst = { path, dir, files: instFiles, parent, call, children: new Map(), depth: parent ? parent.depth + 1 : 0 } as unknown as Instance;
     const inputMemo = new Map<string, Value | undefined>();
