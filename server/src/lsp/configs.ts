@@ -15,6 +15,7 @@ import { analyzeConfiguration, instanceCounts, mergeConfigFindings, type Instanc
 import { reachable } from '../core/workspace';
 import { makeSourceFile } from '../core/source';
 import { SKIP_DIRS, isTerraformFile } from '../scan/plan';
+import { readTextSync } from '../scan/fs';
 import { moduleFiles, type DiskCache, type FileFilter } from './modules';
 import type { OpenDocument } from './documents';
 
@@ -76,8 +77,9 @@ export class LspConfigs {
       try { names = fs.readdirSync(absDir).filter((n) => isTerraformFile(n)); } catch { /* gone */ }
       const sources = new Map<string, string[]>();
       for (const n of names) {
-        let text = '';
-        try { text = fs.readFileSync(path.join(absDir, n), 'utf8'); } catch { /* unreadable */ }
+        // non-blocking, regular files only (a FIFO named x.tf never blocks the server)
+        const r = readTextSync(path.join(absDir, n), n);
+        const text = 'message' in r ? '' : r.text;
         sources.set(n, [...text.matchAll(SOURCE)].map((m) => m[1]));
       }
       disk = { names, sources };
@@ -120,7 +122,7 @@ export class LspConfigs {
         made.set(d, v);
         return v;
       },
-      manifest: (d) => { try { return fs.readFileSync(path.join(absOf(d), '.terraform', 'modules', 'modules.json'), 'utf8'); } catch { return undefined; } },
+      manifest: (d) => { const r = readTextSync(path.join(absOf(d), '.terraform', 'modules', 'modules.json'), 'modules.json'); return 'message' in r ? undefined : r.text; },
       sources: (d) => this.sources(absOf(d)),
     };
     // callers by text: folder -> the folders that call it
@@ -156,7 +158,7 @@ export class LspConfigs {
       const abs = path.resolve(ws, v);
       const doc = this.docs.get(abs);
       let text: string | undefined = doc?.text;
-      if (text === undefined) { try { text = fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''); } catch { text = undefined; } }
+      if (text === undefined) { const r = readTextSync(abs, v); text = 'message' in r ? undefined : r.text; }
       if (text !== undefined) vf.push(makeSourceFile(relOf(abs) ?? path.basename(abs), text));
     }
     // the validated folder's syntax verdicts are module-relative

@@ -17,7 +17,7 @@ import { analyzeConfiguration, instanceCounts, mergeConfigFindings, type Instanc
 import { addCoverage, coverageOf, emptyCoverage, type Coverage } from '../core/coverage';
 import { isTerraformFile, mayBeRelevant, worthReading, type ModulePlan } from './plan';
 import { verdictOf, type AnalyzeModuleOptions, type ModuleInput, type SyntaxError } from './module';
-import { readText, type ScanIssue } from './fs';
+import { readTextSync, type ScanIssue } from './fs';
 
 export interface ConfigScanResult {
   findings: Finding[];
@@ -47,7 +47,7 @@ export async function scanConfigurations(
   plans: ModulePlan[],
   load: (m: ModulePlan) => Promise<{ input: ModuleInput }>,
   reportable: (rootRelative: string) => boolean,
-  opts: Omit<AnalyzeModuleOptions, 'onRuleError'> & { varFiles?: VarSource[]; follow?: boolean; onRuleError?: (ruleId: string, error: unknown, module: string) => void },
+  opts: Omit<AnalyzeModuleOptions, 'onRuleError'> & { varFiles?: VarSource[]; follow?: boolean; /** Real paths that may be read (symbolic links confined to the scanned root). */ allowed?: (real: string) => boolean; onRuleError?: (ruleId: string, error: unknown, module: string) => void },
 ): Promise<ConfigScanResult> {
   // module sources by text, so that folders of configurations with nothing to check are never parsed
   const SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"\n]*)"/g;
@@ -83,11 +83,10 @@ export async function scanConfigurations(
       const lower = n.toLowerCase();
       if (!(isTerraformFile(lower) || lower.endsWith('.json') || lower.endsWith('.tfvars'))) continue;
       const rel = dir === '' ? n : dir + '/' + n;
-      let text: string;
-      try {
-        if (!fs.statSync(path.join(abs, n)).isFile()) continue;
-        text = fs.readFileSync(path.join(abs, n), 'utf8').replace(/^\uFEFF/, '');
-      } catch { continue; }
+      // as the walk reads: regular files only, no link out of the scanned root, size-limited, UTF-8
+      const r = readTextSync(path.join(abs, n), rel, { allowed: opts.allowed });
+      if ('message' in r) continue;
+      const text = r.text;
       if (!worthReading(rel, text)) continue;
       texts.set(rel, text);
       if (mayBeRelevant(text)) relevantDirs.add(dir);
@@ -104,7 +103,8 @@ export async function scanConfigurations(
       return files;
     },
     manifest(dir) {
-      try { return fs.readFileSync(path.join(root, ...dir.split('/').filter(Boolean), '.terraform', 'modules', 'modules.json'), 'utf8'); } catch { return undefined; }
+      const r = readTextSync(path.join(root, ...dir.split('/').filter(Boolean), '.terraform', 'modules', 'modules.json'), '.terraform/modules/modules.json', { allowed: opts.allowed });
+      return 'message' in r ? undefined : r.text;
     },
   };
   host.sources = (dir) => {
