@@ -9,6 +9,7 @@ import { buildConfig, isLocalSource, joinDir, moduleCalls, type ConfigHost, type
 import { analyzeConfiguration, mergeConfigFindings, type InstanceFinding } from './configuration';
 import type { SourceFile } from './model/module';
 import { coverageOf, addCoverage, emptyCoverage, type Coverage } from './coverage';
+import { pushAll } from './fix/apply';
 
 export interface WorkspaceOptions extends AnalyzeOptions {
   varFiles?: SourceFile[];
@@ -89,7 +90,7 @@ export function analyzeWorkspace(host: ConfigHost, dirs: string[], opts: Workspa
   const seenProblem = new Set<string>();
   let coverage = emptyCoverage();
   for (const c of configs) {
-    items.push(...analyzeConfiguration(c, opts));
+    pushAll(items, analyzeConfiguration(c, opts));
     for (const p of c.problems) {
       const k = `${p.file}|${p.span.start}|${p.message}`;
       if (!seenProblem.has(k)) { seenProblem.add(k); problems.push(p); }

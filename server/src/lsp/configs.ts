@@ -18,6 +18,7 @@ import { SKIP_DIRS, isTerraformFile } from '../scan/plan';
 import { readTextSync } from '../scan/fs';
 import { moduleFiles, type DiskCache, type FileFilter } from './modules';
 import type { OpenDocument } from './documents';
+import { pushAll } from '../core/fix/apply';
 
 const SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"\n]*)"/g;
 /** Folders listed per workspace folder at most (a huge tree keeps the per-folder analysis beyond). */
@@ -92,7 +93,7 @@ export class LspConfigs {
       open.add(path.basename(d.fsPath));
       for (const m of d.text.matchAll(SOURCE)) out.push(m[1]);
     }
-    for (const n of disk.names) if (!open.has(n)) out.push(...(disk.sources.get(n) ?? []));
+    for (const n of disk.names) if (!open.has(n)) pushAll(out, disk.sources.get(n) ?? []);
     return out;
   }
 
@@ -178,7 +179,7 @@ export class LspConfigs {
       const files = [...new Set(c.instances.map((i) => i.dir))].flatMap((d) => orig.get(d) ?? []);
       const hit = this.results.get(r);
       if (hit && hit.key === key && hit.files.length === files.length && hit.files.every((f, i) => f === files[i])) {
-        items.push(...hit.items);
+        pushAll(items, hit.items);
         for (const [d, n] of hit.counts) counts.set(d, (counts.get(d) ?? 0) + n);
         configs[configs.length - 1] = hit.cfg;
         continue;
@@ -186,7 +187,7 @@ export class LspConfigs {
       const mine = analyzeConfiguration(c, { ...opts, syntaxErrors, only: undefined });
       const cnt = instanceCounts([c]);
       this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
-      items.push(...mine);
+      pushAll(items, mine);
       for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
     }
     const merged = mergeConfigFindings(items, counts);

@@ -18,6 +18,7 @@ import { addCoverage, coverageOf, emptyCoverage, type Coverage } from '../core/c
 import { isTerraformFile, mayBeRelevant, worthReading, type ModulePlan } from './plan';
 import { verdictOf, type AnalyzeModuleOptions, type ModuleInput, type SyntaxError } from './module';
 import { readTextSync, type ScanIssue } from './fs';
+import { pushAll } from '../core/fix/apply';
 
 export interface ConfigScanResult {
   findings: Finding[];
@@ -152,7 +153,7 @@ export async function scanConfigurations(
         if (v !== undefined) syntaxErrors.set(p, v);
       }
     }
-    items.push(...analyzeConfiguration(c, { rules: opts.rules, syntaxErrors, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, c.rootDir) }));
+    pushAll(items, analyzeConfiguration(c, { rules: opts.rules, syntaxErrors, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, c.rootDir) }));
     coverage = addCoverage(coverage, coverageOf(c));
     for (const p of c.problems) {
       const k = `${p.file}|${p.span.start}|${p.message}`;
@@ -172,7 +173,7 @@ export async function scanConfigurations(
     if (!others.length) continue;
     const files = others.map((f) => makeSourceFile(f.path, f.text));
     if (!files.some((f) => f.kind === 'cfn')) continue;
-    findings.push(...analyzeTemplates(files, { rules: opts.rules, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, dir) }));
+    pushAll(findings, analyzeTemplates(files, { rules: opts.rules, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, dir) }));
     if (!dirs.has(dir)) dirs.add(dir);
   }
   let filesRead = 0;

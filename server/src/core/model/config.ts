@@ -16,6 +16,7 @@ import { attr } from './ast';
 import { ModuleIndex, type InstanceScope, type Located, type SourceFile } from './module';
 import { tagFile, UNKNOWN, type Value } from './value';
 import { knownAbsent } from './cond';
+import { pushAll } from '../fix/apply';
 
 /** Separates a file's real path from its instance in instance-tagged paths (never in a file name). */
 export const TAG = '\u0000';
@@ -285,13 +286,13 @@ export class ConfigIndex extends ModuleIndex {
     super([]);
     for (const inst of instances) {
       const mi = inst.index;
-      (this.files as SourceFile[]).push(...inst.files);
+      pushAll(this.files as SourceFile[], inst.files);
       // in a module instance, a resource whose count/for_each is known to be empty does not exist (feature flags of registry modules)
       const absent = new Set<string>();
       if (inst.path) for (const r of mi.resources.values()) if (r.multi && knownAbsent(attr(r.block, 'count') ?? attr(r.block, 'for_each'), mi, r.file.text)) absent.add(r.address);
       for (const [k, r] of mi.resources) if (!absent.has(k)) this.resources.set(k, r);
       for (const [k, r] of mi.data) this.data.set(k, r);
-      for (const [k, l0] of mi.byType) { const l = l0.filter((r) => !absent.has(r.address)); const cur = this.byType.get(k); if (cur) cur.push(...l); else this.byType.set(k, [...l]); }
+      for (const [k, l0] of mi.byType) { const l = l0.filter((r) => !absent.has(r.address)); const cur = this.byType.get(k); if (cur) pushAll(cur, l); else this.byType.set(k, [...l]); }
       for (const f of [...inst.files, ...(mi.scope?.varFiles ?? [])]) {
         if (!f.syntax) continue;
         const reg = (x: Expr): void => { this.owner.set(x, mi); };
