@@ -172,7 +172,8 @@ export class Wiring {
         return { ...inner, qual: { k: 'alias', alias: r, name: na ? knownString(mi.evaluate(na.value)) : undefined } };
       }
       if (r && (r.type === 'aws_lambda_function' || r.type === 'aws_lambda_alias')) return { k: 'unknown' };
-      if (tok.resource && !tok.resource.startsWith('data.') && !tok.resource.startsWith('module.') && mi.resources.has(tok.resource)) return { k: 'other' };
+      // a resource of the folder that is no function, or a resource that does not exist (Terraform rejects the reference)
+      if (tok.resource && !tok.resource.startsWith('data.') && !tok.resource.startsWith('module.')) return { k: 'other' };
       return { k: 'unknown' };
     }
     const { s, toks } = encode(v.parts);
@@ -231,6 +232,8 @@ export class Wiring {
   permFn(p: Permission): FnRef {
     const cached = this.permCache.get(p);
     if (cached) return cached;
+    // an unfinished permission (no function_name or principal, both required) grants nothing
+    if (p.origin === 'tf' && (!p.functionName || !p.principal)) { this.permCache.set(p, { k: 'other' }); return { k: 'other' }; }
     let r = this.resolveFn(p.functionName?.value);
     if (r.k === 'fn' && p.qualifier) {
       const q = p.qualifier.value;
@@ -573,7 +576,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
     add({ kind: 'logs', resource: r, fnField: f, fnAttr: 'destination_arn', fn, principal: 'logs.amazonaws.com', source, invoker: t ? invokerOf(t, ':*', g!.r) : undefined, invokerName: g ? g.r.address : 'the log group', effect: `log events of ${g ? g.r.address : 'the log group'} will not be delivered to the function` });
   }
   // ALB target group attachments
-  for (const r of mi.ofType('aws_lb_target_group_attachment')) {
+  for (const r of [...mi.ofType('aws_lb_target_group_attachment'), ...mi.ofType('aws_alb_target_group_attachment')]) {
     const f = field(mi, r, attr(r.block, 'target_id'));
     if (!f) continue;
     const fn = w.resolveFn(f.value);
@@ -652,11 +655,30 @@ export function principalCovers(p: Permission, principal: string): Tri {
 
 function principalCoversText(p: Permission, principal: string): Tri {
   const t = text(p.principal);
-  if (t === undefined) return 'unknown';
+  if (t === undefined) return p.principal ? partialPrincipal(p.principal.value, principal) : 'unknown';
   if (t === '*') return 'match';
   if (p.origin === 'json' && p.principalType && p.principalType !== 'Service') return 'no-match';
   if (!isServicePrincipal(t)) return 'no-match';
   return serviceOf(t) === serviceOf(principal) ? 'match' : 'no-match';
+}
+
+/**
+ * A principal with unknown parts (`"logs.${data.aws_region.current.name}.amazonaws.com"`): its known
+ * prefix and suffix still rule services out. `no-match` only when no value of the unknown parts can
+ * make it `*` or a principal of the service of `principal`.
+ */
+export function partialPrincipal(v: Value, principal: string): Tri {
+  if (v.k !== 'str' || !v.parts.length) return 'unknown';
+  const lits = v.parts.filter((x): x is string => typeof x === 'string').join('');
+  if (/^\**$/.test(lits)) return 'unknown'; // may be "*"
+  const head = typeof v.parts[0] === 'string' ? v.parts[0] : '';
+  const last = v.parts[v.parts.length - 1];
+  const tail = typeof last === 'string' ? last : '';
+  const svc = serviceOf(principal);
+  // every principal of the service: `svc.amazonaws.com`, `svc.{region}.amazonaws.com`, with `.cn` in China
+  const headOk = (svc + '.').startsWith(head) || head.startsWith(svc + '.');
+  const tailOk = ['.amazonaws.com', '.amazonaws.com.cn'].some((e) => e.endsWith(tail) || tail.endsWith(e));
+  return headOk && tailOk ? 'unknown' : 'no-match';
 }
 
 const INVOKE_COVERED = new WeakMap<Permission, Tri>();
@@ -752,7 +774,14 @@ function computeVerdict(w: Wiring, t: Trigger): Verdict {
   const q = near.filter((x) => x.c.qual === 'no-match' && x.c.source !== 'no-match');
   if (q.length) return { k: 'qualifier-mismatch', perms: q.map((x) => x.p) };
   const s = near.filter((x) => x.c.source === 'no-match' && x.c.qual !== 'no-match');
-  if (s.length) return { k: 'source-mismatch', perms: s.map((x) => x.p) };
+  if (s.length) {
+    // a permission that serves (or may serve) another invoker of the function is right for that one:
+    // this trigger is uncovered (missing), not a mismatch of that permission
+    const others = w.triggersOn(t.fn.fn);
+    const wrong = s.filter((x) => !others.some((o) => o !== t && coverage(w, x.p, o).all !== 'no-match'));
+    if (!wrong.length && s.length === near.length) return { k: 'missing' };
+    if (wrong.length) return { k: 'source-mismatch', perms: wrong.map((x) => x.p) };
+  }
   return { k: 'unknown' };
 }
 
