@@ -9,6 +9,7 @@ import { suppressionFix } from './fix/suppression';
 import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
 import { tooDeepAt, nestingMessage } from './limits';
+import { isJsonTemplate } from './model/template';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
 export interface SyntaxError { line: number; character: number; message: string }
@@ -115,6 +116,7 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
       const deep = tooDeepAt(f.text, true);
       if (deep >= 0) { out.push({ file: f.path, span: { start: deep, end: deep + 1 }, message: `JSON: ${nestingMessage()}` }); continue; }
       const { errors } = parseJsonFile(f.text);
+      if (errors.length && isJsonTemplate(f.text)) continue; // a Terraform template (templatefile()), not broken JSON
       if (errors.length) out.push({ file: f.path, span: { start: errors[0].offset, end: errors[0].offset + Math.max(1, errors[0].length) }, message: `JSON: ${jsonErrorMessage(errors[0])}` });
       continue;
     }
