@@ -70,12 +70,14 @@ export function analyzeModule(files: SourceFile[], opts: AnalyzeOptions = {}): F
       const key = `${rule.meta.id}|${r.file}|${r.span.start}|${r.span.end}|${r.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push(toFinding(rule, severity, f, r, byPath));
+      findings.push(toFinding(rule, r.atMost && RANK[r.atMost] < RANK[severity] ? r.atMost : severity, f, r, byPath));
     }
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : 1));
   return findings;
 }
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 function toFinding(rule: Rule, severity: Severity, f: SourceFile, r: Report, byPath: Map<string, SourceFile>): Finding {
   const range = f.lines.range(r.span.start, r.span.end);

@@ -34,6 +34,8 @@ export interface Facts {
   permissions: Permission[];
   /** Policy documents by the resource address that owns them (roles: inline + attached + role policies). */
   policiesOfRole(roleAddress: string): { docs: PolicyDoc[]; complete: boolean };
+  /** The documents of one resource's policy attributes (`aws_iam_policy.x`: its `policy`). */
+  docsOf(address: string): PolicyDoc[];
 }
 
 function field(mi: ModuleIndex, b: Block, name: string, file: SourceFile): Field | undefined {
@@ -214,6 +216,7 @@ export function buildFacts(mi: ModuleIndex): Facts {
 
   return {
     module: mi, policies, permissions,
+    docsOf: (address) => docsByOwner.get(address) ?? [],
     policiesOfRole(role: string) {
       const docs = [...(docsByOwner.get(role) ?? [])];
       let complete = !incomplete.has(role) && mi.resources.has(role);
