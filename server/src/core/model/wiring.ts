@@ -29,7 +29,7 @@ export type Qual =
   | { k: 'none' }
   | { k: 'alias'; alias: Resource; name?: string }
   | { k: 'lit'; name: string }
-  | { k: 'version'; ref?: string }
+  | { k: 'version'; ref?: string; /** literal `publish = true`: a numbered version, never the unqualified function */ published?: boolean }
   | { k: 'unknown' };
 
 export type FnRef =
@@ -160,7 +160,8 @@ export class Wiring {
       const r = tok.resource ? mi.resources.get(tok.resource) : undefined;
       if (r && r.type === 'aws_lambda_function' && tok.attr && FN_ATTRS.has(tok.attr)) {
         if (r.multi !== (tok.key !== undefined)) return { k: 'unknown' };
-        const qual: Qual = tok.attr.startsWith('qualified_') ? { k: 'version', ref: baseRef(tok) + '.version' } : { k: 'none' };
+        const pub = mi.evaluate(attr(r.block, 'publish')?.value);
+        const qual: Qual = tok.attr.startsWith('qualified_') ? { k: 'version', ref: baseRef(tok) + '.version', published: pub.k === 'bool' && pub.v } : { k: 'none' };
         return { k: 'fn', fn: r, key: tok.key, qual, ref: baseRef(tok) };
       }
       if (r && r.type === 'aws_lambda_alias' && !r.multi && tok.key === undefined && (tok.attr === 'arn' || tok.attr === 'invoke_arn' || tok.attr === 'function_name')) {
@@ -291,7 +292,8 @@ export function sameFn(a: FnRef, b: FnRef, sameIteration: boolean): Tri {
 
 export function sameQual(a: Qual, b: Qual): Tri {
   if (a.k === 'unknown' || b.k === 'unknown') return 'unknown';
-  if (a.k === 'none' || b.k === 'none') return a.k === b.k ? 'match' : a.k === 'version' || b.k === 'version' ? 'unknown' : 'no-match';
+  // a published version (`publish = true`) is a number: a permission on the unqualified function does not cover it
+  if (a.k === 'none' || b.k === 'none') return a.k === b.k ? 'match' : a.k === 'version' || b.k === 'version' ? ((a.k === 'version' && a.published) || (b.k === 'version' && b.published) ? 'no-match' : 'unknown') : 'no-match';
   if (a.k === 'version' || b.k === 'version') return a.k === 'version' && b.k === 'version' && a.ref && a.ref === b.ref ? 'match' : 'unknown';
   const name = (q: Qual): string | undefined => (q.k === 'alias' ? q.name : q.k === 'lit' ? q.name : undefined);
   if (a.k === 'alias' && b.k === 'alias' && a.alias === b.alias) return 'match';
@@ -398,11 +400,11 @@ function restPath(mi: ModuleIndex, v: Value | undefined, depth = 0): SymItem[] |
   return parent.length ? [...parent, '/', seg] : [seg];
 }
 
-/** Invocation-ARN tail of an HTTP/WebSocket route key: `GET /orders/{id}` -> `GET/orders/` + atom; `$connect`. */
+/** Invocation-ARN tail of an HTTP/WebSocket route key: `GET /orders/{id}` -> `GET/orders/` + atom; `$connect`; `sendMessage`. */
 function v2RouteItems(route: string, key: string): SymItem[] | undefined {
   if (/^\$[a-zA-Z]+$/.test(key)) return [key];
   const m = /^([A-Z]+) \/(.*)$/.exec(key);
-  if (!m) return undefined;
+  if (!m) return /^[^\s*?:/]+$/.test(key) ? [key] : undefined; // a WebSocket route key (`sendMessage`): literal
   const out: SymItem[] = [m[1] === 'ANY' ? anon(route + '#method', ':/') : m[1], '/'];
   const segs = m[2] === '' ? [] : m[2].split('/');
   segs.forEach((seg, i) => {
@@ -478,8 +480,11 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       const tv = mi.evaluate(attr(x.block, 'target')?.value);
       return tv.k === 'str' && tv.parts.length === 2 && tv.parts[0] === 'integrations/' && typeof tv.parts[1] !== 'string' && tv.parts[1].resource === r.address && tv.parts[1].attr === 'id' && tv.parts[1].key === undefined;
     });
-    const routeKey = routes.length === 1 && !routes[0].multi ? knownString(mi.evaluate(attr(routes[0].block, 'route_key')?.value)) : undefined;
-    const routeItems = routeKey !== undefined ? v2RouteItems(routes[0].address, routeKey) : undefined;
+    // several routes on one integration: one trigger per route (each must be covered), when every route is known
+    const keyed = routes.length > 1 && routes.every((x) => !x.multi) ? routes.map((x) => ({ x, key: knownString(mi.evaluate(attr(x.block, 'route_key')?.value)) })) : [];
+    const perRoute = keyed.length > 1 && keyed.every((k) => k.key !== undefined && v2RouteItems(k.x.address, k.key)) ? keyed : [{ x: routes[0], key: routes.length === 1 && !routes[0].multi ? knownString(mi.evaluate(attr(routes[0].block, 'route_key')?.value)) : undefined }];
+    for (const { x: route, key: routeKey } of perRoute) {
+    const routeItems = routeKey !== undefined ? v2RouteItems(route.address, routeKey) : undefined;
     add({
       kind: 'v2-integration', resource: r, fnField: uri, fnAttr: 'integration_uri', fn, principal: apigw,
       source: exec ? { k: 'str', parts: [exec] } : undefined,
@@ -490,6 +495,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
     });
     const last = w.triggers[w.triggers.length - 1];
     if (last.source) last.source = itemsValue(w, last.source, ['/', anon(r.address + '#stage', ':/'), '/', ...(routeItems ?? [opaqueAtom(r.address + '#route')])]);
+    }
   }
   for (const r of mi.ofType('aws_apigatewayv2_authorizer')) {
     const type = knownString(mi.evaluate(attr(r.block, 'authorizer_type')?.value));
@@ -733,6 +739,7 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   if (fn === 'no-match' || principal === 'no-match' || action === 'no-match') return { fn, qual, principal, action, source: 'unknown', rest: 'unknown', all: 'no-match' };
   let source: Tri = 'match';
   if (p.sourceArn) source = t.source ? w.arnLike(p.sourceArn.value, t.source, si) : 'unknown';
+  if (source === 'unknown' && (t.kind === 'rest-authorizer' || t.kind === 'v2-authorizer') && p.sourceArn && endsInRoute(w, p.sourceArn.value)) source = 'no-match';
   let rest: Tri = 'match';
   if (p.sourceAccount) {
     const a = soleToken(p.sourceAccount.value);
@@ -743,6 +750,20 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   if (p.origin === 'json' && p.statement && p.statement.conditions.some((c) => /^aws:SourceArn$/i.test(c.key) && !/^(Arn|String)(Like|Equals)(IfExists)?$/.test(c.operator))) rest = 'unknown';
   if (p.invokedViaFunctionUrl) rest = 'unknown';
   return { fn, qual, principal, action, source, rest, all: and3(fn, qual, principal, action, source, rest) };
+}
+
+/**
+ * Does an execute-api source ARN end in a literal route or method (`{api}/*\/connect`, `{api}/*\/$connect`)?
+ * Such a pattern names an invocation route, never `{api}/authorizers/{id}`.
+ */
+export function endsInRoute(w: Wiring, v: Value): boolean {
+  const items = w.items(v);
+  if (!items) return false;
+  const text = items.map((i) => (typeof i === 'string' ? i : '\u0000')).join('');
+  const m = /^arn:[^:]*:execute-api:[^:]*:[^:]*:[^/]*\/(.*)$/.exec(text);
+  if (!m) return false;
+  const segs = m[1].split('/');
+  return segs.length === 2 && segs[0] !== 'authorizers' && !segs[0].includes('\u0000') && /^[^*?\u0000]+$/.test(segs[1]);
 }
 
 export type Verdict =
