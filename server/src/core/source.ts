@@ -5,6 +5,20 @@ import { parseTerraform, type Tree } from './parse/treesitter';
 import { syntaxFromTree, type BlockCache } from './model/hcl';
 import { syntaxFromTfJson } from './model/tfjson';
 import { tooDeepAt, nestingMessage } from './limits';
+import { closeMultiLineStrings, distrust, modelError } from './parse/hclcheck';
+import type { Span } from './model/ast';
+
+/** The model of a file whose open strings were closed: those arguments unknown, the first one the syntax error. */
+function syntaxOfClosed(text: string, closed: { text: string; spans: Span[] }, cache?: BlockCache): FileSyntax {
+  const t = parseTerraform(closed.text);
+  const s = syntaxFromTree(t, closed.text, cache);
+  t.delete();
+  const q = closed.spans[0].start;
+  distrust(s, s.errors.length ? Math.min(q, s.errors[0].span.start) : text.length, closed.spans);
+  const own = { span: { start: q, end: q + 1 }, message: 'Invalid multi-line string: quoted strings may not be split over multiple lines.' };
+  s.errors = s.errors.length && s.errors[0].span.start < q ? [s.errors[0], own] : [own, ...s.errors];
+  return s;
+}
 
 /**
  * Builds a source file with its syntax model. `.tf`/`.tfvars` need `initParser()` to have run.
@@ -24,9 +38,14 @@ export function syntaxOf(f: SourceFile, tree?: Tree, cache?: BlockCache): FileSy
     if (deep >= 0) return { blocks: [], attrs: [], comments: [], errors: [{ span: { start: deep, end: deep + 1 }, message: nestingMessage() }] };
   }
   if (f.kind === 'tf' || f.kind === 'tfvars') {
+    // a quoted string left open (typing) swallows what follows: read the file with it closed on its line
+    const closed = closeMultiLineStrings(f.text);
+    if (closed) return syntaxOfClosed(f.text, closed, cache);
     const t = tree ?? parseTerraform(f.text);
     const s = syntaxFromTree(t, f.text, cache);
     if (!tree) t.delete();
+    if (s.errors.length) distrust(s, s.errors[0].span.start);
+    else { const e = modelError(s, f.text); if (e) s.errors.push(e); }
     return s;
   }
   if (f.kind === 'tfjson') return syntaxFromTfJson(f.text);

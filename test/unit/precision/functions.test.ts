@@ -80,6 +80,7 @@ locals {
   ], [
     { name: 'merge() with an unknown argument', files: { 'main.tf': MERGED.replace('merge(local.base,', 'merge(var.base,') } },
     { name: 'coalesce() whose first value is unknown', files: { 'main.tf': 'variable "arn" {}\n' + docWith('[coalesce(var.arn, "*")]') } },
+    { name: 'coalesce() whose first value is a variable\'s null default (a placeholder a caller sets)', files: { 'main.tf': 'variable "arn" {\n  default = null\n}\n' + docWith('[coalesce(var.arn, "*")]') } },
     { name: 'try() whose first value is unknown (not an error)', files: { 'main.tf': 'variable "arn" {}\n' + docWith('[try(var.arn, "*")]') } },
     { name: 'lookup() of a missing key without default', files: { 'main.tf': 'locals {\n  res = { dev = "arn:aws:lambda:us-east-1:1:function:f" }\n}\n' + docWith('[lookup(local.res, "prod")]') } },
   ]);

@@ -59,8 +59,10 @@ export function evalFunction(e: Call, evaluate: (x: Expr) => Value): Value | und
     case 'coalesce': {
       for (const a of args) {
         const v = evaluate(a);
-        if (v.k === 'null') continue;
-        if (v.k === 'str' && v.parts.length === 0) continue; // ""
+        const empty = v.k === 'null' || (v.k === 'str' && v.parts.length === 0); // null or ""
+        // skipped only when written so: a variable's null or "" default is a placeholder a caller may set
+        if (empty && a.t !== 'lit' && a.t !== 'tmpl') return UNKNOWN('coalesce', e);
+        if (empty) continue;
         if (v.k === 'unknown') return UNKNOWN('coalesce', e);
         if (v.k === 'str' && v.parts.every((p) => typeof p !== 'string')) return UNKNOWN('coalesce', e); // a reference: may be ""
         return v;

@@ -234,7 +234,8 @@ export class Wiring {
     const cached = this.permCache.get(p);
     if (cached) return cached;
     // an unfinished permission (no function_name or principal, both required) grants nothing
-    if (p.origin === 'tf' && (!p.functionName || !p.principal)) { this.permCache.set(p, { k: 'other' }); return { k: 'other' }; }
+    // (in a block the parser had to recover, an argument may be missing only because the error swallowed it: unknown)
+    if (p.origin === 'tf' && (!p.functionName || !p.principal)) { const r: FnRef = p.resource?.block.hasError ? { k: 'unknown' } : { k: 'other' }; this.permCache.set(p, r); return r; }
     let r = this.resolveFn(p.functionName?.value);
     if (r.k === 'fn' && p.qualifier) {
       const q = p.qualifier.value;
