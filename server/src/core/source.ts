@@ -5,7 +5,7 @@ import { parseTerraform, type Tree } from './parse/treesitter';
 import { syntaxFromTree, type BlockCache } from './model/hcl';
 import { syntaxFromTfJson } from './model/tfjson';
 import { tooDeepAt, nestingMessage } from './limits';
-import { closeMultiLineStrings, distrust, modelError } from './parse/hclcheck';
+import { closeMultiLineStrings, distrust, modelError, MULTI_LINE_STRING } from './parse/hclcheck';
 import type { Span } from './model/ast';
 
 /** The model of a file whose open strings were closed: those arguments unknown, the first one the syntax error. */
@@ -15,7 +15,7 @@ function syntaxOfClosed(text: string, closed: { text: string; spans: Span[] }, c
   t.delete();
   const q = closed.spans[0].start;
   distrust(s, s.errors.length ? Math.min(q, s.errors[0].span.start) : text.length, closed.spans);
-  const own = { span: { start: q, end: q + 1 }, message: 'Invalid multi-line string: quoted strings may not be split over multiple lines.' };
+  const own = { span: { start: q, end: q + 1 }, message: MULTI_LINE_STRING };
   s.errors = s.errors.length && s.errors[0].span.start < q ? [s.errors[0], own] : [own, ...s.errors];
   return s;
 }

@@ -3,6 +3,7 @@
  * ("Invalid multi-line string", "Missing newline after argument", "Attribute redefined"), and the
  * recovery of a file broken by an unterminated quoted string.
  *
+ * Messages are HashiCorp's (summary; detail), positions ours (an open string: at its opening quote).
  * A file these checks flag gets a syntax error: the scan then asks HashiCorp's parser (hcl2json)
  * about that file only, whose verdict and message win (a file it accepts gets no parse-error).
  */
@@ -101,10 +102,7 @@ export function closeMultiLineStrings(text: string, max = 20): { text: string; s
   return { text: chars.join(''), spans };
 }
 
-/** Every block of the file, nested ones too. */
-function* allBlocks(bs: Block[]): Generator<Block> {
-  for (const b of bs) { yield b; yield* allBlocks(b.blocks); }
-}
+export const MULTI_LINE_STRING = 'Invalid multi-line string; Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the "heredoc" multi-line template syntax.';
 
 function lineOf(text: string, at: number): number {
   let n = 0;
@@ -112,28 +110,54 @@ function lineOf(text: string, at: number): number {
   return n;
 }
 
+/** Is the rest of the line from `at` blank (or a comment)? */
+function restBlank(text: string, at: number): boolean {
+  const e = text.indexOf('\n', at);
+  return /^[ \t]*(#.*|\/\/.*|\/\*.*)?\r?$/.test(text.slice(at, e < 0 ? text.length : e));
+}
+/** Offset of the first non-blank character from `at`. */
+function nextToken(text: string, at: number): number {
+  while (at < text.length && (text[at] === ' ' || text[at] === '\t')) at++;
+  return at;
+}
+function sameLine(text: string, a: number, b: number): boolean { return !text.slice(a, b).includes('\n'); }
+
 /**
- * The first of the errors HashiCorp's parser would give and tree-sitter does not: two arguments on
- * one line, an argument set twice in one block. Undefined when there is none.
+ * The first of the errors HashiCorp's parser gives and tree-sitter does not (HCL requires newlines
+ * where tree-sitter accepts any whitespace): two items of a body on one line, a line break inside a
+ * block header or before an argument's `=`, a single-line block with more than one argument, an
+ * argument set twice in one block. Undefined when there is none.
  */
 export function modelError(syntax: FileSyntax, text: string): { span: Span; message: string } | undefined {
   let best: { span: Span; message: string } | undefined;
-  const take = (span: Span, message: string): void => { if (!best || span.start < best.span.start) best = { span, message }; };
-  const bodies: Attribute[][] = [syntax.attrs, ...[...allBlocks(syntax.blocks)].map((b) => b.attrs)];
-  for (const attrs of bodies) {
+  const take = (at: number, message: string, end = at + 1): void => { if (!best || at < best.span.start) best = { span: { start: at, end: Math.max(end, at + 1) }, message }; };
+  const MISSING_NL_ARG = 'Missing newline after argument; An argument definition must end with a newline.';
+  const body = (attrs: Attribute[], blocks: Block[], singleLine: boolean): void => {
     const seen = new Map<string, Attribute>();
-    const sorted = [...attrs].sort((a, b) => a.span.start - b.span.start);
-    for (let i = 0; i < sorted.length; i++) {
-      const a = sorted[i];
-      const prev = sorted[i - 1];
-      if (prev && !text.slice(prev.span.end, a.span.start).includes('\n')) {
-        take({ start: a.nameSpan.start, end: a.nameSpan.end }, 'Missing newline after argument: an argument definition must end with a newline.');
-      }
+    for (const a of attrs) {
       const first = seen.get(a.name);
-      if (first) take(a.nameSpan, `Attribute redefined: the argument "${a.name}" was already set at line ${lineOf(text, first.nameSpan.start) + 1}. Each argument may be set only once.`);
+      if (first) take(a.nameSpan.start, `Attribute redefined; The argument "${a.name}" was already set at line ${lineOf(text, first.nameSpan.start) + 1}. Each argument may be set only once.`, a.nameSpan.end);
       else seen.set(a.name, a);
+      const eq = text.indexOf('=', a.nameSpan.end);
+      if (eq >= 0 && eq < a.value.span.start && !sameLine(text, a.nameSpan.end, eq)) take(a.nameSpan.start, 'Argument or block definition required; An argument name must be followed by "=" on the same line.', a.nameSpan.end);
+      if (!singleLine && !restBlank(text, a.span.end)) { const n = nextToken(text, a.span.end); take(n, MISSING_NL_ARG, n + 1); }
     }
-  }
+    for (const b of blocks) {
+      const open = b.bodyStart - 1;
+      if (!sameLine(text, b.span.start, open)) take(open, 'Invalid block definition; A block definition must have block content delimited by "{" and "}", starting on the same line as the block header.');
+      const closed = b.bodyEnd < b.span.end && text[b.bodyEnd] === '}';
+      if (!closed) continue;
+      const one = sameLine(text, open, b.bodyEnd);
+      if (one) {
+        if (b.attrs.length + b.blocks.length > 1 || b.blocks.length) take(nextToken(text, b.bodyStart), 'Invalid single-argument block definition; A single-line block definition can contain only a single argument.');
+      } else if (!restBlank(text, b.bodyStart)) {
+        take(nextToken(text, b.bodyStart), 'Invalid single-argument block definition; An argument definition on the same line as its containing block creates a single-line block definition, which must also be closed on the same line.');
+      }
+      if (!restBlank(text, b.span.end)) { const n = nextToken(text, b.span.end); take(n, 'Missing newline after block definition; A block definition must end with a newline.'); }
+      body(b.attrs, b.blocks, one);
+    }
+  };
+  body(syntax.attrs, syntax.blocks, false);
   return best;
 }
 
