@@ -20,11 +20,11 @@ export function isTerraformFile(name: string): boolean {
   return n.endsWith('.tf') || n.endsWith('.tf.json');
 }
 
-/** Cheap text test: is the file worth parsing? (Terraform always; JSON and templates only when they may hold a policy.) */
+/** Cheap text test: is the file worth parsing? (Terraform always; JSON and templates only when they may hold a policy or an OpenAPI body's integrations.) */
 export function worthReading(name: string, text: string): boolean {
   const n = name.toLowerCase();
   if (n.endsWith('.tf') || n.endsWith('.tf.json') || n.endsWith('.tfvars')) return true;
-  return text.includes('Statement') || text.includes('"Policy"');
+  return text.includes('Statement') || text.includes('"Policy"') || text.includes('x-amazon-apigateway-integration');
 }
 
 /**

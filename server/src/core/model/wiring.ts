@@ -13,6 +13,7 @@ import type { Field } from './policy';
 import { isServicePrincipal, serviceOf } from './principals';
 import { actionLike, and3, arnLike, arnLikeItems, expandToken, opaqueAtom, or3, symItems, ACCOUNT, PARTITION, REGION, type Atom, type ShapeHost, type SymItem, type Tri } from './arn';
 import { knownString, soleToken, type Sym, type Token, type Value } from './value';
+import { executionArn, openApiOperations } from './openapi';
 
 export interface InvokerExpr {
   /** Terraform expression text of the invoker's source ARN, e.g. `"${aws_api_gateway_rest_api.api.execution_arn}/*\/*"`. */
@@ -620,6 +621,17 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       if (fn.k !== 'fn') continue;
       add({ kind: 'iot', resource: r, fnField: f, fnAttr: 'function_arn', fn, principal: 'iot.amazonaws.com', source: r.multi ? undefined : tokValue(self), invoker: r.multi ? undefined : invokerOf(self, '', r), invokerName: r.address, effect: `messages matched by ${r.address} will not invoke the function` });
     }
+  }
+  // OpenAPI bodies of REST and HTTP APIs (openapi.ts): one trigger per operation
+  for (const op of openApiOperations(mi)) {
+    const fn = w.resolveFn(op.uri.value);
+    if (fn.k !== 'fn') continue;
+    const exec = executionArn(op.api);
+    add({
+      kind: op.v2 ? 'v2-integration' : 'rest-integration', resource: op.api, fnField: op.uri, fnAttr: 'uri', fn, principal: apigw,
+      source: itemsValue(w, tokValue(exec), op.tail(anon)), invoker: invokerOf(exec, '/*/*', op.api), invokerName: op.api.address,
+      credentials: op.credentials, effect: `every request to ${op.method} ${op.path} will fail with 500`,
+    });
   }
 }
 
