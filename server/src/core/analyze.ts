@@ -10,6 +10,7 @@ import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
 import { tooDeepAt, nestingMessage } from './limits';
 import { isJsonTemplate } from './model/template';
+import { MULTI_LINE_STRING } from './parse/hclcheck';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
 export interface SyntaxError { line: number; character: number; message: string }
@@ -110,6 +111,12 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
     if (auth === null) continue;
     if (auth) {
       const start = f.lines.offsetAt({ line: auth.line, character: auth.character });
+      // an open string: at its opening quote (HashiCorp points at the line break), with HashiCorp's message
+      const own = f.syntax?.errors[0];
+      if (own && own.message === MULTI_LINE_STRING && auth.message.startsWith('Invalid multi-line string') && f.lines.positionAt(own.span.start).line === auth.line) {
+        out.push({ file: f.path, span: own.span, message: auth.message });
+        continue;
+      }
       out.push({ file: f.path, span: tokenSpan(f, start), message: auth.message });
       continue;
     }

@@ -7,6 +7,7 @@ import { table } from '../rules/table';
 import { makeSourceFile } from '../../../server/src/core/source';
 import { multiLineString } from '../../../server/src/core/parse/hclcheck';
 import { Hcl2Json } from '../../../server/src/hcl2json';
+import { analyzeModuleTextsChecked } from '../../../server/src/scan/module';
 import { FN } from '../rules/outage-fixtures';
 
 const PE = 'parse-error';
@@ -112,4 +113,22 @@ describe('issue 13: half-typed files (an open quote)', () => {
     { name: 'an open quote in source_arn never gives a mismatch', files: open },
     { name: 'an unclosed block above the permission', files: { 'lambda.tf': FN, 'api.tf': API, 'perms.tf': 'resource "aws_lambda_permission" "x" {\n  principal = "apigateway.amazonaws.com"\n  source_arn = "${aws_api_gateway_rest_api.admin.execution_arn}/*/*"\n\n' + PERMS('"${aws_api_gateway_rest_api.api.execution_arn}/*/*"') } },
   ]);
+});
+
+describe('issue 13: an open quote in a scan: HashiCorp\'s message at the opening quote', function () {
+  this.timeout(60_000);
+  before(ready);
+  it('the scan asks hcl2json about the flagged file only and places its message at the quote', async () => {
+    const h = new Hcl2Json();
+    const asked: string[] = [];
+    try {
+      const files = [{ path: 'lambda.tf', text: FN }, { path: 'api.tf', text: API }, { path: 'perms.tf', text: PERMS('"${aws_api_gateway_rest_api.api.execution_arn}/*/*') }];
+      const fs = await analyzeModuleTextsChecked({ dir: '', files }, { checkSyntax: (p, t) => { asked.push(p); return h.checkSyntax(p, t); } });
+      assert.deepStrictEqual(asked, ['perms.tf']);
+      const pe = only(fs, PE);
+      assert.deepStrictEqual(pe.map((f) => [f.file, f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character]), [['perms.tf', 5, 18, 5, 19]]);
+      assert.strictEqual(pe[0].message, MLS);
+      assert.deepStrictEqual(only(fs, 'public-invoke-principal').map((f) => f.range.start.line), [12]);
+    } finally { h.dispose(); }
+  });
 });

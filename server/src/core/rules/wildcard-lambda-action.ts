@@ -64,7 +64,10 @@ export const wildcardLambdaAction: Rule = {
     docs: `An IAM policy statement with \`Effect: Allow\` grants every Lambda action: \`lambda:*\` (any case) or
 \`*\` in \`Action\` (Terraform \`actions\`), or a \`NotAction\` that does not exclude Lambda. Whoever holds
 the policy can rewrite, delete or re-permission every function. \`Deny\` statements are never
-reported.
+reported, nor statements whose resources are all of other services (\`"*"\` on \`arn:aws:s3:::*\` grants
+no Lambda action). A policy used only as a permissions boundary (\`permissions_boundary\` of a role or
+user, or named by an \`iam:PermissionsBoundary\` condition) grants nothing: reported as \`info\` at
+most, and the message says it is a boundary.
 
 \`\`\`hcl
 data "aws_iam_policy_document" "invoke" {

@@ -106,7 +106,10 @@ export const wildcardLambdaResource: Rule = {
 (\`arn:aws:lambda:*:*:function:*\`, \`...:function:orders-*:*\`): every function of the account (or
 every function matching the pattern), not the one the caller needs. A named function with a
 wildcard region or account (\`arn:aws:lambda:*:*:function:orders\`) is not reported; neither are
-account-level actions such as \`lambda:ListFunctions\`, which only take \`"*"\`.
+account-level actions such as \`lambda:ListFunctions\`, which only take \`"*"\`. \`NotResource\` with Lambda
+actions in an \`Allow\` statement grants every function but the few listed: reported on the
+\`NotResource\` value (unless it excludes every function). A policy used only as a permissions
+boundary grants nothing: reported as \`info\` at most, saying so.
 
 Fix: replace the resource with the function's ARN: the Terraform reference
 (\`aws_lambda_function.orders.arn\`) when the policy's role is used by an integration targeting
