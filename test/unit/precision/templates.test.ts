@@ -104,3 +104,28 @@ describe('issue 13: templates named .json / .tpl / .tftpl / .json.tpl', () => {
     assert.strictEqual(fs.length, 1);
   });
 });
+
+describe('issue 13: a template read with file() or templatefile() is one of its role\'s known policies', () => {
+  before(ready);
+  const { FN, REST, restIntegration } = require('../rules/outage-fixtures') as typeof import('../rules/outage-fixtures');
+  const TRUST = `resource "aws_iam_role" "apigw" {
+  name               = "apigw"
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "apigateway.amazonaws.com" } }] })
+}
+
+resource "aws_iam_role_policy" "apigw" {
+  role   = aws_iam_role.apigw.id
+  policy = CALL
+}
+`;
+  const S3_ONLY = '{\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "${bucket_arn}/*"}]\n}\n';
+  const INVOKE = '{\n  "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "${fn_arn}"}]\n}\n';
+  const files = (call: string, tpl: string): Record<string, string> => ({ 'main.tf': FN + REST + restIntegration('aws_lambda_function.orders.invoke_arn', '\n  credentials             = aws_iam_role.apigw.arn').replace(/\n}\n$/, '\n}\n') + TRUST.replace('CALL', call), 'p.tpl': tpl });
+  table('credentials-role-cannot-invoke', [
+    { name: 'file() of a .tpl that grants no invoke: the role is complete and cannot invoke', files: files('file("p.tpl")', S3_ONLY), file: 'main.tf', range: [29, 28, 29, 65], text: 'aws_lambda_function.orders.invoke_arn' },
+    { name: 'templatefile() of a .tpl that grants no invoke', files: files('templatefile("p.tpl", { bucket_arn = "arn:aws:s3:::b" })', S3_ONLY), file: 'main.tf', range: [29, 28, 29, 65], text: 'aws_lambda_function.orders.invoke_arn' },
+  ], [
+    { name: 'templatefile() passes the function ARN: the role can invoke', files: files('templatefile("p.tpl", { fn_arn = aws_lambda_function.orders.arn })', INVOKE) },
+    { name: 'file() of a template with an unknown resource: undecided', files: files('file("p.tpl")', INVOKE) },
+  ]);
+});

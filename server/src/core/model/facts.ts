@@ -72,8 +72,7 @@ export function buildFacts(mi: ModuleIndex): Facts {
   const templates = templateFilesOf(mi.files);
   const rendered = new Set<string>();
   for (const f of mi.files) {
-    if (f.kind !== 'json' || templates.has(f.path)) continue;
-    const d = policyFromJsonFile(f);
+    const d = templates.has(f.path) ? policyFromTemplate(f, undefined) : f.kind === 'json' ? policyFromJsonFile(f) : undefined;
     if (d) docByFile.set(f.path, d);
   }
   for (const r of mi.ofType('data.aws_iam_policy_document')) {
@@ -153,7 +152,6 @@ export function buildFacts(mi: ModuleIndex): Facts {
     if (rendered.has(f.path)) continue;
     const d = docByFile.get(f.path);
     if (d) policies.push(d);
-    else if (templates.has(f.path)) { const t = policyFromTemplate(f, undefined); if (t) policies.push(t); }
   }
   // aws_lambda_permission-like JSON resource policies are in `policies` with role 'resource'.
 
