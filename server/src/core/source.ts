@@ -9,8 +9,21 @@ import { closeMultiLineStrings, distrust, modelError, MULTI_LINE_STRING } from '
 import type { Span } from './model/ast';
 
 /** The model of a file whose open strings were closed: those arguments unknown, the first one the syntax error. */
-function syntaxOfClosed(text: string, closed: { text: string; spans: Span[] }, cache?: BlockCache): FileSyntax {
-  const t = parseTerraform(closed.text);
+function syntaxOfClosed(text: string, closed: { text: string; spans: Span[] }, cache?: BlockCache, tree?: Tree): FileSyntax {
+  // with the tree of the broken text (language server), the closed text is an incremental re-parse of a copy
+  let base: Tree | undefined;
+  if (tree) {
+    try {
+      base = tree.copy();
+      const lines = new LineIndex(text);
+      for (const sp of closed.spans) {
+        const a = lines.positionAt(sp.start), b = lines.positionAt(sp.end);
+        base.edit({ startIndex: sp.start, oldEndIndex: sp.end, newEndIndex: sp.end, startPosition: { row: a.line, column: a.character }, oldEndPosition: { row: b.line, column: b.character }, newEndPosition: { row: b.line, column: b.character } });
+      }
+    } catch { base?.delete(); base = undefined; }
+  }
+  const t = parseTerraform(closed.text, base);
+  base?.delete();
   const s = syntaxFromTree(t, closed.text, cache);
   t.delete();
   const q = closed.spans[0].start;
@@ -40,7 +53,7 @@ export function syntaxOf(f: SourceFile, tree?: Tree, cache?: BlockCache): FileSy
   if (f.kind === 'tf' || f.kind === 'tfvars') {
     // a quoted string left open (typing) swallows what follows: read the file with it closed on its line
     const closed = closeMultiLineStrings(f.text);
-    if (closed) return syntaxOfClosed(f.text, closed, cache);
+    if (closed) return syntaxOfClosed(f.text, closed, cache, tree);
     const t = tree ?? parseTerraform(f.text);
     const s = syntaxFromTree(t, f.text, cache);
     if (!tree) t.delete();

@@ -8,6 +8,8 @@ import { makeSourceFile } from '../../../server/src/core/source';
 import { multiLineString } from '../../../server/src/core/parse/hclcheck';
 import { Hcl2Json } from '../../../server/src/hcl2json';
 import { analyzeModuleTextsChecked } from '../../../server/src/scan/module';
+import { OpenDocument } from '../../../server/src/lsp/documents';
+import { LineIndex } from '../../../server/src/core/text';
 import { FN } from '../rules/outage-fixtures';
 
 const PE = 'parse-error';
@@ -130,5 +132,23 @@ describe('issue 13: an open quote in a scan: HashiCorp\'s message at the opening
       assert.strictEqual(pe[0].message, MLS);
       assert.deepStrictEqual(only(fs, 'public-invoke-principal').map((f) => f.range.start.line), [12]);
     } finally { h.dispose(); }
+  });
+});
+
+describe('issue 13: an open quote in the editor (incremental tree) models like a fresh read', () => {
+  before(ready);
+  it('the closed text re-parsed from the broken tree gives the same model as a fresh parse', () => {
+    const base = FN + API + PERMS('"${aws_api_gateway_rest_api.api.execution_arn}/*/*"');
+    const doc = new OpenDocument('file:///w/perms.tf', '/w/perms.tf', 'terraform', 1, base);
+    doc.sourceFile('perms.tf');
+    const at = base.indexOf('"AllowAPI"') + '"AllowAPI'.length;
+    const li = new LineIndex(base);
+    doc.update([{ range: { start: li.positionAt(at), end: li.positionAt(at + 1) }, text: '' }], 2);
+    const text = base.slice(0, at) + base.slice(at + 1);
+    const mine = doc.sourceFile('perms.tf').syntax!;
+    const fresh = makeSourceFile('perms.tf', text).syntax!;
+    assert.deepStrictEqual(mine.blocks.filter((b) => !b.hasError), fresh.blocks.filter((b) => !b.hasError));
+    assert.deepStrictEqual(mine.errors[0], fresh.errors[0]);
+    assert.strictEqual(fresh.errors[0].message, MLS);
   });
 });
