@@ -111,9 +111,10 @@ actions in an \`Allow\` statement grants every function but the few listed: repo
 \`NotResource\` value (unless it excludes every function). A policy used only as a permissions
 boundary grants nothing: reported as \`info\` at most, saying so.
 
-Fix: replace the resource with the function's ARN: the Terraform reference
-(\`aws_lambda_function.orders.arn\`) when the policy's role is used by an integration targeting
-exactly one function, otherwise a snippet \`arn:aws:lambda:\${region}:\${account}:function:\${name}\`.
+Fix: replace the resource with the function's ARN: one suggestion per function of the folder
+(\`aws_lambda_function.orders.arn\`; first the one an integration using the policy's role targets),
+or, when there is none to offer (a \`.json\` policy file, a folder without functions), a snippet
+\`arn:aws:lambda:\${region}:\${account}:function:\${name}\`.
 When the grant covers aliases or versions too, the \`:*\` form is added beside it.`,
   },
   check(ctx) {
@@ -148,17 +149,20 @@ When the grant covers aliases or versions too, the \`:*\` form is added beside i
         const list = inList(file, r.span);
         const text = both ? (list ? `"${plain}", "${plain}:*"` : `["${plain}", "${plain}:*"]`) : `"${plain}"`;
         const snippet = both ? (list ? `"${snip}", "${base}$1:$2:function:$3:*"` : `["${snip}", "${base}$1:$2:function:$3:*"]`) : `"${snip}"`;
+        // the functions of the folder, one fix each (the integration's target first); never a guess
         const target = soleCredentialTarget(ctx.facts, doc);
-        if (target && file.kind !== 'json') {
+        const refs = file.kind === 'tf' || file.kind === 'tfjson' ? [...new Set([...(target ? [target] : []), ...ctx.module.ofType('aws_lambda_function').filter((f) => !f.multi).map((f) => `${f.address}.arn`)])].slice(0, 8) : [];
+        for (const ref of refs) {
           // HCL (jsonencode, policy documents in .tf) takes the reference; JSON strings (heredocs, .tf.json) a template
           const hcl = file.kind === 'tf' && doc.style !== 'heredoc';
-          const one = hcl ? target : `"\${${target}}"`;
-          const star = `"\${${target}}:*"`;
+          const one = hcl ? ref : `"\${${ref}}"`;
+          const star = `"\${${ref}}:*"`;
           const refText = both ? (list ? `${one}, ${star}` : `[${one}, ${star}]`) : one;
           const e = replaceField(file, r, refText);
-          if (e) fixes.push({ title: `Replace with ${target}`, preferred: false, edits: [e] });
+          if (e) fixes.push({ title: `Replace with ${ref}`, preferred: false, edits: [e] });
         }
-        const edit = replaceField(file, r, text);
+        // no function to offer (a .json policy, a folder without functions): the ARN format to fill in
+        const edit = refs.length ? undefined : replaceField(file, r, text);
         if (edit) fixes.push({ title: 'Replace with the function ARN', preferred: false, edits: [edit], snippet });
         ctx.report({ file: r.file, span: r.span, message: `The statement grants Lambda actions on ${w.why} (${t.replace(/\u0000/g, '…')}), not on the function the caller needs.` + note, fixes, atMost });
       }
