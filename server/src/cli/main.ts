@@ -122,6 +122,8 @@ async function runScan(args: string[], io: Io): Promise<number> {
   const diffs: string[] = [];
   let internal = false;
   const seen = new Set<string>();
+  // overlapping targets (a folder and a file or subfolder of it): each file and module counted once
+  const filesRead = new Set<string>(), modulesRead = new Set<string>();
 
   for (const target of targets) {
     const ruleErrors: OutError[] = [];
@@ -163,8 +165,10 @@ async function runScan(args: string[], io: Io): Promise<number> {
     }
     for (const i of r.issues) errors.push({ file: jsonPath(i.file), message: i.message, uri: uriFor(i.file) });
     errors.push(...ruleErrors);
-    summary.files += r.filesRead;
-    summary.modules += r.modules;
+    for (const f of r.read.files) filesRead.add(abs(f));
+    for (const m of r.read.modules) modulesRead.add(abs(m));
+    summary.files = filesRead.size;
+    summary.modules = modulesRead.size;
     if (r.fixed) {
       summary.fixed += r.fixed.applied.length;
       for (const c of r.fixed.changes) {

@@ -515,6 +515,7 @@ export class LpgServer {
         for (const issue of w.issues) this.conn.console.warn(`lpg: ${issue.file}: ${issue.message}`);
         for (const m of planModules(w.files.filter((f) => path.posix.basename(f) !== '.lpg.json'))) {
           const dir = path.join(root.path, ...(m.dir ? m.dir.split('/') : []));
+          if (plan.some((p) => p.dir === dir)) continue; // nested workspace folders: each folder once
           plan.push({ dir, files: m.files.map((f) => relativeTo(m.dir, f)) });
           total += m.files.length;
         }

@@ -58,6 +58,8 @@ export interface ScanResult {
   issues: ScanIssue[];
   filesRead: number;
   modules: number;
+  /** Root-relative paths of the files read and folders of the modules analysed (callers scanning overlapping targets count each once). */
+  read: { files: string[]; modules: string[] };
   /** With `fix`: the fixes applied and the files changed. */
   fixed?: { applied: { ruleId: string; file: string; title: string }[]; rejected: { ruleId: string; file: string; title: string; reason: string }[]; changes: FileChange[] };
 }
@@ -96,7 +98,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
 
   if (opts.warmUp && plans.some((m) => m.files.some((f) => f.toLowerCase().endsWith('.tf')))) opts.warmUp();
   await initParser();
-  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0 };
+  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0, read: { files: [], modules: [] } };
   if (opts.fix) result.fixed = { applied: [], rejected: [], changes: [] };
   const reads = new Map<string, ReadText>();
 
@@ -134,6 +136,8 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     if (!input.files.length || !input.only!.size) continue;
     result.modules++;
     result.filesRead += input.files.length;
+    result.read.modules.push(input.dir);
+    for (const f of input.files) result.read.files.push(f.path);
     const aopts: AnalyzeModuleOptions = {
       rules: config.rules, checkSyntax: opts.checkSyntax,
       onRuleError: (id, e) => opts.onRuleError?.(id, e, input.dir),

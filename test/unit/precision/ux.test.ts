@@ -40,3 +40,17 @@ describe('issue 13: the function-URL fix copies the lpg-ignore it depends on', (
     assert.strictEqual(fixed['main.tf'].split('# the public grant').length - 1, 1);
   });
 });
+
+describe('issue 13: summary counts with overlapping targets', function () {
+  this.timeout(120_000);
+  it('a folder and a file (and a subfolder) of it: every file and module counted once', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { lpg, ensureBuilt } = require('../cli/run') as typeof import('../cli/run');
+    ensureBuilt();
+    const one = JSON.parse(lpg(['scan', 'examples', '--format', 'json']).stdout);
+    const both = JSON.parse(lpg(['scan', 'examples', 'examples/lambda.tf', 'examples', '--format', 'json']).stdout);
+    assert.deepStrictEqual(both.summary, one.summary);
+    assert.strictEqual(one.summary.files, 4);
+    assert.strictEqual(one.summary.modules, 1);
+  });
+});
