@@ -193,3 +193,20 @@ resource "aws_alb_target_group_attachment" "orders" {
     { name: 'aws_alb_target_group_attachment with its permission', files: { 'main.tf': FN + ALB + perm('alb', 'elasticloadbalancing.amazonaws.com', 'aws_alb_target_group.orders.arn') } },
   ]);
 });
+
+describe('issue 13: a regional principal with an unknown region is its service (missing-source-arn)', () => {
+  before(ready);
+  const P = (extra = ''): string => FN + LOGS + perm('logs', 'logs.${data.aws_region.current.name}.amazonaws.com', undefined, undefined, extra);
+  table('missing-source-arn', [
+    { name: 'logs.${region}.amazonaws.com without source_arn', files: { 'main.tf': P() }, file: 'main.tf', range: [21, 18, 21, 70], text: '"logs.${data.aws_region.current.name}.amazonaws.com"' },
+  ], [
+    { name: 'with source_arn', files: { 'main.tf': P('\n  source_arn    = "${aws_cloudwatch_log_group.app.arn}:*"') } },
+    { name: 'a principal wholly unknown', files: { 'main.tf': FN + LOGS + perm('x', '${var.principal}') } },
+    { name: 'an unknown service part', files: { 'main.tf': FN + LOGS + perm('x', '${var.svc}.amazonaws.com') } },
+  ]);
+  it('the message names the principal as written, the fix is the logs ARN snippet', () => {
+    const f = only(analyze({ 'main.tf': P() }), 'missing-source-arn')[0];
+    assert.strictEqual(f.message, 'aws_lambda_permission.logs lets logs.${data.aws_region.current.name}.amazonaws.com invoke the function without source_arn: any logs resource in any account can invoke it (confused deputy).');
+    assert.deepStrictEqual(f.fixes.map((x) => [x.title, x.preferred]), [['Add source_arn (logs ARN format)', false], ['Ignore missing-source-arn for this block', false]]);
+  });
+});
