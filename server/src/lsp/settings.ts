@@ -1,7 +1,7 @@
 /** The `lpg` settings of one workspace folder: editor settings (`workspace/configuration`) merged with the folder's `.lpg.json`. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFIG_FILE, ignoreMatcher, parseConfig } from '../scan/config';
+import { CONFIG_FILE, ignoreMatcher, parseConfigEntries } from '../scan/config';
 import type { SeveritySetting } from '../core/types';
 
 export type RunMode = 'onType' | 'onSave';
@@ -54,17 +54,14 @@ export function normalizeSettings(raw: unknown): Settings {
 
 export interface ProjectConfig { rules: Record<string, SeveritySetting>; ignore: string[]; error?: string }
 
-/** Reads `<root>/.lpg.json` with the CLI's parser (same validation); a broken file yields its error message and no settings. */
+/** Reads `<root>/.lpg.json` with the CLI's validation, entry by entry: the valid entries apply, the errors are listed. */
 export function readProjectConfig(root: string): ProjectConfig {
   const file = path.join(root, CONFIG_FILE);
   let text: string;
   try { text = fs.readFileSync(file, 'utf8'); } catch { return { rules: {}, ignore: [] }; }
-  try {
-    const c = parseConfig(text, file);
-    return { rules: c.rules, ignore: c.ignore };
-  } catch (e) {
-    return { rules: {}, ignore: [], error: (e as Error).message };
-  }
+  // entry by entry: a bad entry is left out (and reported), the others apply
+  const { config, errors } = parseConfigEntries(text, file);
+  return errors.length ? { ...config, error: `${file}: ${errors.join('; ')}` } : config;
 }
 
 /** Editor settings win over `.lpg.json` per rule; excludes are the union of both. */

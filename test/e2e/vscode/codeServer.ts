@@ -72,7 +72,7 @@ export function stageExtension(): string {
     throw new Error('dist/extension.js or dist/server.js missing: run `npm run build` first');
   }
   const to = path.join(tempDir('ext'), 'lambda-permission-guard');
-  for (const p of ['package.json', 'dist', 'syntaxes', 'LICENSE', 'docs/rules']) {
+  for (const p of ['package.json', 'dist', 'syntaxes', 'LICENSE', 'docs/rules', 'schemas']) {
     if (fs.existsSync(path.join(REPO, p))) fs.cpSync(path.join(REPO, p), path.join(to, p), { recursive: true });
   }
   return to;

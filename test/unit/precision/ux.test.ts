@@ -54,3 +54,40 @@ describe('issue 13: summary counts with overlapping targets', function () {
     assert.strictEqual(one.summary.modules, 1);
   });
 });
+
+describe('issue 13: .lpg.json entry by entry, and its JSON schema', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseConfig, parseConfigEntries, configSchema, knownRuleIds, ConfigError } = require('../../../server/src/scan/config') as typeof import('../../../server/src/scan/config');
+  const TEXT = '{"rules": {"missing-source-arn": "off", "no-such-rule": "off", "broad-source-arn": "fatal", "public-function-url": "error"}, "ignore": ["legacy/**", "../x", ""]}';
+  it('a bad entry invalidates that entry only (editor), and every error is listed', () => {
+    const r = parseConfigEntries(TEXT, '.lpg.json');
+    assert.deepStrictEqual(r.config, { rules: { 'missing-source-arn': 'off', 'public-function-url': 'error' }, ignore: ['legacy/**'] });
+    assert.strictEqual(r.errors.length, 4);
+    assert.match(r.errors[0], /^unknown rule id "no-such-rule"/);
+    assert.match(r.errors[1], /^rule "broad-source-arn": severity must be/);
+    assert.match(r.errors[2], /^ignore glob "\.\.\/x" reaches outside the scanned root/);
+    assert.match(r.errors[3], /^"ignore" entries must be non-empty glob strings, not ""/);
+  });
+  it('the CLI (strict) still refuses the file, naming every error', () => {
+    assert.throws(() => parseConfig(TEXT, '/x/.lpg.json'), (e: unknown) => e instanceof ConfigError && e.message.startsWith('/x/.lpg.json: unknown rule id "no-such-rule"') && e.message.includes('; rule "broad-source-arn"') && e.message.includes('; ignore glob "../x"') && e.message.includes('; "ignore" entries must be'));
+  });
+  it('the schema knows every rule id and the severities, and rejects the globs the parser rejects', () => {
+    const s = configSchema() as { properties: { rules: { properties: Record<string, { enum: string[] }> }; ignore: { items: { not: { pattern: string } } } } };
+    assert.deepStrictEqual(Object.keys(s.properties.rules.properties), knownRuleIds().sort());
+    for (const p of Object.values(s.properties.rules.properties)) assert.deepStrictEqual(p.enum, ['off', 'info', 'warning', 'error']);
+    const bad = new RegExp(s.properties.ignore.items.not.pattern);
+    for (const g of ['../x', 'a/../b', '/etc/**', '!/etc', 'C:/x', 'legacy/**', '!keep/*.json', 'a..b/*']) {
+      assert.strictEqual(bad.test(g), parseConfigEntries(JSON.stringify({ ignore: [g] })).errors.length > 0, g);
+    }
+  });
+  it('the schema file is contributed and up to date (npm run docs:rules writes it)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('fs') as typeof import('fs');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SCHEMA_FILE, expectedSchema } = require('../../../scripts/rule-docs') as typeof import('../../../scripts/rule-docs');
+    assert.strictEqual(fs.readFileSync(SCHEMA_FILE, 'utf8'), expectedSchema());
+    const pkg = JSON.parse(fs.readFileSync(require.resolve('../../../package.json'), 'utf8'));
+    assert.deepStrictEqual(pkg.contributes.jsonValidation, [{ fileMatch: '.lpg.json', url: './schemas/lpg.schema.json' }]);
+    assert.ok(fs.readFileSync(require.resolve('../../../.vscodeignore'), 'utf8').includes('!schemas/lpg.schema.json'));
+  });
+});
