@@ -54,6 +54,8 @@ export interface ScanResult {
   file?: string;
   config: LpgConfig;
   configFile?: string;
+  /** Files found that lpg checks (Terraform, tfvars, policy JSON), relevant or not: none (undefined) is "nothing to check". */
+  candidates?: number;
   findings: Finding[];
   issues: ScanIssue[];
   filesRead: number;
@@ -108,6 +110,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       const r = await readText(path.join(root, ...rel.split('/')), rel);
       if ('message' in r) { issues.push(r); continue; }
       if (!worthReading(rel, r.text) && !(single === rel)) continue;
+      if (worthReading(rel, r.text)) result.candidates = (result.candidates ?? 0) + 1;
       reads.set(rel, r);
       files.push({ path: rel, text: r.text });
     }
