@@ -135,20 +135,33 @@ describe('issue 13: an open quote in a scan: HashiCorp\'s message at the opening
   });
 });
 
-describe('issue 13: an open quote in the editor (incremental tree) models like a fresh read', () => {
+describe('issue 13: an open quote in the editor (incremental tree of the closed text)', () => {
   before(ready);
-  it('the closed text re-parsed from the broken tree gives the same model as a fresh parse', () => {
+  it('models exactly like a fresh read: error at the opening quote, the broken argument unknown, every block after it read', () => {
     const base = FN + API + PERMS('"${aws_api_gateway_rest_api.api.execution_arn}/*/*"');
     const doc = new OpenDocument('file:///w/perms.tf', '/w/perms.tf', 'terraform', 1, base);
     doc.sourceFile('perms.tf');
+    let text = base;
+    const edit = (at: number, del: number, ins: string, v: number): void => {
+      const li = new LineIndex(text);
+      doc.update([{ range: { start: li.positionAt(at), end: li.positionAt(at + del) }, text: ins }], v);
+      text = text.slice(0, at) + ins + text.slice(at + del);
+    };
+    // delete the closing quote of "AllowAPI", then type on the open line, then close it again
     const at = base.indexOf('"AllowAPI"') + '"AllowAPI'.length;
-    const li = new LineIndex(base);
-    doc.update([{ range: { start: li.positionAt(at), end: li.positionAt(at + 1) }, text: '' }], 2);
-    const text = base.slice(0, at) + base.slice(at + 1);
-    const mine = doc.sourceFile('perms.tf').syntax!;
-    const fresh = makeSourceFile('perms.tf', text).syntax!;
-    assert.deepStrictEqual(mine.blocks.filter((b) => !b.hasError), fresh.blocks.filter((b) => !b.hasError));
-    assert.deepStrictEqual(mine.errors[0], fresh.errors[0]);
-    assert.strictEqual(fresh.errors[0].message, MLS);
+    edit(at, 1, '', 2);
+    for (const [i, step] of [['x', 3], ['y', 4]] as const) {
+      edit(at + (i === 'x' ? 0 : 1), 0, i, step);
+      const mine = doc.sourceFile('perms.tf').syntax!;
+      const fresh = makeSourceFile('perms.tf', text).syntax!;
+      assert.deepStrictEqual(mine.blocks, fresh.blocks);
+      assert.deepStrictEqual(mine.errors, fresh.errors);
+      assert.strictEqual(mine.errors[0].message, MLS);
+      const api = mine.blocks.find((b) => b.labels[0]?.value === 'aws_lambda_permission' && b.labels[1]?.value === 'api')!;
+      assert.deepStrictEqual(api.attrs.map((a) => [a.name, a.value.t]), [['statement_id', 'other'], ['action', 'tmpl'], ['function_name', 'trav'], ['principal', 'tmpl'], ['source_arn', 'tmpl']]);
+    }
+    edit(at + 2, 0, '"', 5);
+    assert.deepStrictEqual(doc.sourceFile('perms.tf').syntax!.errors, []);
+    assert.deepStrictEqual(doc.sourceFile('perms.tf').syntax!.blocks, makeSourceFile('perms.tf', text).syntax!.blocks);
   });
 });
