@@ -91,3 +91,16 @@ describe('issue 13: .lpg.json entry by entry, and its JSON schema', () => {
     assert.ok(fs.readFileSync(require.resolve('../../../.vscodeignore'), 'utf8').includes('!schemas/lpg.schema.json'));
   });
 });
+
+describe('issue 13: settings are found by searching "Lambda Permission Guard" or "lambda"', () => {
+  it('the configuration title and every setting\'s description name the extension', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('fs') as typeof import('fs');
+    const pkg = JSON.parse(fs.readFileSync(require.resolve('../../../package.json'), 'utf8'));
+    const cfg = pkg.contributes.configuration;
+    assert.strictEqual(cfg.title, 'Lambda Permission Guard');
+    for (const [k, v] of Object.entries(cfg.properties as Record<string, { markdownDescription?: string; description?: string }>)) {
+      assert.match(v.markdownDescription ?? v.description ?? '', /Lambda Permission Guard/, k);
+    }
+  });
+});
