@@ -11,6 +11,7 @@ import { mayBePolicyJson } from './source';
 import { tooDeepAt, nestingMessage } from './limits';
 import { isJsonTemplate } from './model/template';
 import { MULTI_LINE_STRING } from './parse/hclcheck';
+import { templateGroups } from './frontends/cfn/group';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
 export interface SyntaxError { line: number; character: number; message: string }
@@ -36,6 +37,13 @@ export function effectiveSeverity(rule: Rule, opts: AnalyzeOptions): Severity | 
 
 /** Analyses one Terraform module (a folder): all its files together. Never throws for bad input. */
 export function analyzeModule(files: SourceFile[], opts: AnalyzeOptions = {}): Finding[] {
+  // each CloudFormation template is a stack of its own: analysed alone (with the files it includes)
+  const groups = templateGroups(files);
+  if (groups) return groups.flatMap((g) => g.post(analyzeFiles(g.files, opts)));
+  return analyzeFiles(files, opts);
+}
+
+function analyzeFiles(files: SourceFile[], opts: AnalyzeOptions): Finding[] {
   const mi = new ModuleIndex(files);
   const facts = buildFacts(mi);
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -57,7 +65,7 @@ export function analyzeModule(files: SourceFile[], opts: AnalyzeOptions = {}): F
       report: (r) => reports.push(r),
     };
     try {
-      if (rule.meta.id === 'parse-error') reports.push(...parseErrors(files, opts));
+      if (rule.meta.id === 'parse-error') for (const r of parseErrors(files, opts)) reports.push(r);
       else rule.check(ctx);
     } catch (e) {
       opts.onRuleError?.(rule.meta.id, e);
@@ -120,6 +128,11 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
       out.push({ file: f.path, span: tokenSpan(f, start), message: auth.message });
       continue;
     }
+    if (f.kind === 'cfn') {
+      const e = f.syntax?.errors[0];
+      if (e) out.push({ file: f.path, span: firstLine(f, e.span), message: e.message });
+      continue;
+    }
     if (f.kind === 'json') {
       if (!mayBePolicyJson(f.text)) continue;
       const deep = tooDeepAt(f.text, true);
@@ -132,7 +145,19 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
     const e = f.syntax?.errors[0];
     if (e) out.push({ file: f.path, span: e.span.end > e.span.start ? firstLine(f, e.span) : tokenSpan(f, e.span.start), message: e.message });
   }
+  for (const r of out) r.span = outsideCrlf(byPathOf(files, r.file).text, r.span);
   return out;
+}
+
+function byPathOf(files: SourceFile[], p: string): SourceFile { return files.find((f) => f.path === p)!; }
+
+/** A span whose ends do not fall between the `\r` and the `\n` of a CRLF (a position no editor can show). */
+function outsideCrlf(t: string, span: Span): Span {
+  const inside = (o: number): boolean => o > 0 && o < t.length && t.charCodeAt(o - 1) === 13 && t.charCodeAt(o) === 10;
+  let { start, end } = span;
+  if (inside(start)) start--;
+  if (inside(end)) end = end - 1 > start ? end - 1 : end + 1;
+  return { start, end };
 }
 
 /** A span cut at the end of its first line (a recovery node of a binary or badly broken file can cover all of it). */

@@ -7,6 +7,7 @@ import { syntaxFromTfJson } from './model/tfjson';
 import { tooDeepAt, nestingMessage } from './limits';
 import { closeMultiLineStrings, distrust, modelError, MULTI_LINE_STRING } from './parse/hclcheck';
 import type { Span } from './model/ast';
+import { mayBeTemplate, readTemplate } from './frontends/cfn/synth';
 
 /** The model of a file whose open strings were closed: those arguments unknown, the first one the syntax error. */
 function syntaxOfClosed(text: string, closed: { text: string; spans: Span[] }, cache?: BlockCache): FileSyntax {
@@ -25,6 +26,11 @@ function markOpenString(s: FileSyntax, spans: Span[], after?: number): void {
   s.errors = s.errors.length && s.errors[0].span.start < q ? [s.errors[0], own] : [own, ...s.errors];
 }
 
+/** Paths whose content may be a CloudFormation / SAM template. */
+export function mayBeTemplatePath(path: string): boolean {
+  return /\.(ya?ml|json|template)$/i.test(path) && !/\.tf\.json$/i.test(path);
+}
+
 /**
  * Builds a source file with its syntax model. `.tf`/`.tfvars` need `initParser()` to have run.
  * `cache` (language server: one per open document) reuses the models of unchanged top-level blocks.
@@ -32,6 +38,18 @@ function markOpenString(s: FileSyntax, spans: Span[], after?: number): void {
 export function makeSourceFile(path: string, text: string, tree?: Tree, cache?: BlockCache, closed?: ClosedText): SourceFile {
   const kind = fileKind(path);
   const f: SourceFile = { path, text, kind, lines: new LineIndex(text) };
+  if ((kind === 'json' || kind === 'other') && mayBeTemplatePath(path) && mayBeTemplate(text)) {
+    // templates are recognised by content; other YAML and JSON stay as they were
+    const deep = tooDeepAt(text, true);
+    if (deep >= 0) {
+      // absurdly deep text is a syntax error of the template, not a stack overflow
+      f.kind = 'cfn';
+      f.syntax = { blocks: [], attrs: [], comments: [], errors: [{ span: { start: deep, end: deep + 1 }, message: nestingMessage() }] };
+      return f;
+    }
+    const t = readTemplate(path, text);
+    if (t) { f.kind = 'cfn'; f.syntax = t.syntax; return f; }
+  }
   f.syntax = syntaxOf(f, tree, cache, closed);
   return f;
 }
@@ -69,6 +87,7 @@ export function syntaxOf(f: SourceFile, tree?: Tree, cache?: BlockCache, closedT
     return s;
   }
   if (f.kind === 'tfjson') return syntaxFromTfJson(f.text);
+  if (f.kind === 'cfn') return readTemplate(f.path, f.text)?.syntax;
   return undefined;
 }
 

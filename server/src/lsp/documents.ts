@@ -10,6 +10,7 @@ import { closeMultiLineStrings } from '../core/parse/hclcheck';
 import { BlockCache } from '../core/model/hcl';
 import { keepIntactBlocks } from './intact';
 import { fileKind, type SourceFile } from '../core/model/module';
+import { mayBeTemplatePath } from '../core/source';
 import { LineIndex } from '../core/text';
 
 export class OpenDocument {
@@ -131,5 +132,6 @@ function endPosition(start: { line: number; character: number }, text: string): 
 
 export function isTerraformPath(p: string): boolean {
   const k = fileKind(p);
-  return k === 'tf' || k === 'tfjson' || k === 'tfvars' || k === 'json';
+  // YAML / .template files: CloudFormation templates are recognised by content when analysed
+  return k === 'tf' || k === 'tfjson' || k === 'tfvars' || k === 'json' || mayBeTemplatePath(p);
 }

@@ -1,16 +1,20 @@
 /**
  * The configuration file `.lpg.json` at the scanned root:
  *   {"rules": {"<rule id>": "off" | "info" | "warning" | "error"}, "ignore": ["glob", ...]}
- * Globs (picomatch) match paths relative to the root with `/` separators; they can never match
- * anything outside the root (patterns with `..` segments or absolute paths are rejected).
+ * Globs (glob.ts: matched in time linear in the path) match paths relative to the root with `/`
+ * separators; they can never match anything outside the root (patterns with `..` segments or
+ * absolute paths are rejected). At most MAX_IGNORE_GLOBS globs of GLOB_LIMITS.maxLength characters.
  * Pure: the caller reads the file.
  */
-import picomatch from 'picomatch';
+import { compileGlob, GLOB_LIMITS } from './glob';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { SeveritySetting } from '../core/types';
 import { allRules } from '../core/rules';
 
 export const CONFIG_FILE = '.lpg.json';
+
+/** Most `ignore` globs a configuration may hold (a bigger list is refused, not matched against every path). */
+export const MAX_IGNORE_GLOBS = 1000;
 
 /** Every rule id of the catalogue (RULES.md), implemented or not yet: stable public names. */
 export const CATALOGUE_RULE_IDS = [
@@ -80,6 +84,7 @@ export function parseConfigEntries(text: string, file = CONFIG_FILE): { config: 
   }
   if (obj.ignore !== undefined) {
     if (!Array.isArray(obj.ignore)) errors.push('"ignore" must be an array of glob strings');
+    else if (obj.ignore.length > MAX_IGNORE_GLOBS) errors.push(`"ignore" has ${obj.ignore.length} globs: the limit is ${MAX_IGNORE_GLOBS}`);
     else for (const g of obj.ignore) {
       if (typeof g !== 'string' || !g.trim()) { errors.push(`"ignore" entries must be non-empty glob strings, not ${JSON.stringify(g)}`); continue; }
       const p = g.replace(/^!/, '');
@@ -87,7 +92,8 @@ export function parseConfigEntries(text: string, file = CONFIG_FILE): { config: 
         errors.push(`ignore glob "${g}" reaches outside the scanned root: globs are relative to the folder of ${CONFIG_FILE} and may not start with "/" or contain ".."`);
         continue;
       }
-      try { picomatch(p); } catch (e) { errors.push(`ignore glob "${g}" is invalid: ${(e as Error).message}`); continue; }
+      if (g.length > GLOB_LIMITS.maxLength) { errors.push(`ignore glob "${g.slice(0, 40)}…" is invalid: longer than ${GLOB_LIMITS.maxLength} characters`); continue; }
+      try { compileGlob(p); } catch (e) { errors.push(`ignore glob "${g}" is invalid: ${(e as Error).message}`); continue; }
       ignore.push(g);
     }
   }
@@ -128,10 +134,10 @@ export function ignoreMatcher(globs: string[]): (relPath: string) => boolean {
   const compiled = globs.map((g) => {
     const neg = g.startsWith('!');
     const p = (neg ? g.slice(1) : g).replace(/^\.\//, '').replace(/\/+$/, '');
-    const opts = { dot: true };
-    const self = picomatch(p, opts);
-    const under = picomatch(p + '/**', opts);
-    return { neg, test: (s: string) => self(s) || under(s) };
+    // `p/**` matches `p` itself and everything under it
+    let test: (s: string) => boolean;
+    try { test = compileGlob(p + '/**'); } catch { test = () => false; } // editor settings are not validated up front: a bad glob matches nothing
+    return { neg, test };
   });
   return (rel) => {
     const r = rel.replace(/\\/g, '/').replace(/^\.\//, '');
