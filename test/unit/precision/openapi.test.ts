@@ -70,6 +70,20 @@ locals {
   })
 }
 `;
+const YAML_SPEC = `openapi: "3.0.1"
+paths:
+  /orders:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: \${orders_uri}
+  /health:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+`;
+const YAML_TF = TEMPLATED.replace('spec.json', 'spec.yaml');
 const restPerm = (arn: string): string => perm('api', 'apigateway.amazonaws.com', `"\${aws_api_gateway_rest_api.api.execution_arn}${arn}"`);
 
 describe('issue 13: OpenAPI bodies as triggers', () => {
@@ -78,7 +92,10 @@ describe('issue 13: OpenAPI bodies as triggers', () => {
     { name: 'REST body in jsonencode, no permission', files: { 'main.tf': FN + REST_BODY }, file: 'main.tf', range: [17, 25, 17, 62], text: 'aws_lambda_function.orders.invoke_arn' },
     { name: 'HTTP API body in a heredoc, no permission', files: { 'main.tf': FN + HTTP_HEREDOC }, file: 'main.tf', range: [19, 21, 19, 63], text: '"${aws_lambda_function.orders.invoke_arn}"' },
     { name: 'REST body from templatefile() of a JSON file through a local: reported in the file', files: { 'main.tf': FN + TEMPLATED, 'spec.json': SPEC }, file: 'spec.json', range: [8, 17, 8, 32], text: '"${orders_uri}"' },
+    { name: 'REST body from templatefile() of a YAML file: reported on the uri in the YAML', files: { 'main.tf': FN + YAML_TF, 'spec.yaml': YAML_SPEC }, file: 'spec.yaml', range: [7, 13, 7, 26], text: '${orders_uri}' },
   ], [
+    { name: 'YAML body with its permission', files: { 'main.tf': FN + YAML_TF + restPerm('/*/POST/orders'), 'spec.yaml': YAML_SPEC } },
+    { name: 'YAML body whose uri is not passed (unknown)', files: { 'main.tf': FN + YAML_TF.replace('orders_uri = aws_lambda_function.orders.invoke_arn', 'other = 1'), 'spec.yaml': YAML_SPEC } },
     { name: 'REST body with a permission on /*/*', files: { 'main.tf': FN + REST_BODY + restPerm('/*/*') } },
     { name: 'REST body with a permission on /*/GET/orders', files: { 'main.tf': FN + REST_BODY + restPerm('/*/GET/orders') } },
     { name: 'HTTP body with a permission on /*/DELETE/orders/*', files: { 'main.tf': FN + HTTP_HEREDOC + perm('http', 'apigateway.amazonaws.com', '"${aws_apigatewayv2_api.http.execution_arn}/*/DELETE/orders/*"') } },

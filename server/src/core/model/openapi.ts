@@ -1,6 +1,6 @@
 /**
  * OpenAPI bodies as triggers: `aws_api_gateway_rest_api.body` / `aws_apigatewayv2_api.body` written
- * as `jsonencode({...})`, a heredoc of JSON, or `file()`/`templatefile()` of a JSON file of the
+ * as `jsonencode({...})`, a heredoc of JSON, or `file()`/`templatefile()` of a JSON or YAML file of the
  * folder (directly or through a local). Each operation whose `x-amazon-apigateway-integration`
  * (`type` `aws_proxy`/`aws`) has a `uri` naming a function of the folder invokes it with the source
  * ARN `${api.execution_arn}/{stage}/{METHOD}/{path}` of that operation.
@@ -14,6 +14,7 @@ import { renderTemplate, templateVars, type TemplateVars } from './template';
 import { concat, getKey, knownString, type Sym, type Token, type Value } from './value';
 import { opaqueAtom, type SymItem } from './arn';
 import { tooDeepAt } from '../limits';
+import { parseTemplate, type CNode } from '../frontends/cfn/parse';
 
 /** What a trigger of an OpenAPI operation needs, in the terms of wiring.ts. */
 export interface OpenApiOperation {
@@ -108,6 +109,7 @@ function bodyValue(mi: ModuleIndex, r: Resource, a: Attribute): Value | undefine
     rel = rel.replace(/^\.?\//, '');
     const dir = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/') + 1) : '';
     const f = mi.file(dir + rel) ?? mi.file(rel);
+    if (f && /\.ya?ml$/i.test(f.path)) return yamlBody(mi, f, e.name === 'templatefile' ? templateVars(mi, e.args[1]) : undefined, e.name === 'templatefile');
     if (!f || f.kind !== 'json') return undefined;
     const vars: TemplateVars = e.name === 'templatefile' ? templateVars(mi, e.args[1]) : undefined;
     if (e.name === 'file') return templateJson(f.text, f.path, 0, [], f.text);
@@ -116,6 +118,45 @@ function bodyValue(mi: ModuleIndex, r: Resource, a: Attribute): Value | undefine
     return templateJson(f.text, f.path, 0, rr.interps.map((it) => ({ start: it.start, end: it.end, value: () => it.value, body: it.body })), rr.text);
   }
   return undefined;
+}
+
+/** A YAML OpenAPI file (rendered with the call's values for templatefile()) as a value with spans. */
+function yamlBody(_mi: ModuleIndex, f: SourceFile, vars: TemplateVars, render: boolean): Value | undefined {
+  const rr = render ? renderTemplate(f.text, vars, true) : { text: f.text, interps: [] };
+  if (!rr) return undefined;
+  const doc = parseTemplate(rr.text, 'yaml');
+  if (!doc.root || doc.errors.length) return undefined;
+  const go = (n: CNode): Value => {
+    const src = fake(n.span);
+    if (n.k === 'map') return { k: 'obj', entries: n.entries.map((x) => ({ key: x.key, value: go(x.value) })), src, file: f.path };
+    if (n.k === 'seq') return { k: 'list', items: n.items.map(go), src, file: f.path };
+    if (n.k === 'fn') return { k: 'unknown', why: 'yaml tag', src, file: f.path };
+    const inner = rr.interps.filter((it) => it.start < n.span.end && it.end > n.span.start);
+    if (!inner.length) {
+      const v = n.value;
+      if (typeof v === 'string') return { k: 'str', parts: v === '' ? [] : [v], src, file: f.path };
+      if (typeof v === 'number') return { k: 'num', v, src, file: f.path };
+      if (typeof v === 'boolean') return { k: 'bool', v, src, file: f.path };
+      return { k: 'null', src, file: f.path };
+    }
+    // a scalar holding interpolations: its text as written, the interpolations with the call's values
+    const s0 = n.span.start + (n.quoted ? 1 : 0), s1 = n.span.end - (n.quoted ? 1 : 0);
+    const parts: Sym[] = [];
+    let cur = s0;
+    for (const it of inner) {
+      if (it.start > cur) parts.push(f.text.slice(cur, it.start));
+      const v = it.value;
+      if (v && v.k === 'str') parts.push(...v.parts);
+      else if (v && (v.k === 'num' || v.k === 'bool')) parts.push(String(v.v));
+      else parts.push({ ref: it.body });
+      cur = it.end;
+    }
+    if (cur < s1) parts.push(f.text.slice(cur, s1));
+    // the filler of an unquoted interpolation may be shorter than it (`null` + blanks): the span covers the interpolation
+    const span = { start: Math.min(n.span.start, inner[0].start), end: Math.max(n.span.end, inner[inner.length - 1].end) };
+    return { k: 'str', parts: concat(parts), src: fake(span), file: f.path };
+  };
+  return go(doc.root);
 }
 
 /** `/orders/{id}` -> `orders/` + atom (REST and HTTP invocation ARNs alike). */
