@@ -190,7 +190,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
   let incomplete = false;
   const seen = new Set<string>();
   // overlapping targets (a folder and a file or subfolder of it): each file and module counted once
-  const filesRead = new Set<string>(), modulesRead = new Set<string>();
+  const filesRead = new Set<string>(), modulesRead = new Set<string>(), dirFiles = new Map<string, number>();
   const notices: OutError[] = [];
 
   for (const target of targets) {
@@ -239,7 +239,8 @@ async function runScan(args: string[], io: Io): Promise<number> {
     for (const e of ruleErrors) errors.push(e);
     for (const f of r.read.files) filesRead.add(abs(f));
     for (const m of r.read.modules) modulesRead.add(abs(m));
-    summary.files = filesRead.size;
+    for (const [d, n] of r.read.perDir ?? []) { modulesRead.add(abs(d)); dirFiles.set(abs(d), n); }
+    summary.files = filesRead.size + [...dirFiles.values()].reduce((a, b) => a + b, 0);
     summary.modules = modulesRead.size;
     candidates += (r.candidates ?? 0) + r.issues.length;
     if (r.fixed) {

@@ -70,7 +70,7 @@ export interface ScanResult {
   filesRead: number;
   modules: number;
   /** Root-relative paths of the files read and folders of the modules analysed (callers scanning overlapping targets count each once). */
-  read: { files: string[]; modules: string[] };
+  read: { files: string[]; modules: string[]; perDir?: [string, number][] };
   /** Triggers found, decided and undecided (configurations only). */
   coverage?: Coverage;
   /** With `fix`: the fixes applied (and written, with `write`), those left out, and the files changed. */
@@ -165,6 +165,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     result.coverage = r.coverage;
     result.modules = r.modules;
     result.filesRead = r.filesRead;
+    result.read.perDir = r.perDir;
     issues.push(...r.problems);
     return result;
   }
