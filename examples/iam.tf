@@ -13,7 +13,7 @@ resource "aws_iam_role" "deployer" {
 }
 
 # MISTAKE: lambda:* on every function of the account. The pipeline only needs
-# lambda:UpdateFunctionCode on the three functions of this service.
+# lambda:UpdateFunctionCode on the four functions of this service.
 resource "aws_iam_role_policy" "deployer" {
   name = "deploy-lambda"
   role = aws_iam_role.deployer.id

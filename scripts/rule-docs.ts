@@ -57,3 +57,11 @@ export function writeDocs(): string[] {
   for (const [f, text] of want) fs.writeFileSync(path.join(DOCS_DIR, f), text);
   return [...want.keys()];
 }
+
+/** The JSON schema of `.lpg.json` contributed to VS Code (package.json `jsonValidation`), written beside the rule pages. */
+export const SCHEMA_FILE = path.resolve(__dirname, '../schemas/lpg.schema.json');
+export function expectedSchema(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { configSchema } = require('../server/src/scan/config') as typeof import('../server/src/scan/config');
+  return JSON.stringify(configSchema(), null, 2) + '\n';
+}

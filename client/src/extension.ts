@@ -83,8 +83,9 @@ const clearedOnClose = new Set<string>();
 /** The last diagnostics the server published per document, to restore a cleared file when it is reopened. */
 const lastDiagnostics = new Map<string, vscode.Diagnostic[]>();
 
-function config(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('lpg');
+/** The `lpg` settings; resource-scoped ones (`run`, `debounceMs`, ...) are read with their document (VS Code warns otherwise, on every keystroke). */
+function config(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('lpg', scope);
 }
 
 function log(msg: string): void {
@@ -153,8 +154,8 @@ function noteDiagnostics(uri: vscode.Uri): void {
   const sent = pending.get(uri.toString());
   if (sent === undefined) return;
   pending.delete(uri.toString());
-  const debounce = config().get<number>('debounceMs', 150);
-  const ms = Date.now() - sent - (config().get<string>('run', 'onType') === 'onType' ? debounce : 0);
+  const debounce = config(uri).get<number>('debounceMs', 150);
+  const ms = Date.now() - sent - (config(uri).get<string>('run', 'onType') === 'onType' ? debounce : 0);
   if (ms > SLOW_VALIDATION_MS) {
     slow = { file: vscode.workspace.asRelativePath(uri), ms };
     log(`slow validation: ${slow.file} took ${ms} ms`);
@@ -213,11 +214,11 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     middleware: {
       didOpen: async (doc, next) => { noteSent(doc.uri); return next(doc); },
       didChange: async (event, next) => {
-        if (event.contentChanges.length > 0 && config().get<string>('run', 'onType') === 'onType') noteSent(event.document.uri);
+        if (event.contentChanges.length > 0 && config(event.document.uri).get<string>('run', 'onType') === 'onType') noteSent(event.document.uri);
         return next(event);
       },
       didSave: async (doc, next) => {
-        if (config().get<string>('run', 'onType') === 'onSave') noteSent(doc.uri);
+        if (config(doc.uri).get<string>('run', 'onType') === 'onSave') noteSent(doc.uri);
         return next(doc);
       },
       handleDiagnostics: (uri, diagnostics, next) => {

@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { DiagnosticSeverity, FileChangeType, DidChangeWorkspaceFoldersNotification, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TestClient, makeWorkspace, uriOf, covered, positionAt } from './client';
 
@@ -29,7 +30,8 @@ describe('protocol: diagnostics', function () {
     assert.strictEqual(d.severity, DiagnosticSeverity.Warning);
     assert.deepStrictEqual(d.range, PRINCIPAL_RANGE);
     assert.strictEqual(covered(PERM, d.range), '"apigateway.amazonaws.com"');
-    assert.strictEqual(d.codeDescription?.href, 'https://github.com/lambda-permission-guard/lpg/blob/main/docs/rules/missing-source-arn.md');
+    // the rule page shipped with the server: a local file, opened without network
+    assert.strictEqual(d.codeDescription?.href, pathToFileURL(path.resolve(__dirname, '../../docs/rules/missing-source-arn.md')).href);
     assert.match(d.message, /^aws_lambda_permission\.api lets apigateway\.amazonaws\.com invoke the function without source_arn/);
     const data = d.data as { version: number; fixes: { title: string; preferred: boolean }[] };
     assert.strictEqual(data.version, 1);

@@ -189,6 +189,8 @@ async function runScan(args: string[], io: Io): Promise<number> {
   let internal = false;
   let incomplete = false;
   const seen = new Set<string>();
+  // overlapping targets (a folder and a file or subfolder of it): each file and module counted once
+  const filesRead = new Set<string>(), modulesRead = new Set<string>(), dirFiles = new Map<string, number>();
   const notices: OutError[] = [];
 
   for (const target of targets) {
@@ -235,8 +237,11 @@ async function runScan(args: string[], io: Io): Promise<number> {
     for (const n of r.notices) notices.push({ file: jsonPath(n.file), displayFile: display(n.file), message: n.message });
     for (const f of takeHcl2JsonFailures()) notices.push({ file: jsonPath(f.file), displayFile: display(f.file), message: `HashiCorp's parser gave no answer (${f.reason}): its syntax was checked with tree-sitter only` });
     for (const e of ruleErrors) errors.push(e);
-    summary.files += r.filesRead;
-    summary.modules += r.modules;
+    for (const f of r.read.files) filesRead.add(abs(f));
+    for (const m of r.read.modules) modulesRead.add(abs(m));
+    for (const [d, n] of r.read.perDir ?? []) { modulesRead.add(abs(d)); dirFiles.set(abs(d), n); }
+    summary.files = filesRead.size + [...dirFiles.values()].reduce((a, b) => a + b, 0);
+    summary.modules = modulesRead.size;
     candidates += (r.candidates ?? 0) + r.issues.length;
     if (r.fixed) {
       summary.fixed += r.fixed.applied.length;

@@ -9,6 +9,8 @@ import { suppressionFix } from './fix/suppression';
 import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
 import { tooDeepAt, nestingMessage } from './limits';
+import { isJsonTemplate } from './model/template';
+import { MULTI_LINE_STRING } from './parse/hclcheck';
 import { templateGroups } from './frontends/cfn/group';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
@@ -98,13 +100,15 @@ export function analyzeIndex(mi: ModuleIndex, files: SourceFile[], opts: Analyze
       const key = `${rule.meta.id}|${r.file}|${r.span.start}|${r.span.end}|${r.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push(toFinding(rule, severity, f, r, byPath));
+      findings.push(toFinding(rule, r.atMost && RANK[r.atMost] < RANK[severity] ? r.atMost : severity, f, r, byPath));
     }
   }
   opts.onFacts?.(facts);
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : 1));
   return findings;
 }
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 function toFinding(rule: Rule, severity: Severity, f: SourceFile, r: Report, byPath: Map<string, SourceFile>): Finding {
   const range = f.lines.range(r.span.start, r.span.end);
@@ -137,6 +141,12 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
     if (auth === null) continue;
     if (auth) {
       const start = f.lines.offsetAt({ line: auth.line, character: auth.character });
+      // an open string: at its opening quote (HashiCorp points at the line break), with HashiCorp's message
+      const own = f.syntax?.errors[0];
+      if (own && own.message === MULTI_LINE_STRING && auth.message.startsWith('Invalid multi-line string') && f.lines.positionAt(own.span.start).line === auth.line) {
+        out.push({ file: f.path, span: own.span, message: auth.message });
+        continue;
+      }
       out.push({ file: f.path, span: tokenSpan(f, start), message: auth.message });
       continue;
     }
@@ -150,6 +160,7 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
       const deep = tooDeepAt(f.text, true);
       if (deep >= 0) { out.push({ file: f.path, span: { start: deep, end: deep + 1 }, message: `JSON: ${nestingMessage()}` }); continue; }
       const { errors } = parseJsonFile(f.text);
+      if (errors.length && isJsonTemplate(f.text)) continue; // a Terraform template (templatefile()), not broken JSON
       if (errors.length) out.push({ file: f.path, span: { start: errors[0].offset, end: errors[0].offset + Math.max(1, errors[0].length) }, message: `JSON: ${jsonErrorMessage(errors[0])}` });
       continue;
     }

@@ -1,4 +1,5 @@
 /** Core findings and fixes -> LSP diagnostics, code actions and workspace edits. */
+import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
@@ -7,10 +8,30 @@ import {
 } from 'vscode-languageserver';
 import type { Finding, Fix, Severity } from '../core/types';
 
-export const DOCS_BASE = 'https://github.com/lambda-permission-guard/lpg/blob/main/docs/rules/';
 export const FIX_ALL_KIND = CodeActionKind.SourceFixAll + '.lpg';
 
-export function ruleDocsUrl(ruleId: string): string { return DOCS_BASE + ruleId + '.md'; }
+/**
+ * The rule pages shipped with the server (`docs/rules/` beside `dist/` in the .vsix, or in the
+ * repository): found once by walking up from this file. No network, no invented URL: undefined when absent.
+ */
+let docsDir: string | null | undefined;
+export function rulesDocsDir(): string | undefined {
+  if (docsDir === undefined) {
+    docsDir = null;
+    for (let d = __dirname, i = 0; i < 5; i++, d = path.dirname(d)) {
+      const c = path.join(d, 'docs', 'rules');
+      if (fs.existsSync(path.join(c, 'parse-error.md'))) { docsDir = c; break; }
+    }
+  }
+  return docsDir ?? undefined;
+}
+
+/** The `file:` URI of a rule's local documentation page; undefined when the pages are not installed. */
+export function ruleDocsUrl(ruleId: string): string | undefined {
+  const dir = rulesDocsDir();
+  const p = dir ? path.join(dir, ruleId + '.md') : undefined;
+  return p && fs.existsSync(p) ? pathToFileURL(p).href : undefined;
+}
 
 /** How the server's paths and the client's URIs map: `file:` URIs on Node; the browser host (lsp/browser/main.ts) maps any scheme. */
 export const uriMapping = {
@@ -35,11 +56,12 @@ export function toDiagnostic(f: Finding, dir: string, version: number | null, ur
     range: f.range,
     severity: SEV[f.severity],
     code: f.ruleId,
-    codeDescription: { href: ruleDocsUrl(f.ruleId) },
     source: 'lpg',
     message: f.message,
     data: { version, fixes: f.fixes } satisfies DiagnosticData,
   };
+  const href = ruleDocsUrl(f.ruleId);
+  if (href) d.codeDescription = { href };
   if (f.related.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: uriOf(path.join(dir, r.file)), range: r.range }, message: r.message }));
   return d;
 }

@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { parseTerraform, type Tree } from '../core/parse/treesitter';
 import { makeSourceFile } from '../core/source';
+import { closeMultiLineStrings } from '../core/parse/hclcheck';
 import { BlockCache } from '../core/model/hcl';
 import { keepIntactBlocks } from './intact';
 import { fileKind, type SourceFile } from '../core/model/module';
@@ -15,6 +16,8 @@ import { LineIndex } from '../core/text';
 export class OpenDocument {
   private doc: TextDocument;
   private tree: Tree | undefined;
+  /** The text the tree is of (with the edits since applied): the document's text with its open strings closed. */
+  private treeText: string | undefined;
   private source: SourceFile | undefined;
   /** Models of unchanged top-level blocks, reused across re-parses. */
   readonly blocks = new BlockCache();
@@ -45,6 +48,7 @@ export class OpenDocument {
         const oldEndPos = this.doc.positionAt(oldEnd);
         const newEndPos = endPosition(startPos, c.text);
         this.doc = TextDocument.update(this.doc, [c], version);
+        if (this.treeText !== undefined) this.treeText = this.treeText.slice(0, start) + c.text + this.treeText.slice(oldEnd);
         try {
           this.tree.edit({
             startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + c.text.length,
@@ -68,13 +72,33 @@ export class OpenDocument {
     try {
       if (this.usesTree) {
         const t0 = performance.now();
+        // an open quoted string (typing) is closed on its line before parsing (hclcheck.ts): the tree is of that text
+        const closed = closeMultiLineStrings(text);
+        const parseText = closed ? closed.text : text;
+        if (this.tree && this.treeText !== undefined && this.treeText !== parseText) {
+          // the closing moved since the last parse: tell the tree which characters differ (same length, same lines)
+          if (this.treeText.length !== parseText.length) this.dropTree();
+          else {
+            let i = 0, j = parseText.length - 1;
+            while (i <= j && this.treeText[i] === parseText[i]) i++;
+            while (j >= i && this.treeText[j] === parseText[j]) j--;
+            if (i <= j) {
+              const li = new LineIndex(parseText);
+              const a = li.positionAt(i), b = li.positionAt(j + 1);
+              try {
+                this.tree.edit({ startIndex: i, oldEndIndex: j + 1, newEndIndex: j + 1, startPosition: { row: a.line, column: a.character }, oldEndPosition: { row: b.line, column: b.character }, newEndPosition: { row: b.line, column: b.character } });
+              } catch { this.dropTree(); }
+            }
+          }
+        }
         const old = this.tree;
         let tree: Tree;
-        try { tree = parseTerraform(text, old); } catch { this.dropTree(); tree = parseTerraform(text); }
+        try { tree = parseTerraform(parseText, old); } catch { this.dropTree(); tree = parseTerraform(parseText); }
         if (old && this.tree === old) { old.delete(); this.stats.incremental++; }
         this.tree = tree;
+        this.treeText = parseText;
         this.stats.parses++;
-        const f = makeSourceFile(relPath, text, tree, this.blocks);
+        const f = makeSourceFile(relPath, text, tree, this.blocks, closed);
         if (this.kind === 'tf' && f.syntax) {
           if (!f.syntax.errors.length) this.lastGood = f;
           else if (this.lastGood) keepIntactBlocks(f, this.lastGood);
@@ -95,7 +119,7 @@ export class OpenDocument {
 
   dispose(): void { this.dropTree(); this.source = undefined; }
 
-  private dropTree(): void { this.tree?.delete(); this.tree = undefined; }
+  private dropTree(): void { this.tree?.delete(); this.tree = undefined; this.treeText = undefined; }
 }
 
 /** Position after inserting `text` at `start` (lines split as tree-sitter and LSP do for `\n` and `\r\n`). */

@@ -234,7 +234,7 @@ export class LpgServer {
       try { raw = await this.conn.workspace.getConfiguration({ scopeUri: folder.uri, section: 'lpg' }); } catch (e) { this.logError('workspace/configuration', e); }
     }
     const project = readProjectConfig(folder.path);
-    if (project.error) this.warnOnce(project.error, `lpg: ignoring ${project.error}`);
+    if (project.error) this.warnOnce(project.error, `lpg: entries left out (the others apply): ${project.error}`);
     const settings = mergeSettings(raw == null ? { ...DEFAULT_SETTINGS } : normalizeSettings(raw), project);
     const m = excludeMatcher(settings.exclude);
     return { settings, exclude: (abs) => m(path.relative(folder.path, abs).split(path.sep).join('/')) };
@@ -604,6 +604,7 @@ export class LpgServer {
         for (const issue of w.issues) this.conn.console.warn(`lpg: ${issue.file}: ${issue.message}`);
         for (const m of planModules(w.files.filter((f) => path.posix.basename(f) !== '.lpg.json'))) {
           const dir = path.join(root.path, ...(m.dir ? m.dir.split('/') : []));
+          if (plan.some((p) => p.dir === dir)) continue; // nested workspace folders: each folder once
           plan.push({ dir, files: m.files.map((f) => relativeTo(m.dir, f)) });
           total += m.files.length;
         }

@@ -1,7 +1,7 @@
 /** The `lpg` settings of one workspace folder: editor settings (`workspace/configuration`) merged with the folder's `.lpg.json`. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFIG_FILE, MAX_IGNORE_GLOBS, ignoreMatcher, parseConfig } from '../scan/config';
+import { CONFIG_FILE, MAX_IGNORE_GLOBS, ignoreMatcher, parseConfigEntries } from '../scan/config';
 import { kindOf, readTextSync } from '../scan/fs';
 
 /** Largest `.lpg.json` read (the CLI's limit). */
@@ -62,7 +62,7 @@ export function normalizeSettings(raw: unknown): Settings {
 
 export interface ProjectConfig { rules: Record<string, SeveritySetting>; ignore: string[]; error?: string }
 
-/** Reads `<root>/.lpg.json` with the CLI's parser (same validation); a broken file yields its error message and no settings. */
+/** Reads `<root>/.lpg.json` with the CLI's validation, entry by entry: the valid entries apply, the errors are listed. */
 export function readProjectConfig(root: string): ProjectConfig {
   const file = path.join(root, CONFIG_FILE);
   // Read as the CLI reads it: a FIFO, socket or device is never opened for a blocking read, size limited.
@@ -72,12 +72,9 @@ export function readProjectConfig(root: string): ProjectConfig {
   const r = readTextSync(file, CONFIG_FILE, { maxBytes: MAX_CONFIG_BYTES, tooBig: (size, max) => `${(size / 1048576).toFixed(1)} MB is over the ${max / 1048576} MB limit of a configuration file` });
   if ('message' in r) return r.incomplete ? { rules: {}, ignore: [] } : { rules: {}, ignore: [], error: `${file}: ${r.message.replace(/^skipped: /, '')}` };
   const text = r.text;
-  try {
-    const c = parseConfig(text, file);
-    return { rules: c.rules, ignore: c.ignore };
-  } catch (e) {
-    return { rules: {}, ignore: [], error: (e as Error).message };
-  }
+  // entry by entry: a bad entry is left out (and reported), the others apply
+  const { config, errors } = parseConfigEntries(text, file);
+  return errors.length ? { ...config, error: `${file}: ${errors.join('; ')}` } : config;
 }
 
 /** Editor settings win over `.lpg.json` per rule; excludes are the union of both. */

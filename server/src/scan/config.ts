@@ -41,48 +41,88 @@ export class ConfigError extends Error {
 
 const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);
 
-/** Parses and validates a configuration file's text (JSON, comments allowed). Throws ConfigError. */
+/** Parses and validates a configuration file's text (JSON, comments allowed). Throws ConfigError listing every error. */
 export function parseConfig(text: string, file = CONFIG_FILE): LpgConfig {
-  const errors: ParseError[] = [];
-  const raw: unknown = parseJsonc(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length) {
-    const e = errors[0];
+  const r = parseConfigEntries(text, file);
+  if (r.errors.length) throw new ConfigError(file, r.errors.join('; '));
+  return r.config;
+}
+
+/**
+ * Parses a configuration file entry by entry: a bad entry is left out (and listed), the valid ones
+ * apply (the editor keeps working while one line is wrong). Invalid JSON or a non-object yields no entry.
+ */
+export function parseConfigEntries(text: string, file = CONFIG_FILE): { config: LpgConfig; errors: string[] } {
+  const errors: string[] = [];
+  const rules: Record<string, SeveritySetting> = {};
+  const ignore: string[] = [];
+  const config = { rules, ignore };
+  const perrors: ParseError[] = [];
+  const raw: unknown = parseJsonc(text.replace(/^\uFEFF/, ''), perrors, { allowTrailingComma: true, disallowComments: false });
+  if (perrors.length) {
+    const e = perrors[0];
     const before = text.slice(0, e.offset);
     const line = before.split('\n').length;
     const col = e.offset - before.lastIndexOf('\n');
-    throw new ConfigError(file, `invalid JSON at ${line}:${col}: ${printParseErrorCode(e.error)}`);
+    return { config, errors: [`invalid JSON at ${line}:${col}: ${printParseErrorCode(e.error)}`] };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(file, 'expected a JSON object with "rules" and/or "ignore"');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { config, errors: ['expected a JSON object with "rules" and/or "ignore"'] };
   const obj = raw as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
-    if (k !== 'rules' && k !== 'ignore' && k !== '$schema') throw new ConfigError(file, `unknown key "${k}" (expected "rules" or "ignore")`);
+    if (k !== 'rules' && k !== 'ignore' && k !== '$schema') errors.push(`unknown key "${k}" (expected "rules" or "ignore")`);
   }
-  const rules: Record<string, SeveritySetting> = {};
   if (obj.rules !== undefined) {
-    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) throw new ConfigError(file, '"rules" must be an object: {"<rule id>": "off" | "info" | "warning" | "error"}');
-    const known = new Set(knownRuleIds());
-    for (const [id, sev] of Object.entries(obj.rules as Record<string, unknown>)) {
-      if (!known.has(id)) throw new ConfigError(file, `unknown rule id "${id}" in "rules" (known: ${[...known].sort().join(', ')})`);
-      if (typeof sev !== 'string' || !SEVERITIES.has(sev)) throw new ConfigError(file, `rule "${id}": severity must be "off", "info", "warning" or "error", not ${JSON.stringify(sev)}`);
-      rules[id] = sev as SeveritySetting;
+    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) errors.push('"rules" must be an object: {"<rule id>": "off" | "info" | "warning" | "error"}');
+    else {
+      const known = new Set(knownRuleIds());
+      for (const [id, sev] of Object.entries(obj.rules as Record<string, unknown>)) {
+        if (!known.has(id)) { errors.push(`unknown rule id "${id}" in "rules" (known: ${[...known].sort().join(', ')})`); continue; }
+        if (typeof sev !== 'string' || !SEVERITIES.has(sev)) { errors.push(`rule "${id}": severity must be "off", "info", "warning" or "error", not ${JSON.stringify(sev)}`); continue; }
+        rules[id] = sev as SeveritySetting;
+      }
     }
   }
-  const ignore: string[] = [];
   if (obj.ignore !== undefined) {
-    if (!Array.isArray(obj.ignore)) throw new ConfigError(file, '"ignore" must be an array of glob strings');
-    if (obj.ignore.length > MAX_IGNORE_GLOBS) throw new ConfigError(file, `"ignore" has ${obj.ignore.length} globs: the limit is ${MAX_IGNORE_GLOBS}`);
-    for (const g of obj.ignore) {
-      if (typeof g !== 'string' || !g.trim()) throw new ConfigError(file, `"ignore" entries must be non-empty glob strings, not ${JSON.stringify(g)}`);
+    if (!Array.isArray(obj.ignore)) errors.push('"ignore" must be an array of glob strings');
+    else if (obj.ignore.length > MAX_IGNORE_GLOBS) errors.push(`"ignore" has ${obj.ignore.length} globs: the limit is ${MAX_IGNORE_GLOBS}`);
+    else for (const g of obj.ignore) {
+      if (typeof g !== 'string' || !g.trim()) { errors.push(`"ignore" entries must be non-empty glob strings, not ${JSON.stringify(g)}`); continue; }
       const p = g.replace(/^!/, '');
       if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.split(/[\\/]/).includes('..')) {
-        throw new ConfigError(file, `ignore glob "${g}" reaches outside the scanned root: globs are relative to the folder of ${CONFIG_FILE} and may not start with "/" or contain ".."`);
+        errors.push(`ignore glob "${g}" reaches outside the scanned root: globs are relative to the folder of ${CONFIG_FILE} and may not start with "/" or contain ".."`);
+        continue;
       }
-      if (g.length > GLOB_LIMITS.maxLength) throw new ConfigError(file, `ignore glob "${g.slice(0, 40)}…" is invalid: longer than ${GLOB_LIMITS.maxLength} characters`);
-      try { compileGlob(p); } catch (e) { throw new ConfigError(file, `ignore glob "${g}" is invalid: ${(e as Error).message}`); }
+      if (g.length > GLOB_LIMITS.maxLength) { errors.push(`ignore glob "${g.slice(0, 40)}…" is invalid: longer than ${GLOB_LIMITS.maxLength} characters`); continue; }
+      try { compileGlob(p); } catch (e) { errors.push(`ignore glob "${g}" is invalid: ${(e as Error).message}`); continue; }
       ignore.push(g);
     }
   }
-  return { rules, ignore };
+  return { config, errors };
+}
+
+/** The JSON schema of `.lpg.json` (contributed to VS Code: completion, hover and errors inside the file). */
+export function configSchema(): Record<string, unknown> {
+  const sev = { enum: ['off', 'info', 'warning', 'error'], description: 'Severity of the rule\'s findings, or off.' };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Lambda Permission Guard configuration (.lpg.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      rules: {
+        type: 'object',
+        description: 'Severity per rule id, overriding the default.',
+        properties: Object.fromEntries(knownRuleIds().sort().map((id) => [id, { ...sev, description: `${allRules.find((r) => r.meta.id === id)?.meta.title ?? id} (docs/rules/${id}.md)` }])),
+        additionalProperties: false,
+      },
+      ignore: {
+        type: 'array',
+        description: 'Globs (relative to the folder of .lpg.json) of files never checked; a leading ! re-includes.',
+        items: { type: 'string', minLength: 1, not: { pattern: '(^!?/)|(^!?[A-Za-z]:[\\\\/])|(^|[\\\\/])\\.\\.([\\\\/]|$)' } },
+      },
+    },
+  };
 }
 
 /**

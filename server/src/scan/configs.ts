@@ -27,6 +27,8 @@ export interface ConfigScanResult {
   /** Folders (module instances' folders) analysed. */
   modules: number;
   filesRead: number;
+  /** Files read per module folder (root-relative): callers scanning overlapping targets count each folder once. */
+  perDir?: [string, number][];
 }
 
 /** A user's variable file (`--var-file`) or `--var NAME=VALUE` values, as a `.tfvars` source file. */
@@ -178,7 +180,7 @@ export async function scanConfigurations(
   }
   let filesRead = 0;
   for (const d of dirs) filesRead += fileCount.get(d) ?? made.get(d)?.length ?? 0;
-  return { findings, coverage, problems, modules: dirs.size, filesRead };
+  return { findings, coverage, problems, modules: dirs.size, filesRead, perDir: [...dirs].map((d): [string, number] => [d, fileCount.get(d) ?? made.get(d)?.length ?? 0]) };
 }
 
 function realPathOf(p: string): string { const i = p.indexOf('\u0000'); return i < 0 ? p : p.slice(0, i); }

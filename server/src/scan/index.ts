@@ -69,6 +69,8 @@ export interface ScanResult {
   issues: ScanIssue[];
   filesRead: number;
   modules: number;
+  /** Root-relative paths of the files read and folders of the modules analysed (callers scanning overlapping targets count each once). */
+  read: { files: string[]; modules: string[]; perDir?: [string, number][] };
   /** Triggers found, decided and undecided (configurations only). */
   coverage?: Coverage;
   /** With `fix`: the fixes applied (and written, with `write`), those left out, and the files changed. */
@@ -131,7 +133,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
 
   if (opts.warmUp && plans.some((m) => m.files.some((f) => f.toLowerCase().endsWith('.tf')))) opts.warmUp();
   await initParser();
-  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0, texts: new Map(), notices };
+  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0, texts: new Map(), notices, read: { files: [], modules: [] } };
   if (opts.fix) result.fixed = { applied: [], rejected: [], changes: [] };
   const reads = new Map<string, ReadText>();
   const keepTexts = (findings: Finding[], texts?: Map<string, string>): void => {
@@ -163,6 +165,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     result.coverage = r.coverage;
     result.modules = r.modules;
     result.filesRead = r.filesRead;
+    result.read.perDir = r.perDir;
     issues.push(...r.problems);
     return result;
   }
@@ -186,6 +189,8 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     if (!input.files.length || !input.only!.size) continue;
     result.modules++;
     result.filesRead += input.files.length;
+    result.read.modules.push(input.dir);
+    for (const f of input.files) result.read.files.push(f.path);
     const aopts: AnalyzeModuleOptions = {
       rules: config.rules, checkSyntax: opts.checkSyntax,
       onRuleError: (id, e) => opts.onRuleError?.(id, e, input.dir),

@@ -24,14 +24,14 @@ export function isTerraformFile(name: string): boolean {
   return n.endsWith('.tf') || n.endsWith('.tf.json');
 }
 
-/** Cheap text test: is the file worth parsing? (Terraform always; JSON and templates only when they may hold a policy.) */
+/** Cheap text test: is the file worth parsing? (Terraform always; JSON and templates only when they may hold a policy or an OpenAPI body's integrations.) */
 export function worthReading(name: string, text: string): boolean {
   const n = name.toLowerCase();
   if (n.endsWith('.tf') || n.endsWith('.tf.json') || n.endsWith('.tfvars')) return true;
   // CloudFormation / SAM templates (recognised by content) and the OpenAPI files they include
   if (mayBeTemplatePath(n) && (mayBeTemplate(text) || text.includes('x-amazon-apigateway-integration'))) return true;
   if (n.endsWith('.yaml') || n.endsWith('.yml') || n.endsWith('.template')) return false;
-  return text.includes('Statement') || text.includes('"Policy"');
+  return text.includes('Statement') || text.includes('"Policy"') || text.includes('x-amazon-apigateway-integration');
 }
 
 /**

@@ -72,7 +72,7 @@ export function stageExtension(): string {
     throw new Error('dist/extension.js or dist/server.js missing: run `npm run build` first');
   }
   const to = path.join(tempDir('ext'), 'lambda-permission-guard');
-  for (const p of ['package.json', 'dist', 'syntaxes', 'LICENSE']) {
+  for (const p of ['package.json', 'dist', 'syntaxes', 'LICENSE', 'docs/rules', 'schemas']) {
     if (fs.existsSync(path.join(REPO, p))) fs.cpSync(path.join(REPO, p), path.join(to, p), { recursive: true });
   }
   return to;
@@ -84,7 +84,7 @@ export function packageVsix(extensionDir = stageExtension()): string {
   for (const p of ['README.md', '.vscodeignore']) {
     if (fs.existsSync(path.join(REPO, p)) && !fs.existsSync(path.join(extensionDir, p))) fs.copyFileSync(path.join(REPO, p), path.join(extensionDir, p));
   }
-  const r = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', out], {
+  const r = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', out], {
     cwd: extensionDir, encoding: 'utf8', timeout: 120_000,
   });
   if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`vsce package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);

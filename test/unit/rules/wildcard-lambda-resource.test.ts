@@ -94,9 +94,10 @@ describe(RULE, () => {
     assert.strictEqual(out['main.tf'], WIRED + WIRED_HEREDOC.replace('"arn:aws:lambda:*:*:function:*:*"', '["${aws_lambda_function.orders.arn}", "${aws_lambda_function.orders.arn}:*"]'));
     assertParses(out);
   });
-  it('no reference when the role serves integrations of two functions', () => {
+  it('the role serves integrations of two functions: one suggestion per function of the folder, none preferred, no placeholder', () => {
     const two = `resource "aws_lambda_function" "other" {\n  function_name = "other"\n}\nresource "aws_api_gateway_integration" "j" {\n  rest_api_id             = aws_api_gateway_rest_api.api.id\n  resource_id             = "r2"\n  http_method             = "GET"\n  type                    = "AWS_PROXY"\n  integration_http_method = "POST"\n  credentials             = aws_iam_role.apigw.arn\n  uri                     = aws_lambda_function.other.invoke_arn\n}\n`;
     const files = { 'main.tf': WIRED + two + WIRED_DOC };
-    assert.ok(only(analyze(files), RULE)[0].fixes.every((x) => !x.title.startsWith('Replace with aws_lambda_function')));
+    const fixes = only(analyze(files), RULE)[0].fixes;
+    assert.deepStrictEqual(fixes.map((x) => [x.title, x.preferred]), [['Replace with aws_lambda_function.orders.arn', false], ['Replace with aws_lambda_function.other.arn', false], ['Ignore wildcard-lambda-resource for this block', false]]);
   });
 });

@@ -53,15 +53,16 @@ export function fixedTextProblem(before: SourceFile, after: string): string | un
   }
   if (before.kind === 'other') return undefined;
   const now = makeSourceFile(before.path, after);
+  // an attribute set twice first (the syntax checks also call it "Attribute redefined": this says which)
+  const d0 = duplicateAttributes(before.syntax).count;
+  const d1 = duplicateAttributes(now.syntax);
+  if (d1.count > d0) return `it would set attribute "${d1.first} twice`;
   const wasOk = !before.syntax?.errors.length;
   const err = now.syntax?.errors[0];
   if (wasOk && err) {
     const pos = new LineIndex(after).positionAt(err.span.start);
     return `it would leave a syntax error at ${pos.line + 1}:${pos.character + 1} (${err.message})`;
   }
-  const d0 = duplicateAttributes(before.syntax).count;
-  const d1 = duplicateAttributes(now.syntax);
-  if (d1.count > d0) return `it would set attribute "${d1.first} twice`;
   return undefined;
 }
 

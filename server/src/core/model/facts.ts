@@ -3,6 +3,7 @@ import { attr, blocksOf } from './ast';
 import type { ModuleIndex, Resource, SourceFile } from './module';
 import { policyFromJsonFile, guessRole, statementsFromDocument, statementsFromTemplate, statementsFromValue, type Field, type PolicyDoc, type PolicyRole, type Statement } from './policy';
 import { knownString, soleToken, type Value, UNKNOWN } from './value';
+import { policyFromTemplate, templateFilesOf, templateVars } from './template';
 
 /** A grant in a Lambda resource policy: an `aws_lambda_permission` or a statement of a resource-policy JSON. */
 export interface Permission {
@@ -33,6 +34,8 @@ export interface Facts {
   permissions: Permission[];
   /** Policy documents by the resource address that owns them (roles: inline + attached + role policies). */
   policiesOfRole(roleAddress: string): { docs: PolicyDoc[]; complete: boolean };
+  /** The documents of one resource's policy attributes (`aws_iam_policy.x`: its `policy`). */
+  docsOf(address: string): PolicyDoc[];
 }
 
 function field(mi: ModuleIndex, b: Block, name: string, file: SourceFile): Field | undefined {
@@ -65,10 +68,12 @@ export function buildFacts(mi: ModuleIndex): Facts {
     if (l) l.push(d); else docsByOwner.set(owner, [d]);
   };
 
+  // policy files: pushed after the IAM resources, except those a templatefile() call renders (one document per call)
+  const templates = templateFilesOf(mi.files);
+  const rendered = new Set<string>();
   for (const f of mi.files) {
-    if (f.kind !== 'json') continue;
-    const d = policyFromJsonFile(f);
-    if (d) { policies.push(d); docByFile.set(f.path, d); }
+    const d = templates.has(f.path) ? policyFromTemplate(f, undefined) : f.kind === 'json' ? policyFromJsonFile(f) : undefined;
+    if (d) docByFile.set(f.path, d);
   }
   for (const r of mi.ofType('data.aws_iam_policy_document')) {
     const d: PolicyDoc = { file: r.file.path, span: r.block.span, style: 'document', role: 'unknown', statements: [], owner: r };
@@ -99,6 +104,17 @@ export function buildFacts(mi: ModuleIndex): Facts {
       }
       rel = rel.replace(/^\.?\//, '');
       const dirOf = r.file.path.includes('/') ? r.file.path.slice(0, r.file.path.lastIndexOf('/') + 1) : '';
+      if (e.name === 'templatefile') {
+        const tf = mi.file(dirOf + rel) ?? mi.file(rel);
+        if (tf && (tf.kind === 'json' || templates.has(tf.path))) {
+          rendered.add(tf.path);
+          const d = policyFromTemplate(tf, templateVars(mi, e.args[1]));
+          if (!d) return undefined;
+          d.owner = r;
+          policies.push(d);
+          return d;
+        }
+      }
       return docByFile.get(dirOf + rel) ?? docByFile.get(rel);
     }
     const v = mi.evaluate(e);
@@ -130,6 +146,12 @@ export function buildFacts(mi: ModuleIndex): Facts {
         if (a) own(r.address, readPolicyAttr(r, a, 'identity'));
       }
     }
+  }
+  // policy files read alone (a template alone: every interpolation unknown), unless templatefile() calls render them
+  for (const f of mi.files) {
+    if (rendered.has(f.path)) continue;
+    const d = docByFile.get(f.path);
+    if (d) policies.push(d);
   }
   // aws_lambda_permission-like JSON resource policies are in `policies` with role 'resource'.
 
@@ -192,6 +214,7 @@ export function buildFacts(mi: ModuleIndex): Facts {
 
   return {
     module: mi, policies, permissions,
+    docsOf: (address) => docsByOwner.get(address) ?? [],
     policiesOfRole(role: string) {
       const docs = [...(docsByOwner.get(role) ?? [])];
       let complete = !incomplete.has(role) && mi.resources.has(role);

@@ -2,6 +2,7 @@ import type { Attribute, Block, Expr, FileSyntax, Span } from './ast';
 import { attr } from './ast';
 import { LineIndex } from '../text';
 import { concat, strVal, tagFile, UNKNOWN, type Sym, type Token, type Value } from './value';
+import { evalFunction } from './functions';
 
 /** `cfn`: a CloudFormation / SAM template (recognised by content, see `source.ts`). */
 export type FileKind = 'tf' | 'tfjson' | 'tfvars' | 'json' | 'cfn' | 'other';
@@ -191,7 +192,7 @@ export class ModuleIndex {
         }
         return UNKNOWN('call', e);
       }
-      default: return UNKNOWN('call ' + e.name, e);
+      default: return evalFunction(e, (x) => this.evaluate(x)) ?? UNKNOWN('call ' + e.name, e);
     }
   }
 

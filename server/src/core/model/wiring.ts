@@ -13,6 +13,7 @@ import type { Field } from './policy';
 import { isServicePrincipal, serviceOf } from './principals';
 import { actionLike, and3, arnLike, arnLikeItems, expandToken, opaqueAtom, or3, symItems, ACCOUNT, PARTITION, REGION, type Atom, type ShapeHost, type SymItem, type Tri } from './arn';
 import { asList, knownString, soleToken, type Sym, type Token, type Value } from './value';
+import { executionArn, openApiOperations } from './openapi';
 
 export interface InvokerExpr {
   /** Terraform expression text of the invoker's source ARN, e.g. `"${aws_api_gateway_rest_api.api.execution_arn}/*\/*"`. */
@@ -29,7 +30,7 @@ export type Qual =
   | { k: 'none' }
   | { k: 'alias'; alias: Resource; name?: string }
   | { k: 'lit'; name: string }
-  | { k: 'version'; ref?: string }
+  | { k: 'version'; ref?: string; /** literal `publish = true`: a numbered version, never the unqualified function */ published?: boolean }
   | { k: 'unknown' };
 
 export type FnRef =
@@ -160,7 +161,8 @@ export class Wiring {
       const r = tok.resource ? mi.resources.get(tok.resource) : undefined;
       if (r && r.type === 'aws_lambda_function' && tok.attr && FN_ATTRS.has(tok.attr)) {
         if (r.multi !== (tok.key !== undefined)) return { k: 'unknown' };
-        const qual: Qual = tok.attr.startsWith('qualified_') ? { k: 'version', ref: baseRef(tok) + '.version' } : { k: 'none' };
+        const pub = mi.evaluate(attr(r.block, 'publish')?.value);
+        const qual: Qual = tok.attr.startsWith('qualified_') ? { k: 'version', ref: baseRef(tok) + '.version', published: pub.k === 'bool' && pub.v } : { k: 'none' };
         return { k: 'fn', fn: r, key: tok.key, qual, ref: baseRef(tok) };
       }
       if (r && r.type === 'aws_lambda_alias' && !r.multi && tok.key === undefined && (tok.attr === 'arn' || tok.attr === 'invoke_arn' || tok.attr === 'function_name')) {
@@ -172,7 +174,8 @@ export class Wiring {
         return { ...inner, qual: { k: 'alias', alias: r, name: na ? knownString(mi.evaluate(na.value)) : undefined } };
       }
       if (r && (r.type === 'aws_lambda_function' || r.type === 'aws_lambda_alias')) return { k: 'unknown' };
-      if (tok.resource && !tok.resource.startsWith('data.') && !tok.resource.startsWith('module.') && mi.resources.has(tok.resource)) return { k: 'other' };
+      // a resource of the folder that is no function, or a resource that does not exist (Terraform rejects the reference)
+      if (tok.resource && !tok.resource.startsWith('data.') && !tok.resource.startsWith('module.')) return { k: 'other' };
       return { k: 'unknown' };
     }
     const { s, toks } = encode(v.parts);
@@ -231,6 +234,9 @@ export class Wiring {
   permFn(p: Permission): FnRef {
     const cached = this.permCache.get(p);
     if (cached) return cached;
+    // an unfinished permission (no function_name or principal, both required) grants nothing
+    // (in a block the parser had to recover, an argument may be missing only because the error swallowed it: unknown)
+    if (p.origin === 'tf' && (!p.functionName || !p.principal)) { const r: FnRef = p.resource?.block.hasError ? { k: 'unknown' } : { k: 'other' }; this.permCache.set(p, r); return r; }
     let r = this.resolveFn(p.functionName?.value);
     if (r.k === 'fn' && p.qualifier) {
       const q = p.qualifier.value;
@@ -288,7 +294,8 @@ export function sameFn(a: FnRef, b: FnRef, sameIteration: boolean): Tri {
 
 export function sameQual(a: Qual, b: Qual): Tri {
   if (a.k === 'unknown' || b.k === 'unknown') return 'unknown';
-  if (a.k === 'none' || b.k === 'none') return a.k === b.k ? 'match' : a.k === 'version' || b.k === 'version' ? 'unknown' : 'no-match';
+  // a published version (`publish = true`) is a number: a permission on the unqualified function does not cover it
+  if (a.k === 'none' || b.k === 'none') return a.k === b.k ? 'match' : a.k === 'version' || b.k === 'version' ? ((a.k === 'version' && a.published) || (b.k === 'version' && b.published) ? 'no-match' : 'unknown') : 'no-match';
   if (a.k === 'version' || b.k === 'version') return a.k === 'version' && b.k === 'version' && a.ref && a.ref === b.ref ? 'match' : 'unknown';
   const name = (q: Qual): string | undefined => (q.k === 'alias' ? q.name : q.k === 'lit' ? q.name : undefined);
   if (a.k === 'alias' && b.k === 'alias' && a.alias === b.alias) return 'match';
@@ -398,11 +405,11 @@ function restPath(mi: ModuleIndex, v: Value | undefined, depth = 0): SymItem[] |
   return parent.length ? [...parent, '/', seg] : [seg];
 }
 
-/** Invocation-ARN tail of an HTTP/WebSocket route key: `GET /orders/{id}` -> `GET/orders/` + atom; `$connect`. */
+/** Invocation-ARN tail of an HTTP/WebSocket route key: `GET /orders/{id}` -> `GET/orders/` + atom; `$connect`; `sendMessage`. */
 function v2RouteItems(route: string, key: string): SymItem[] | undefined {
   if (/^\$[a-zA-Z]+$/.test(key)) return [key];
   const m = /^([A-Z]+) \/(.*)$/.exec(key);
-  if (!m) return undefined;
+  if (!m) return /^[^\s*?:/]+$/.test(key) ? [key] : undefined; // a WebSocket route key (`sendMessage`): literal
   const out: SymItem[] = [m[1] === 'ANY' ? anon(route + '#method', ':/') : m[1], '/'];
   const segs = m[2] === '' ? [] : m[2].split('/');
   segs.forEach((seg, i) => {
@@ -479,8 +486,11 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       const tv = mi.evaluate(attr(x.block, 'target')?.value);
       return tv.k === 'str' && tv.parts.length === 2 && tv.parts[0] === 'integrations/' && typeof tv.parts[1] !== 'string' && tv.parts[1].resource === r.address && tv.parts[1].attr === 'id' && tv.parts[1].key === undefined;
     });
-    const routeKey = routes.length === 1 && !routes[0].multi ? knownString(mi.evaluate(attr(routes[0].block, 'route_key')?.value)) : undefined;
-    const routeItems = routeKey !== undefined ? v2RouteItems(routes[0].address, routeKey) : undefined;
+    // several routes on one integration: one trigger per route (each must be covered), when every route is known
+    const keyed = routes.length > 1 && routes.every((x) => !x.multi) ? routes.map((x) => ({ x, key: knownString(mi.evaluate(attr(x.block, 'route_key')?.value)) })) : [];
+    const perRoute = keyed.length > 1 && keyed.every((k) => k.key !== undefined && v2RouteItems(k.x.address, k.key)) ? keyed : [{ x: routes[0], key: routes.length === 1 && !routes[0].multi ? knownString(mi.evaluate(attr(routes[0].block, 'route_key')?.value)) : undefined }];
+    for (const { x: route, key: routeKey } of perRoute) {
+    const routeItems = routeKey !== undefined ? v2RouteItems(route.address, routeKey) : undefined;
     add({
       kind: 'v2-integration', resource: r, fnField: uri, fnAttr: 'integration_uri', fn, principal: apigw,
       source: exec ? { k: 'str', parts: [exec] } : undefined,
@@ -492,6 +502,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
     });
     const last = w.triggers[w.triggers.length - 1];
     if (last.source) last.source = itemsValue(w, last.source, ['/', anon(r.address + '#stage', ':/'), '/', ...(routeItems ?? [opaqueAtom(r.address + '#route')])]);
+    }
   }
   for (const r of mi.ofType('aws_apigatewayv2_authorizer')) {
     const type = knownString(mi.evaluate(attr(r.block, 'authorizer_type')?.value));
@@ -579,7 +590,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
     add({ kind: 'logs', resource: r, fnField: f, fnAttr: 'destination_arn', fn, principal: 'logs.amazonaws.com', source, invoker: t ? invokerOf(t, ':*', g!.r) : undefined, invokerName: g ? g.r.address : 'the log group', effect: `log events of ${g ? g.r.address : 'the log group'} will not be delivered to the function` });
   }
   // ALB target group attachments
-  for (const r of mi.ofType('aws_lb_target_group_attachment')) {
+  for (const r of [...mi.ofType('aws_lb_target_group_attachment'), ...mi.ofType('aws_alb_target_group_attachment')]) {
     const f = field(mi, r, attr(r.block, 'target_id'));
     if (!f) continue;
     const fn = w.resolveFn(f.value);
@@ -616,6 +627,17 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       if (fn.k !== 'fn') continue;
       add({ kind: 'iot', resource: r, fnField: f, fnAttr: 'function_arn', fn, principal: 'iot.amazonaws.com', source: r.multi ? undefined : tokValue(self), invoker: r.multi ? undefined : invokerOf(self, '', r), invokerName: r.address, effect: `messages matched by ${r.address} will not invoke the function` });
     }
+  }
+  // OpenAPI bodies of REST and HTTP APIs (openapi.ts): one trigger per operation
+  for (const op of openApiOperations(mi)) {
+    const fn = w.resolveFn(op.uri.value);
+    if (fn.k !== 'fn') continue;
+    const exec = executionArn(op.api);
+    add({
+      kind: op.v2 ? 'v2-integration' : 'rest-integration', resource: op.api, fnField: op.uri, fnAttr: 'uri', fn, principal: apigw,
+      source: itemsValue(w, tokValue(exec), op.tail(anon)), invoker: invokerOf(exec, '/*/*', op.api), invokerName: op.api.address,
+      credentials: op.credentials, effect: `every request to ${op.method} ${op.path} will fail with 500`,
+    });
   }
 }
 
@@ -666,11 +688,31 @@ function principalCoversText(p: Permission, principal: string): Tri {
     t = v.parts.map((x) => (typeof x === 'string' ? x : 'us-east-1')).join('');
     if (!isServicePrincipal(t)) return 'unknown';
   }
-  if (t === undefined) return 'unknown';
+  // otherwise its known prefix and suffix may still rule the service out (`logs.${var.x}.amazonaws.com` is not s3)
+  if (t === undefined) return p.principal ? partialPrincipal(p.principal.value, principal) : 'unknown';
   if (t === '*') return 'match';
   if (p.origin === 'json' && p.principalType && p.principalType !== 'Service') return 'no-match';
   if (!isServicePrincipal(t)) return 'no-match';
   return serviceOf(t) === serviceOf(principal) ? 'match' : 'no-match';
+}
+
+/**
+ * A principal with unknown parts (`"logs.${data.aws_region.current.name}.amazonaws.com"`): its known
+ * prefix and suffix still rule services out. `no-match` only when no value of the unknown parts can
+ * make it `*` or a principal of the service of `principal`.
+ */
+export function partialPrincipal(v: Value, principal: string): Tri {
+  if (v.k !== 'str' || !v.parts.length) return 'unknown';
+  const lits = v.parts.filter((x): x is string => typeof x === 'string').join('');
+  if (/^\**$/.test(lits)) return 'unknown'; // may be "*"
+  const head = typeof v.parts[0] === 'string' ? v.parts[0] : '';
+  const last = v.parts[v.parts.length - 1];
+  const tail = typeof last === 'string' ? last : '';
+  const svc = serviceOf(principal);
+  // every principal of the service: `svc.amazonaws.com`, `svc.{region}.amazonaws.com`, with `.cn` in China
+  const headOk = (svc + '.').startsWith(head) || head.startsWith(svc + '.');
+  const tailOk = ['.amazonaws.com', '.amazonaws.com.cn'].some((e) => e.endsWith(tail) || tail.endsWith(e));
+  return headOk && tailOk ? 'unknown' : 'no-match';
 }
 
 const INVOKE_COVERED = new WeakMap<Permission, Tri>();
@@ -729,6 +771,7 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   if (fn === 'no-match' || principal === 'no-match' || action === 'no-match') return { fn, qual, principal, action, source: 'unknown', rest: 'unknown', all: 'no-match' };
   let source: Tri = 'match';
   if (p.sourceArn) source = t.source ? w.arnLike(p.sourceArn.value, t.source, si) : 'unknown';
+  if (source === 'unknown' && (t.kind === 'rest-authorizer' || t.kind === 'v2-authorizer') && p.sourceArn && endsInRoute(w, p.sourceArn.value)) source = 'no-match';
   let rest: Tri = 'match';
   if (p.sourceAccount) {
     const a = soleToken(p.sourceAccount.value);
@@ -739,6 +782,20 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   if (p.origin === 'json' && p.statement && p.statement.conditions.some((c) => /^aws:SourceArn$/i.test(c.key) && !/^(Arn|String)(Like|Equals)(IfExists)?$/.test(c.operator))) rest = 'unknown';
   if (p.invokedViaFunctionUrl) rest = 'unknown';
   return { fn, qual, principal, action, source, rest, cond, all: and3(fn, qual, principal, action, source, rest) };
+}
+
+/**
+ * Does an execute-api source ARN end in a literal route or method (`{api}/*\/connect`, `{api}/*\/$connect`)?
+ * Such a pattern names an invocation route, never `{api}/authorizers/{id}`.
+ */
+export function endsInRoute(w: Wiring, v: Value): boolean {
+  const items = w.items(v);
+  if (!items) return false;
+  const text = items.map((i) => (typeof i === 'string' ? i : '\u0000')).join('');
+  const m = /^arn:[^:]*:execute-api:[^:]*:[^:]*:[^/]*\/(.*)$/.exec(text);
+  if (!m) return false;
+  const segs = m[1].split('/');
+  return segs.length === 2 && segs[0] !== 'authorizers' && !segs[0].includes('\u0000') && /^[^*?\u0000]+$/.test(segs[1]);
 }
 
 export type Verdict =

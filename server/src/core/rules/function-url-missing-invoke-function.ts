@@ -11,6 +11,7 @@ import { indentUnit, insertBlockAfter, jsonInsertIntoObject, jsonText } from '..
 import type { SourceFile } from '../model/module';
 import type { SpanEdit } from './rule';
 import { alignedLines, headerSpan, permRelated } from './outage';
+import { parseSuppression } from '../suppress';
 
 function urlGrant(p: Permission): 'public' | 'cloudfront' | undefined {
   if (text(p.action)?.toLowerCase() !== 'lambda:invokefunctionurl') return undefined;
@@ -51,7 +52,28 @@ function companionBlock(w: Wiring, p: Permission): string | undefined {
   for (const n of ['function_name', 'principal', 'source_arn', 'source_account', 'qualifier']) { const s = src(n); if (s !== undefined) pairs.push([n, s]); }
   pairs.push(['invoked_via_function_url', 'true']);
   lines.push(...alignedLines(pairs, unit));
-  return `resource "aws_lambda_permission" "${name}" {\n${lines.join('\n')}\n}`;
+  // the lpg-ignore comments of the grant apply to its companion too (a suppressed public grant stays suppressed)
+  const { above, first } = suppressionsOf(r);
+  return `${above.map((c) => c + '\n').join('')}resource "aws_lambda_permission" "${name}" {\n${first.map((c) => unit + c + '\n').join('')}${lines.join('\n')}\n}`;
+}
+
+/** The lpg-ignore comments of a block: on the lines right above it, and on its body's first lines. */
+function suppressionsOf(r: Resource): { above: string[]; first: string[] } {
+  const f = r.file, b = r.block;
+  const comments = f.syntax?.comments ?? [];
+  const isIgnore = (t: string): boolean => { const s = parseSuppression(t); return !!s && !s.fileWide; };
+  const above: string[] = [];
+  let line = f.lines.positionAt(b.span.start).line;
+  for (let i = comments.length - 1; i >= 0; i--) {
+    const c = comments[i];
+    if (c.span.end > b.span.start) continue;
+    if (f.lines.positionAt(c.span.start).line !== line - 1) break;
+    line--;
+    if (isIgnore(c.text)) above.unshift(c.text.trimEnd());
+  }
+  const firstItem = Math.min(...[...b.attrs, ...b.blocks].map((x) => x.span.start), b.bodyEnd);
+  const first = comments.filter((c) => c.span.start > b.bodyStart && c.span.end <= firstItem && isIgnore(c.text)).map((c) => c.text.trimEnd());
+  return { above, first };
 }
 
 /** JSON policy file: a copy of the statement with `lambda:InvokeFunction` and the `lambda:InvokedViaFunctionUrl` condition. */

@@ -19,10 +19,20 @@ export const missingInvokePermission: Rule = {
     title: 'A trigger points at a Lambda function, but no permission lets its service invoke it.',
     docs: `A trigger of the folder (API Gateway integration or authorizer, HTTP/WebSocket API integration
 or REQUEST authorizer, S3 bucket notification, SNS subscription, EventBridge target, CloudWatch Logs
-subscription filter, ALB target group attachment, Cognito user pool trigger, IoT topic rule) names a
-Lambda function of the folder, and no \`aws_lambda_permission\` (or resource-policy statement) lets that
+subscription filter, ALB target group attachment (\`aws_alb_*\` names too), Cognito user pool trigger,
+IoT topic rule, an operation of an OpenAPI \`body\` of a REST or HTTP API whose
+\`x-amazon-apigateway-integration\` \`uri\` invokes a function) names a Lambda function of the folder, and no \`aws_lambda_permission\` (or resource-policy statement) lets that
 service invoke it. Every invocation fails: API Gateway answers 500 "Invalid permissions on Lambda
 function", S3/SNS/EventBridge deliveries are dropped.
+
+A function wired to several invokers of one service (two topics, two log groups, two buckets, two
+rules) needs each of them covered: the uncovered one is reported here, and the permission that serves
+the other is left alone. HTTP and WebSocket routes are matched route by route (any route key, e.g.
+\`sendMessage\`); an integration shared by several routes needs every route covered. A permission
+without \`function_name\` or \`principal\`, or naming a resource that does not exist, grants nothing
+(one being typed, in a block the parser had to recover, is unknown). A principal with unknown parts
+is decided from its known ones: \`"logs.\${data.aws_region.current.name}.amazonaws.com"\` never covers
+an S3 trigger.
 
 Integrations with \`credentials\` (an IAM role) need no resource policy: see \`credentials-role-cannot-invoke\`.
 Nothing is reported when the trigger, the function or any permission that could apply is unknown

@@ -1,6 +1,7 @@
 import type { FixSpec, Rule } from './rule';
 import { text } from '../model/facts';
 import { isServicePrincipal, serviceOf, SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
+import { symText, type Value } from '../model/value';
 import { insertAttribute } from '../fix/edits';
 import { soleInvokerFor } from '../model/wiring';
 import { attr } from '../model/ast';
@@ -14,7 +15,7 @@ export const missingSourceArn: Rule = {
     title: 'A permission for an AWS service principal has no source_arn (confused deputy).',
     peerSuppressions: ['checkov:skip=CKV_AWS_364', 'trivy:ignore:AVD-AWS-0067', 'tfsec:ignore:aws-lambda-restrict-source-arn'],
     docs: `A Lambda permission whose principal is an AWS service (\`*.amazonaws.com\`, including regional
-principals such as \`logs.eu-west-1.amazonaws.com\`) without \`source_arn\` (JSON: an \`ArnLike\`/\`ArnEquals\`
+principals such as \`logs.eu-west-1.amazonaws.com\`, also with the region from a reference) without \`source_arn\` (JSON: an \`ArnLike\`/\`ArnEquals\`
 condition on \`AWS:SourceArn\`) lets **any** resource of that service, in any account, invoke the
 function: the confused-deputy problem. \`source_account\` alone does not satisfy this rule.
 Not reported for \`secretsmanager.amazonaws.com\`, which sends no source ARN.
@@ -32,9 +33,10 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
   },
   check(ctx) {
     for (const p of lambdaPermissions(ctx.facts)) {
-      const principal = text(p.principal);
-      if (!principal || !isServicePrincipal(principal)) continue;
-      const service = serviceOf(principal);
+      // a regional principal with an unknown region (`"logs.${data.aws_region.current.name}.amazonaws.com"`) is still that service's
+      const principal = text(p.principal) ?? regionalPrincipal(p.principal?.value);
+      if (!principal || !isServicePrincipal(principal.replace(/\$\{[^}]*\}/g, 'us-east-1'))) continue;
+      const service = serviceOf(principal.replace(/\$\{[^}]*\}/g, 'us-east-1'));
       if (service === 'secretsmanager') continue;
       if (present(p.sourceArn)) continue;
       // written but null (a variable left at `default = null`): left out on purpose, often under a `count` on that
@@ -77,3 +79,12 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
     }
   },
 };
+
+/** `"<service>.${...}.amazonaws.com"` (a region from a reference) as text; undefined for any other shape. */
+function regionalPrincipal(v: Value | undefined): string | undefined {
+  if (!v || v.k !== 'str' || v.parts.length !== 3) return undefined;
+  const [head, mid, tail] = v.parts;
+  if (typeof head !== 'string' || typeof mid === 'string' || typeof tail !== 'string') return undefined;
+  if (!/^[a-z0-9-]+\.$/.test(head) || !/^\.amazonaws\.com(\.cn)?$/.test(tail)) return undefined;
+  return symText(v);
+}

@@ -19,7 +19,8 @@ export const qualifierMismatch: Rule = {
     kind: 'outage',
     title: 'The trigger invokes an alias or version, but the permission is on another qualifier (or the reverse).',
     docs: `The trigger invokes an alias or version (\`aws_lambda_alias.live.invoke_arn\`/\`.arn\`, a qualified ARN
-\`...:function:name:live\`) but the permissions for that principal are on the unqualified function or on
+\`...:function:name:live\`, or \`qualified_invoke_arn\`/\`qualified_arn\` of a function with literal
+\`publish = true\`, a numbered version) but the permissions for that principal are on the unqualified function or on
 another qualifier, or the reverse. A resource policy on the unqualified function does not cover its
 aliases: every invocation fails.
 

@@ -1,4 +1,4 @@
-import type { RuleMeta } from '../types';
+import type { RuleMeta, Severity } from '../types';
 import type { Span } from '../model/ast';
 import type { ModuleIndex, SourceFile } from '../model/module';
 import type { Facts } from '../model/facts';
@@ -22,6 +22,8 @@ export interface Report {
   related?: { file: string; span: Span; message: string }[];
   /** The block the finding belongs to, for "Ignore <rule> for this block" (defaults to the innermost block around span). */
   suppressTarget?: Span;
+  /** Caps the finding's severity (a permissions boundary grants nothing: at most `info`). */
+  atMost?: Severity;
 }
 
 export interface RuleContext {

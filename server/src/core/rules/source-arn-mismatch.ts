@@ -70,7 +70,11 @@ match the invoker's ARN, so the trigger still gets "Invalid permissions on Lambd
 - an ARN of another service than the principal's (\`apigateway.amazonaws.com\` with a control-plane
   \`arn:aws:apigateway:...\` ARN, \`s3.amazonaws.com\` with anything but \`arn:aws:s3:::\`);
 - an ARN of another resource than the one wired to the function (the permission names API \`admin\`,
-  the integration is on API \`api\`), when no other permission covers the wired invoker.
+  the integration is on API \`api\`), when no other permission covers the wired invoker and the
+  permission serves no other invoker of the function (one that does is right: the uncovered trigger
+  is a \`missing-invoke-permission\`);
+- an authorizer's permission whose \`source_arn\` ends in a literal route or method (\`/*/connect\`,
+  \`/*/$connect\`, \`/*/GET/*\`): it never matches \`{api}/authorizers/{id}\`.
 
 Fix: replace \`source_arn\` with the wired invoker's expression.`,
   },

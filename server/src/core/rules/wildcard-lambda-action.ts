@@ -6,6 +6,8 @@ import type { PolicyDoc, Statement } from '../model/policy';
 import { replaceSpan } from '../fix/edits';
 import { allowIdentityStatements, fileOf, jsonPropSpan, known, quote, replaceItem, rolesOfDoc, roleTrusts } from './common';
 import { isAllLambda, notActionExcludesLambda } from './lambda-actions';
+import { boundaryDocs, boundaryNote } from './boundary';
+import { mayBeLambdaResource } from './wildcard-lambda-resource';
 
 /** Is the policy attached to a role that API Gateway can assume (an integration's credentials role)? */
 function apiGatewayRolePolicy(facts: Facts, doc: PolicyDoc): boolean {
@@ -62,7 +64,10 @@ export const wildcardLambdaAction: Rule = {
     docs: `An IAM policy statement with \`Effect: Allow\` grants every Lambda action: \`lambda:*\` (any case) or
 \`*\` in \`Action\` (Terraform \`actions\`), or a \`NotAction\` that does not exclude Lambda. Whoever holds
 the policy can rewrite, delete or re-permission every function. \`Deny\` statements are never
-reported.
+reported, nor statements whose resources are all of other services (\`"*"\` on \`arn:aws:s3:::*\` grants
+no Lambda action). A policy used only as a permissions boundary (\`permissions_boundary\` of a role or
+user, or named by an \`iam:PermissionsBoundary\` condition) grants nothing: reported as \`info\` at
+most, and the message says it is a boundary.
 
 \`\`\`hcl
 data "aws_iam_policy_document" "invoke" {
@@ -78,7 +83,13 @@ Fix: replace with \`lambda:InvokeFunction\` (a preferred fix when the policy bel
 suggestion).`,
   },
   check(ctx) {
+    const bounds = boundaryDocs(ctx.facts);
     for (const { doc, s } of allowIdentityStatements(ctx.facts)) {
+      // `*` on resources of other services only (`arn:aws:s3:::*`) grants no Lambda action
+      if (!mayBeLambdaResource(s)) continue;
+      const boundary = bounds.get(doc);
+      const note = boundary ? boundaryNote(boundary) : '';
+      const atMost = boundary ? 'info' as const : undefined;
       for (const a of s.actions) {
         const t = known(a);
         if (t === undefined || !isAllLambda(t)) continue;
@@ -89,8 +100,8 @@ suggestion).`,
         if (edit) fixes.push({ title: 'Replace with lambda:InvokeFunction', preferred: a.file === s.file && apiGatewayRolePolicy(ctx.facts, doc), edits: [edit] });
         ctx.report({
           file: a.file, span: a.span,
-          message: t === '*' ? 'The statement allows every action (*), including every Lambda action.' : `The statement allows every Lambda action (${t}).`,
-          fixes,
+          message: (t === '*' ? 'The statement allows every action (*), including every Lambda action.' : `The statement allows every Lambda action (${t}).`) + note,
+          fixes, atMost,
         });
       }
       if (s.notActions && s.notActions.length) {
@@ -103,8 +114,8 @@ suggestion).`,
         const edits = notActionFix(ctx, s);
         ctx.report({
           file: first.file, span,
-          message: 'NotAction does not exclude Lambda: the statement allows every Lambda action.',
-          fixes: edits ? [{ title: 'Replace NotAction with Action lambda:InvokeFunction', preferred: false, edits }] : [],
+          message: 'NotAction does not exclude Lambda: the statement allows every Lambda action.' + note,
+          fixes: edits ? [{ title: 'Replace NotAction with Action lambda:InvokeFunction', preferred: false, edits }] : [], atMost,
         });
       }
     }

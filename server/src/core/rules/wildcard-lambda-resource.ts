@@ -5,6 +5,9 @@ import { soleToken } from '../model/value';
 import { wiringOf } from '../model/wiring';
 import { allowIdentityStatements, arnText, fileOf, inList, known, REF, replaceField, rolesOfDoc } from './common';
 import { grantsFunctionAction, grantsInvoke, notActionExcludesLambda } from './lambda-actions';
+import { boundaryDocs, boundaryNote } from './boundary';
+import type { Span } from '../model/ast';
+import { attr } from '../model/ast';
 
 const wild = (s: string): boolean => /[*?]/.test(s);
 
@@ -33,6 +36,31 @@ export function wildcardReason(res: string): { why: string; qualified: boolean }
   if (type !== 'function') return undefined;
   if (wild(name)) return { why: name === '*' ? 'every function' : `every function named ${name.replace(/\u0000/g, '…')}`, qualified: parts.length >= 5 };
   return undefined;
+}
+
+/** Can the statement's resources include a Lambda resource? (false when every one is a known ARN of another service) */
+export function mayBeLambdaResource(s: Statement): boolean {
+  if (s.notResources?.length || !s.resources.length) return true;
+  return s.resources.some((r) => {
+    const t = arnText(r.value);
+    if (t === undefined || t === '*' || !t.startsWith('arn:')) return t === undefined || t.includes(REF) || wild(t);
+    const service = /^arn:[^:]*:([^:]*)/.exec(t)?.[1] ?? '';
+    if (service.includes(REF) || service.toLowerCase() === 'lambda') return true;
+    return wild(service) && new RegExp('^' + service.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i').test('lambda');
+  });
+}
+
+/** The written NotResource value of a statement (its whole list), when in the statement's file. */
+function notResourceSpan(s: Statement): Span | undefined {
+  const items = s.notResources ?? [];
+  if (!items.length || items.some((x) => x.file !== s.file)) return undefined;
+  if (s.block) return attr(s.block, 'not_resources')?.value.span;
+  if (s.json) {
+    const v = s.json.node.children?.find((c) => c.children?.[0]?.value === 'NotResource')?.children?.[1];
+    return v ? { start: s.json.base + v.offset, end: s.json.base + v.offset + v.length } : undefined;
+  }
+  if (s.expr && s.expr.t === 'obj') return s.expr.items.find((i) => i.keyName === 'NotResource')?.value.span;
+  return { start: items[0].span.start, end: items[items.length - 1].span.end };
 }
 
 function grantsLambda(s: Statement): { any: boolean; invoke: boolean } {
@@ -78,17 +106,33 @@ export const wildcardLambdaResource: Rule = {
 (\`arn:aws:lambda:*:*:function:*\`, \`...:function:orders-*:*\`): every function of the account (or
 every function matching the pattern), not the one the caller needs. A named function with a
 wildcard region or account (\`arn:aws:lambda:*:*:function:orders\`) is not reported; neither are
-account-level actions such as \`lambda:ListFunctions\`, which only take \`"*"\`.
+account-level actions such as \`lambda:ListFunctions\`, which only take \`"*"\`. \`NotResource\` with Lambda
+actions in an \`Allow\` statement grants every function but the few listed: reported on the
+\`NotResource\` value (unless it excludes every function). A policy used only as a permissions
+boundary grants nothing: reported as \`info\` at most, saying so.
 
-Fix: replace the resource with the function's ARN: the Terraform reference
-(\`aws_lambda_function.orders.arn\`) when the policy's role is used by an integration targeting
-exactly one function, otherwise a snippet \`arn:aws:lambda:\${region}:\${account}:function:\${name}\`.
+Fix: replace the resource with the function's ARN: one suggestion per function of the folder
+(\`aws_lambda_function.orders.arn\`; first the one an integration using the policy's role targets),
+or, when there is none to offer (a \`.json\` policy file, a folder without functions), a snippet
+\`arn:aws:lambda:\${region}:\${account}:function:\${name}\`.
 When the grant covers aliases or versions too, the \`:*\` form is added beside it.`,
   },
   check(ctx) {
+    const bounds = boundaryDocs(ctx.facts);
     for (const { doc, s } of allowIdentityStatements(ctx.facts)) {
       const g = grantsLambda(s);
       if (!g.any) continue;
+      const boundary = bounds.get(doc);
+      const note = boundary ? boundaryNote(boundary) : '';
+      const atMost = boundary ? 'info' as const : undefined;
+      if (s.notResources?.length) {
+        // every function but the few listed (none when a listed pattern excludes every function, or may)
+        const texts = s.notResources.map((r) => arnText(r.value));
+        const oneFn = (v: Statement['resources'][number]['value']): boolean => { const k = soleToken(v); return !!k?.resource && /^aws_lambda_(function|alias)\./.test(k.resource) && /^(qualified_)?arn$/.test(k.attr ?? ''); };
+        const all = texts.some((t, i) => t === undefined || t.includes(REF) && !t.startsWith('arn:') && !oneFn(s.notResources![i].value) || ['every resource', 'every Lambda resource', 'every resource of every service', 'every function'].includes(wildcardReason(t)?.why ?? ''));
+        const span = notResourceSpan(s);
+        if (!all && span) ctx.report({ file: s.file, span, message: `The statement grants Lambda actions on every resource except ${s.notResources.map((r, i) => oneFn(r.value) ? soleToken(r.value)!.ref : texts[i]!.replace(/\u0000/g, '…')).join(', ')} (NotResource), not on the function the caller needs.` + note, atMost });
+      }
       for (const r of s.resources) {
         const t = arnText(r.value);
         if (t === undefined) continue;
@@ -105,19 +149,22 @@ When the grant covers aliases or versions too, the \`:*\` form is added beside i
         const list = inList(file, r.span);
         const text = both ? (list ? `"${plain}", "${plain}:*"` : `["${plain}", "${plain}:*"]`) : `"${plain}"`;
         const snippet = both ? (list ? `"${snip}", "${base}$1:$2:function:$3:*"` : `["${snip}", "${base}$1:$2:function:$3:*"]`) : `"${snip}"`;
+        // the functions of the folder, one fix each (the integration's target first); never a guess
         const target = soleCredentialTarget(ctx.facts, doc);
-        if (target && file.kind !== 'json') {
+        const refs = file.kind === 'tf' || file.kind === 'tfjson' ? [...new Set([...(target ? [target] : []), ...ctx.module.ofType('aws_lambda_function').filter((f) => !f.multi).map((f) => `${f.address}.arn`)])].slice(0, 8) : [];
+        for (const ref of refs) {
           // HCL (jsonencode, policy documents in .tf) takes the reference; JSON strings (heredocs, .tf.json) a template
           const hcl = file.kind === 'tf' && doc.style !== 'heredoc';
-          const one = hcl ? target : `"\${${target}}"`;
-          const star = `"\${${target}}:*"`;
+          const one = hcl ? ref : `"\${${ref}}"`;
+          const star = `"\${${ref}}:*"`;
           const refText = both ? (list ? `${one}, ${star}` : `[${one}, ${star}]`) : one;
           const e = replaceField(file, r, refText);
-          if (e) fixes.push({ title: `Replace with ${target}`, preferred: false, edits: [e] });
+          if (e) fixes.push({ title: `Replace with ${ref}`, preferred: false, edits: [e] });
         }
-        const edit = replaceField(file, r, text);
+        // no function to offer (a .json policy, a folder without functions): the ARN format to fill in
+        const edit = refs.length ? undefined : replaceField(file, r, text);
         if (edit) fixes.push({ title: 'Replace with the function ARN', preferred: false, edits: [edit], snippet });
-        ctx.report({ file: r.file, span: r.span, message: `The statement grants Lambda actions on ${w.why} (${t.replace(/\u0000/g, '…')}), not on the function the caller needs.`, fixes });
+        ctx.report({ file: r.file, span: r.span, message: `The statement grants Lambda actions on ${w.why} (${t.replace(/\u0000/g, '…')}), not on the function the caller needs.` + note, fixes, atMost });
       }
     }
   },
