@@ -13,7 +13,7 @@
  * error is the block's; a whole-file parse is used instead when the block's text is absurdly deep.
  */
 import type { Block, Comment, FileSyntax } from '../core/model/ast';
-import { shifted, syntaxFromTree } from '../core/model/hcl';
+import { shifted, shiftedBlock, syntaxFromTree } from '../core/model/hcl';
 import { parseTerraform } from '../core/parse/treesitter';
 import { tooDeepAt } from '../core/limits';
 import { LineIndex } from '../core/text';
@@ -56,8 +56,8 @@ export function reparseBlock(good: SourceFile, text: string): SourceFile | undef
   if (!clean && !s.errors.length) return undefined;
   const out: Block[] = [];
   for (let i = 0; i < k; i++) out.push(blocks[i]);
-  for (const b of s.blocks) out.push(shifted(b, rs));
-  for (let i = k + 1; i < blocks.length; i++) out.push(delta === 0 ? blocks[i] : shifted(blocks[i], delta));
+  for (const b of s.blocks) out.push(shiftedBlock(b, rs));
+  for (let i = k + 1; i < blocks.length; i++) out.push(delta === 0 ? blocks[i] : shiftedBlock(blocks[i], delta));
   out.sort((x, y) => x.span.start - y.span.start);
   const comments: Comment[] = [];
   let j = 0;
