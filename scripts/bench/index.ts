@@ -5,7 +5,7 @@
  * are printed with the figures.
  *
  *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo)
- *   npm run bench -- typing|start|scan [RUNS]
+ *   npm run bench -- typing|start|scan|web [RUNS]
  *   npm run bench -- soak [MINUTES]     (server RSS after MINUTES of random editing; default 10, in `all` too)
  *   npm run bench -- inproc [EDITS]     (in-process CPU time per keystroke, block-local re-parse on/off)
  */
@@ -17,6 +17,7 @@ import { inproc } from './inproc';
 import { pct } from './typing';
 import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
 import { monorepo } from './gen';
+import { webBench } from './web';
 
 async function main(): Promise<void> {
   const what = process.argv[2] ?? 'all';
@@ -58,6 +59,10 @@ async function main(): Promise<void> {
     const m = monorepo();
     console.log(`monorepo: ${m.dir}: ${m.files} files, ${(m.bytes / 1e6).toFixed(1)} MB, ${m.lambdaModules} of 1000 folders are Lambda modules (npx tsx scripts/bench/gen.ts)`);
     printScan(await scanBench('monorepo', m.dir, runs, () => undefined), m.dir);
+  }
+  if (what === 'all' || what === 'web') {
+    if (!fs.existsSync(`${REPO}/dist/web/index.html`)) { console.error('dist/web is missing: run npm run build'); process.exit(2); }
+    try { await webBench(runs); } catch (e) { console.log(`page: not measured: ${(e as Error).message}`); }
   }
   console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }

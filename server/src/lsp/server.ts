@@ -6,24 +6,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  TextDocumentSyncKind, ShowMessageNotification, MessageType, ExecuteCommandRequest, WorkDoneProgress,
+  TextDocumentSyncKind, ShowMessageNotification, ResponseError, ErrorCodes, MessageType, ExecuteCommandRequest, WorkDoneProgress,
   type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type Connection, type Diagnostic,
   type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit, type ProgressToken,
 } from 'vscode-languageserver';
-import { initParser } from '../core/parse/treesitter';
+import { initParser } from '../host/node-wasm';
 import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { Rule } from '../core/rules/rule';
 import type { SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 import { OpenDocument, isTerraformPath } from './documents';
-import { DiskCache, moduleFiles, type FileFilter } from './modules';
+import { DiskCache, EDITOR_MAX_FILE_BYTES, moduleFiles, type FileFilter } from './modules';
 import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, readProjectConfig, type Settings } from './settings';
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
-import { fixAllTexts, minimalEdit } from './fixall';
-import { walk as walkFiles } from '../scan/fs';
+import { fixAll, minimalEdit } from './fixall';
+import { FixCheckCache, unsafeFixReason } from './hostile';
+import { walk as walkFiles, isInside, realOr } from '../scan/fs';
 import { mayBeRelevant, planModules, relativeTo, isTerraformFile } from '../scan/plan';
+import { WiringService } from './wiring';
+import type { Facts } from '../core/model/facts';
 
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
 
@@ -62,10 +65,20 @@ export class LpgServer {
   /** Counters for tests and the status item: validations run, last analysis time. */
   readonly stats = { validations: 0, lastMs: 0 };
 
+  /** CodeLens, hovers and `lpg/wiring` (wiring.ts), from the facts of each validation. */
+  private readonly wiring: WiringService;
+
   constructor(private readonly conn: Connection, private readonly opts: ServerOptions = {}) {
+    this.wiring = new WiringService(conn, {
+      moduleDirOf: (p) => this.moduleDirOf(p), uriOf: (p) => this.uriOf(p), logError: (w, e) => this.logError(w, e),
+      hasOpenDocument: (dir) => [...this.docs.values()].some((d) => this.moduleDirOf(d.fsPath) === dir),
+      codeLensEnabled: (p) => this.codeLensEnabled(p),
+    });
     this.scheduler = new Debouncer((dir) => this.validateModule(dir), (dir, e) => this.logError(`validation of ${dir}`, e));
     // unopened files: a log line (a scan may skip many); open documents get a message (filterOf)
     this.disk.onSkip = (_p, why) => { this.skippedFiles++; this.conn.console.warn('lpg: ' + why); };
+    // workspace confinement: no file reached through a symbolic link out of the workspace folders is read
+    this.disk.allowed = (real) => !this.folders.length || this.folders.some((f) => isInside(this.realFolder(f.path), real));
   }
 
   // ---------------------------------------------------------------- wiring
@@ -118,12 +131,24 @@ export class LpgServer {
     c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => {
       if (!this.caps.workspace?.configuration) this.pushedSettings = p.settings?.lpg;
       this.settingsCache.clear();
+      this.lensSetting.clear();
+      this.wiring.configChanged();
       this.revalidateAll();
     }));
     c.onCodeAction((p, token) => this.guarded('codeAction', () => this.codeActions(p, token), [] as CodeAction[]));
     // not onExecuteCommand: it hides params.workDoneToken, which decides who creates the progress
     c.onRequest(ExecuteCommandRequest.type, (p, token) => this.guarded('executeCommand', () => this.executeCommand(p, token), null));
+    this.wiring.listen();
     c.onShutdown(() => { this.scheduler.dispose(); this.scanning?.cancel(); });
+  }
+
+  /** Quick fixes re-parsed per document version (code actions are asked on every cursor move). */
+  private readonly fixChecks = new FixCheckCache();
+  private readonly realFolders = new Map<string, string>();
+  private realFolder(p: string): string {
+    let r = this.realFolders.get(p);
+    if (r === undefined) { r = realOr(p); this.realFolders.set(p, r); }
+    return r;
   }
 
   private pushedSettings: unknown;
@@ -140,7 +165,8 @@ export class LpgServer {
     if (p.workspaceFolders?.length) this.folders = p.workspaceFolders.flatMap((f) => { const fp = uriToPath(f.uri); return fp ? [{ uri: f.uri, path: fp }] : []; });
     else if (p.rootUri) { const fp = uriToPath(p.rootUri); if (fp) this.folders = [{ uri: p.rootUri, path: fp }]; }
     else if (p.rootPath) this.folders = [{ uri: pathToUri(p.rootPath), path: path.normalize(p.rootPath) }];
-    const io = p.initializationOptions as { settings?: unknown; client?: string; status?: boolean } | undefined;
+    const io = p.initializationOptions as { settings?: unknown; client?: string; status?: boolean; wiring?: boolean } | undefined;
+    this.wiring.initialize(this.caps, io);
     this.pushedSettings = io?.settings;
     this.statusNotifications = io?.status ?? io?.client === 'vscode';
     this.ready = initParser().catch((e) => this.logError('tree-sitter init', e));
@@ -150,6 +176,7 @@ export class LpgServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
         executeCommandProvider: { commands: [COMMANDS.scan, COMMANDS.clear, COMMANDS.fixAll] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...this.wiring.capabilities(),
       },
       serverInfo: { name: 'lpg', version: '0.1.0' },
     };
@@ -210,7 +237,25 @@ export class LpgServer {
   }
 
   private filterOf(s: FolderSettings): FileFilter {
-    return { excluded: (abs) => s.exclude(abs), maxBytes: () => s.settings.maxFileSizeMB * 1048576, skipped: (abs, why) => this.warnOnce(abs + why, why) };
+    return { excluded: (abs) => s.exclude(abs), maxBytes: () => Math.min(s.settings.maxFileSizeMB * 1048576, EDITOR_MAX_FILE_BYTES), skipped: (abs, why) => this.warnOnce(abs + why, why) };
+  }
+
+  /** `lpg.codeLens.enabled` per workspace folder (default true). */
+  private readonly lensSetting = new Map<string, Promise<boolean>>();
+  private codeLensEnabled(p: string): Promise<boolean> {
+    const folder = this.folderOf(p);
+    let v = this.lensSetting.get(folder.path);
+    if (!v) {
+      v = (async () => {
+        let raw: unknown = (this.pushedSettings as { codeLens?: unknown } | undefined)?.codeLens;
+        if (this.caps.workspace?.configuration) {
+          try { raw = await this.conn.workspace.getConfiguration({ scopeUri: folder.uri, section: 'lpg.codeLens' }); } catch (e) { this.logError('workspace/configuration', e); }
+        }
+        return (raw as { enabled?: unknown } | null | undefined)?.enabled !== false;
+      })();
+      this.lensSetting.set(folder.path, v);
+    }
+    return v;
   }
 
   // ---------------------------------------------------------------- validation
@@ -294,7 +339,9 @@ export class LpgServer {
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
-    const findings = analyzeModule(files, opts);
+    const facts: Facts[] = []; // one per stack: each template, and the folder's other files
+    const findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
+    this.wiring.record(dir, facts, abs);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
     const seen = new Set<string>();
@@ -432,7 +479,11 @@ export class LpgServer {
       } else {
         for (const f of r.findings) if (intersects(f.range, p.range)) pairs.push({ fixes: f.fixes, diag: toDiagnostic(f, r.dir, doc.version, (a) => this.uriOf(a)) });
       }
-      for (const { fixes, diag } of pairs) for (const fix of fixes) actions.push(fixToCodeAction(fix, r.dir, diag, eo));
+      for (const { fixes, diag } of pairs) for (const fix of fixes) {
+        const why = this.fixChecks.check(fix, doc.uri, doc.version, () => unsafeFixReason(fix, doc.sourceFile(relPath(r.dir, doc.fsPath)), (p) => this.docs.get(path.join(r.dir, ...p.split('/')))?.text ?? this.disk.read(path.join(r.dir, ...p.split('/')), EDITOR_MAX_FILE_BYTES, p)?.text), doc.text.length);
+        if (why) { this.conn.console.warn(`lpg: quick fix "${fix.title}" left out: ${why}`); continue; }
+        actions.push(fixToCodeAction(fix, r.dir, diag, eo));
+      }
     }
     if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.Source))) && r.findings.some((f) => f.fixes.some((x) => x.preferred))) {
       const edit = await this.fixAllEdit(doc, token);
@@ -448,7 +499,8 @@ export class LpgServer {
     if (token?.isCancellationRequested) return undefined;
     const name = relPath(dir, doc.fsPath);
     if (!m.abs.has(name)) return undefined;
-    const texts = fixAllTexts(m.files, name, m.opts, () => !!token?.isCancellationRequested);
+    const { texts, dropped } = fixAll(m.files, name, m.opts, () => !!token?.isCancellationRequested);
+    for (const d of dropped) this.conn.console.warn(`lpg: fix all in ${doc.fsPath}: left out "${d.title}" [${d.ruleId}]: ${d.reason}`);
     if (!texts.size) return undefined;
     const byPath = new Map(m.files.map((f) => [f.path, f]));
     const edits = [...texts].map(([file, text]) => {
@@ -477,7 +529,7 @@ export class LpgServer {
         const r = await this.conn.workspace.applyEdit({ label: 'lpg: fix all', edit });
         return { applied: r.applied };
       }
-      default: throw new Error('unknown command ' + p.command);
+      default: return new ResponseError(ErrorCodes.InvalidParams, `lpg: unknown command ${JSON.stringify(p.command)} (known: ${Object.values(COMMANDS).join(', ')})`);
     }
   }
 
@@ -486,6 +538,8 @@ export class LpgServer {
     for (const p of this.scanned) { this.results.delete(p); this.publish(pathToUri(p), null, []); }
     this.scanned.clear();
     this.scanPlans.clear();
+    const open = new Set([...this.docs.values()].map((d) => this.moduleDirOf(d.fsPath)));
+    this.wiring.retain((dir) => open.has(dir));
     return { cleared: n };
   }
 
@@ -511,7 +565,7 @@ export class LpgServer {
       const plan: { dir: string; files: string[] }[] = [];
       for (const root of roots) {
         const fset = await this.settingsFor(path.join(root.path, '_'));
-        const w = await walkFiles(root.path, (rel) => fset.exclude(path.join(root.path, rel)));
+        const w = await walkFiles(root.path, (rel) => fset.exclude(path.join(root.path, rel)), { allowed: (real) => this.disk.allowed?.(real) ?? true, outsideMessage: 'skipped: ' + this.disk.outsideMessage });
         for (const issue of w.issues) this.conn.console.warn(`lpg: ${issue.file}: ${issue.message}`);
         for (const m of planModules(w.files.filter((f) => path.posix.basename(f) !== '.lpg.json'))) {
           const dir = path.join(root.path, ...(m.dir ? m.dir.split('/') : []));
