@@ -5,7 +5,7 @@
  * are printed with the figures.
  *
  *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo)
- *   npm run bench -- typing|start|scan|web [RUNS]
+ *   npm run bench -- typing|modules|start|scan|web [RUNS]
  *   npm run bench -- soak [MINUTES]     (server RSS after MINUTES of random editing; default 10, in `all` too)
  *   npm run bench -- inproc [EDITS]     (in-process CPU time per keystroke, block-local re-parse on/off)
  */
@@ -17,6 +17,7 @@ import { inproc } from './inproc';
 import { pct } from './typing';
 import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
 import { monorepo } from './gen';
+import { typingInChild } from './modules';
 import { webBench } from './web';
 
 async function main(): Promise<void> {
@@ -46,6 +47,14 @@ async function main(): Promise<void> {
     const r = await soak(minutes);
     console.log(`soak: ${minutes} min of random editing of the 2,014-line module, ${r.edits} keystrokes (round trip p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms): server RSS ${r.rssMb} MB, peak ${r.peakMb} MB`);
     console.log(`  reproduce: npx tsx scripts/bench/typing.ts soak ${minutes}`);
+  }
+  if (what === 'all' || what === 'modules') {
+    for (const n of [0, 10]) {
+      const r = await typingInChild(n, 500);
+      console.log(`typing in a ${r.lines}-line child module called by ${n} roots (${n} configurations re-validated per keystroke), 500 incremental edits, lpg.debounceMs 0:`);
+      console.log(`  didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (client round trip); server RSS ${r.serverRss} MB`);
+    }
+    console.log(`  reproduce: npx tsx scripts/bench/modules.ts 10 500`);
   }
   if (what === 'all' || what === 'start') {
     const xs: number[] = [];

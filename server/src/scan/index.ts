@@ -15,12 +15,15 @@ import { pushAll } from '../core/fix/apply';
 import { AnalysisPool } from './pool';
 import { isInside, kindOf, readText, readTextSync, realOr, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
 import * as fs from 'fs';
+import { scanConfigurations, type VarSource } from './configs';
+import type { Coverage } from '../core/coverage';
 
 export * from './config';
 export * from './plan';
 export * from './module';
 export * from './fix';
 export { walk, readText, readTextSync, writeTextAtomic, toRel, type ScanIssue } from './fs';
+export { varAssignment, type VarSource } from './configs';
 
 export interface ScanOptions {
   /** Configuration file (absolute); default `.lpg.json` in the root when it exists. */
@@ -35,6 +38,10 @@ export interface ScanOptions {
   onRuleError?: (ruleId: string, error: unknown, module: string) => void;
   /** Called after each module (progress). */
   onModule?: (dir: string, findings: Finding[]) => void;
+  /** Variable files (`--var-file`, `--var`) for the roots, in precedence order (last wins). */
+  varFiles?: VarSource[];
+  /** Analyse each folder alone (module calls not followed). */
+  noModules?: boolean;
 }
 
 export interface FileChange {
@@ -62,6 +69,8 @@ export interface ScanResult {
   issues: ScanIssue[];
   filesRead: number;
   modules: number;
+  /** Triggers found, decided and undecided (configurations only). */
+  coverage?: Coverage;
   /** With `fix`: the fixes applied (and written, with `write`), those left out, and the files changed. */
   fixed?: { applied: AppliedFix[]; rejected: RejectedFix[]; changes: FileChange[] };
   /** Texts of the files with findings, as analysed (for code frames: nothing is read again from disk). */
@@ -145,6 +154,18 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     const input: ModuleInput = { dir: m.dir, files, only };
     return { input };
   };
+
+  if (!opts.fix) {
+    // whole configurations: roots and the modules they call (configs.ts)
+    const r = await scanConfigurations(root, plans, load, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
+    result.findings = r.findings;
+    keepTexts(r.findings);
+    result.coverage = r.coverage;
+    result.modules = r.modules;
+    result.filesRead = r.filesRead;
+    issues.push(...r.problems);
+    return result;
+  }
 
   // Analyses run in worker threads (pool.ts) when there are enough modules, at most 2 per worker in flight; results are taken in order.
   let pool: AnalysisPool | undefined;
