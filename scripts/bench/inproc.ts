@@ -7,7 +7,7 @@
  *   npx tsx scripts/bench/inproc.ts [EDITS]
  */
 import * as os from 'os';
-import { initParser } from '../../server/src/core/parse/treesitter';
+import { initParser } from '../../server/src/host/node-wasm';
 import { OpenDocument } from '../../server/src/lsp/documents';
 import { analyzeModule } from '../../server/src/core/analyze';
 import { LineIndex } from '../../server/src/core/text';
