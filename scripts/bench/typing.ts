@@ -11,7 +11,7 @@
  * time, so it is an upper bound of the server time).
  * start: process start to the first publishDiagnostics of an opened file, median of 5.
  * soak [MINUTES]: random editing of the 2,014-line module for MINUTES (default 10; fractions allowed,
- * e.g. 0.5 for a quick check): words typed at random positions inside random blocks, then deleted
+ * e.g. 0.5 for a quick check): words typed at the start of random lines, then deleted
  * or kept, each keystroke waiting for its diagnostics; prints the server's RSS now and its peak.
  * LPG_BENCH_CODELENS=1: the client advertises workspace.codeLens.refreshSupport and, after each
  * edit's diagnostics, asks for the file's CodeLens as VS Code does (lens round trip reported apart).
