@@ -3,8 +3,9 @@
  * pre-commit (Debian's `pre-commit`, installed by .ci/run) with `pre-commit try-repo` on a fixture
  * repository's staged files. pre-commit installs the hook as it would from GitHub: a clone of this
  * repository, `npm install` (which builds dist/), `npm pack`, `npm install -g` of the tarball into
- * its own environment. npm runs offline (`npm_config_offline`): every package comes from the npm
- * cache that `npm ci` filled, so this also shows the hook installs without the registry.
+ * its own environment. npm prefers its cache (`npm_config_prefer_offline`): packages come from the
+ * cache that `npm ci` filled, and only metadata the cache lacks (npm ci stores tarballs, not always
+ * every package's metadata) is asked of the npm registry, so a fresh machine does not fail with ENOTCACHED.
  */
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
@@ -29,7 +30,7 @@ describe('pre-commit: pre-commit try-repo runs the lpg hook on the staged files'
   function tryRepo(repo: string): { code: number; out: string } {
     const r = spawnSync('pre-commit', ['try-repo', ROOT, 'lpg'], {
       cwd: repo, encoding: 'utf8', timeout: 280_000,
-      env: { ...process.env, PRE_COMMIT_HOME: home, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
+      env: { ...process.env, PRE_COMMIT_HOME: home, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
     });
     if (r.error) throw r.error;
     return { code: r.status ?? -1, out: r.stdout + r.stderr };
