@@ -6,11 +6,15 @@
  *
  *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo)
  *   npm run bench -- typing|modules|start|scan|web [RUNS]
+ *   npm run bench -- soak [MINUTES]     (server RSS after MINUTES of random editing; default 10, in `all` too)
+ *   npm run bench -- inproc [EDITS]     (in-process CPU time per keystroke, block-local re-parse on/off)
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import { REPO } from '../../test/protocol/client';
-import { typing, start, median } from './typing';
+import { typing, start, median, soak } from './typing';
+import { inproc } from './inproc';
+import { pct } from './typing';
 import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
 import { monorepo } from './gen';
 import { typingInChild } from './modules';
@@ -28,6 +32,21 @@ async function main(): Promise<void> {
       console.log(`  didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (client round trip); server RSS ${r.serverRss} MB`);
       console.log(`  reproduce: npx tsx scripts/bench/typing.ts typing 500`);
     }
+  }
+  if (what === 'all' || what === 'inproc') {
+    const edits = what === 'inproc' ? Number(process.argv[3] ?? 500) : 500;
+    for (const units of [100, 10]) for (const on of [false, true]) {
+      const r = await inproc(units, edits, on);
+      const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms`;
+      console.log(`in-process CPU per keystroke, ${r.lines} lines, block-local re-parse ${on ? 'on ' : 'off'}: model ${f(r.parse)}; model + analysis ${f(r.total)}`);
+    }
+    console.log(`  reproduce: npx tsx scripts/bench/inproc.ts ${edits}`);
+  }
+  if (what === 'all' || what === 'soak') {
+    const minutes = what === 'soak' ? Number(process.argv[3] ?? 10) : 10;
+    const r = await soak(minutes);
+    console.log(`soak: ${minutes} min of random editing of the 2,014-line module, ${r.edits} keystrokes (round trip p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms): server RSS ${r.rssMb} MB, peak ${r.peakMb} MB`);
+    console.log(`  reproduce: npx tsx scripts/bench/typing.ts soak ${minutes}`);
   }
   if (what === 'all' || what === 'modules') {
     for (const n of [0, 10]) {

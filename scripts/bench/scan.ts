@@ -47,6 +47,8 @@ export interface ScanFigures {
   target: string; files: number; runs: number;
   cli: { s: number; cpu: number; rssMb: number; findings: number; analysed: number };
   floor: { s: number; cpu: number; rssMb: number; parsed: number };
+  /** The floor without the pre-filter: every folder's Terraform parsed. */
+  floorAll: { s: number; cpu: number; rssMb: number; parsed: number };
   server: { s: number; rssAfterMb: number; peakMb: number; findings: number };
 }
 
@@ -67,6 +69,7 @@ export async function scanBench(name: string, dir: string, runs: number, log: (s
   const files = countFiles(dir);
   const cli: { s: number; cpu: number; rssMb: number; findings: number; analysed: number }[] = [];
   const floor: { s: number; cpu: number; rssMb: number; parsed: number }[] = [];
+  const floorAll: { s: number; cpu: number; rssMb: number; parsed: number }[] = [];
   const server: { s: number; rssAfterMb: number; peakMb: number; findings: number }[] = [];
   for (let i = 0; i < runs; i++) {
     const c = timed([process.execPath, CLI, 'scan', dir, '--format', 'json']);
@@ -74,6 +77,8 @@ export async function scanBench(name: string, dir: string, runs: number, log: (s
     cli.push({ s: c.s, cpu: c.cpu, rssMb: c.rssMb, findings: doc.summary.findings, analysed: doc.summary.files });
     const f = timed([process.execPath, FLOOR, dir]);
     floor.push({ s: f.s, cpu: f.cpu, rssMb: f.rssMb, parsed: (JSON.parse(f.stdout) as { parsed: number }).parsed });
+    const fa = timed([process.execPath, FLOOR, dir, '--all']);
+    floorAll.push({ s: fa.s, cpu: fa.cpu, rssMb: fa.rssMb, parsed: (JSON.parse(fa.stdout) as { parsed: number }).parsed });
     server.push(await serverScan(dir));
     log(`  ${name} run ${i + 1}/${runs}: lpg scan ${c.s.toFixed(2)} s, floor ${f.s.toFixed(2)} s, server scan ${server[i].s.toFixed(2)} s`);
   }
@@ -82,6 +87,7 @@ export async function scanBench(name: string, dir: string, runs: number, log: (s
     target: name, files, runs,
     cli: { s: med(cli, (x) => x.s), cpu: med(cli, (x) => x.cpu), rssMb: med(cli, (x) => x.rssMb), findings: cli[0].findings, analysed: cli[0].analysed },
     floor: { s: med(floor, (x) => x.s), cpu: med(floor, (x) => x.cpu), rssMb: med(floor, (x) => x.rssMb), parsed: floor[0].parsed },
+    floorAll: { s: med(floorAll, (x) => x.s), cpu: med(floorAll, (x) => x.cpu), rssMb: med(floorAll, (x) => x.rssMb), parsed: floorAll[0].parsed },
     server: { s: med(server, (x) => x.s), rssAfterMb: med(server, (x) => x.rssAfterMb), peakMb: med(server, (x) => x.peakMb), findings: server[0].findings },
   };
 }
@@ -93,6 +99,8 @@ export function printScan(f: ScanFigures, dirArg: string): void {
   console.log(`    reproduce: /usr/bin/time -v node dist/cli.js scan ${dirArg} --format json`);
   console.log(`  floor:               ${f.floor.s.toFixed(2)} s wall (${f.floor.cpu.toFixed(2)} s CPU; CPU ratio scan / floor ${(f.cli.cpu / f.floor.cpu).toFixed(2)}) (read ${f.files} files, tree-sitter-parse ${f.floor.parsed}), peak RSS ${f.floor.rssMb} MB; lpg scan / floor = ${(f.cli.s / f.floor.s).toFixed(2)}`);
   console.log(`    reproduce: node dist/bench-floor.js ${dirArg}   (after npx tsx scripts/bench/index.ts builds it)`);
+  console.log(`  floor, every file parsed (no pre-filter): ${f.floorAll.s.toFixed(2)} s wall (${f.floorAll.cpu.toFixed(2)} s CPU) (tree-sitter-parse ${f.floorAll.parsed}), peak RSS ${f.floorAll.rssMb} MB; lpg scan / this floor = ${(f.cli.s / f.floorAll.s).toFixed(2)} (CPU ${(f.cli.cpu / f.floorAll.cpu).toFixed(2)})`);
+  console.log(`    reproduce: node dist/bench-floor.js ${dirArg} --all`);
   console.log(`  server scanWorkspace: ${f.server.s.toFixed(2)} s, ${rate(f.server.s)} files/s, server RSS after ${f.server.rssAfterMb} MB (peak ${f.server.peakMb} MB), ${f.server.findings} findings; scan / floor = ${(f.server.s / f.floor.s).toFixed(2)}`);
   console.log(`    reproduce: npx tsx scripts/bench/scan.ts ${f.target === 'monorepo' ? 'monorepo' : 'real'}`);
 }

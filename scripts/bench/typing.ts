@@ -1,7 +1,7 @@
 /**
  * Typing and start benchmarks against the real server (node dist/server.js --stdio) over stdio.
  *
- *   npx tsx scripts/bench/typing.ts [typing|start] [EDITS]
+ *   npx tsx scripts/bench/typing.ts [typing|start|soak] [EDITS|MINUTES]
  *
  * typing: in a generated module file (2,014 lines with 100 Lambda permissions, integrations and role
  * policies; and 214 lines with 10), with lpg.debounceMs 0, 500 scripted incremental edits (typing a
@@ -10,6 +10,9 @@
  * the round trip didChange -> publishDiagnostics p50/p95/max (client side: includes JSON-RPC and pipe
  * time, so it is an upper bound of the server time).
  * start: process start to the first publishDiagnostics of an opened file, median of 5.
+ * soak [MINUTES]: random editing of the 2,014-line module for MINUTES (default 10; fractions allowed,
+ * e.g. 0.5 for a quick check): words typed at the start of random lines, then deleted
+ * or kept, each keystroke waiting for its diagnostics; prints the server's RSS now and its peak.
  * LPG_BENCH_CODELENS=1: the client advertises workspace.codeLens.refreshSupport and, after each
  * edit's diagnostics, asks for the file's CodeLens as VS Code does (lens round trip reported apart).
  */
@@ -30,7 +33,7 @@ export function median(xs: number[]): number { return pct(xs, 50); }
 const SETTINGS = { '*': { run: 'onType', debounceMs: 0, rules: {}, exclude: [], maxFileSizeMB: 4 } };
 
 /** The scripted keystrokes: for each of several permission blocks, type `  description = "..."\n` then delete it. */
-function script(text: string, edits: number): { offset: number; insert?: string; del?: number }[] {
+export function script(text: string, edits: number): { offset: number; insert?: string; del?: number }[] {
   const ops: { offset: number; insert?: string; del?: number }[] = [];
   const anchors: number[] = [];
   const re = /resource "aws_lambda_permission" "api\d+" \{\n/g;
@@ -84,6 +87,45 @@ export async function typing(units: number, edits: number): Promise<{ lines: num
   }
 }
 
+/** Random editing of the 2,014-line module for `minutes`; the server's RSS at the end and its peak (VmHWM). */
+export async function soak(minutes: number, seed = 20261130): Promise<{ edits: number; rssMb: number; peakMb: number; p50: number; p95: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-bench-soak-'));
+  const file = path.join(dir, 'main.tf');
+  const text = typingModule(100);
+  fs.writeFileSync(file, text);
+  let a = seed >>> 0;
+  const rand = (): number => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const words = ['  description = "typed"\n', 'x', '"', '${', '[', '{\n', '  timeout = 30\n', '# note\n', 'resource "aws_lambda_permission" "n" {\n  principal = "sns.amazonaws.com"\n}\n'];
+  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' } });
+  try {
+    await c.initialize();
+    const uri = await c.open(file);
+    await c.current(uri, () => true, 'first diagnostics');
+    const end = performance.now() + minutes * 60_000;
+    const times: number[] = [];
+    const key = async (offset: number, insert: string, del = 0): Promise<void> => {
+      const cur = c.text(uri);
+      const t0 = performance.now();
+      const v = await c.change(uri, [{ range: { start: positionAt(cur, offset), end: positionAt(cur, offset + del) }, newText: insert }]);
+      await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
+      times.push(performance.now() - t0);
+    };
+    while (performance.now() < end) {
+      const cur = c.text(uri);
+      // a line start inside the file, a word typed there character by character, then deleted (mostly) or kept
+      let at = Math.floor(rand() * cur.length);
+      at = cur.lastIndexOf('\n', at) + 1;
+      const w = words[Math.floor(rand() * words.length)];
+      for (let i = 0; i < w.length && performance.now() < end; i++) await key(at + i, w[i]);
+      if (rand() < 0.85 || c.text(uri).length > text.length * 1.5) for (let i = w.length; i > 0 && performance.now() < end; i--) if (c.text(uri).slice(at, at + i).length === i) await key(at + i - 1, '', 1);
+    }
+    return { edits: times.length, rssMb: rssOf(c.proc.pid!), peakMb: rssOf(c.proc.pid!, 'VmHWM'), p50: median(times), p95: pct(times, 95) };
+  } finally {
+    await c.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Resident set size (MB) of a process now, from /proc. */
 export function rssOf(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   try {
@@ -119,6 +161,10 @@ async function main(): Promise<void> {
       const r = await typing(units, edits);
       console.log(`typing ${r.lines} lines: ${r.edits} edits, didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; server RSS ${r.serverRss} MB${r.lens ? `; codeLens (${r.lens.count} lenses) p50 ${r.lens.p50.toFixed(1)} ms, p95 ${r.lens.p95.toFixed(1)} ms` : ''}`);
     }
+  } else if (what === 'soak') {
+    const minutes = Number(process.argv[3] ?? 10);
+    const r = await soak(minutes);
+    console.log(`soak: ${minutes} min of random editing of the 2,014-line module, ${r.edits} keystrokes (p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms): server RSS ${r.rssMb} MB, peak ${r.peakMb} MB`);
   } else if (what === 'start') {
     const xs: number[] = [];
     for (let i = 0; i < 5; i++) xs.push(await start());

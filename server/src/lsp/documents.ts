@@ -9,6 +9,7 @@ import { makeSourceFile } from '../core/source';
 import { closeMultiLineStrings } from '../core/parse/hclcheck';
 import { BlockCache } from '../core/model/hcl';
 import { keepIntactBlocks } from './intact';
+import { reparseBlock } from './blocklocal';
 import { fileKind, type SourceFile } from '../core/model/module';
 import { mayBeTemplatePath } from '../core/source';
 import { LineIndex } from '../core/text';
@@ -24,7 +25,9 @@ export class OpenDocument {
   /** The last error-free model: its intact blocks stay while the text has a syntax error (intact.ts). */
   private lastGood: SourceFile | undefined;
   /** Incremental re-parses done and their total time (ms), for the status/benchmarks. */
-  stats = { parses: 0, incremental: 0, ms: 0 };
+  stats = { parses: 0, incremental: 0, local: 0, ms: 0 };
+  /** Block-local re-parse (blocklocal.ts) on: LPG_BLOCK_LOCAL=0 turns it off (whole-file re-parse, for comparisons). */
+  blockLocal = process.env.LPG_BLOCK_LOCAL !== '0';
   /** Told when the syntax model of the document cannot be built (the file then yields no findings). */
   onError: ((e: unknown) => void) | undefined;
 
@@ -70,6 +73,18 @@ export class OpenDocument {
     if (this.source && this.source.path === relPath) return this.source;
     const text = this.doc.getText();
     try {
+      if (this.usesTree && this.blockLocal && this.kind === 'tf' && this.lastGood && this.lastGood.path === relPath) {
+        // an edit inside one top-level block: re-parse that block only (the tree keeps its edits for the next whole parse)
+        const t0 = performance.now();
+        const f = reparseBlock(this.lastGood, text);
+        if (f) {
+          if (!f.syntax!.errors.length) this.lastGood = f;
+          this.source = f;
+          this.stats.local++;
+          this.stats.ms += performance.now() - t0;
+          return f;
+        }
+      }
       if (this.usesTree) {
         const t0 = performance.now();
         // an open quoted string (typing) is closed on its line before parsing (hclcheck.ts): the tree is of that text

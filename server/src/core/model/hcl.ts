@@ -64,7 +64,7 @@ export function syntaxFromTree(tree: Tree, text: string, cache?: BlockCache): Fi
         const delta = c.startIndex - entry.start;
         next.set(key, entry);
         // models are never mutated once built (only blocks with errors are, and those are not cached): share when unmoved
-        blocks.push(delta === 0 ? entry.block : shifted(entry.block, delta));
+        blocks.push(delta === 0 ? entry.block : shiftedBlock(entry.block, delta));
         comments.push(...(delta === 0 ? entry.comments : shifted(entry.comments, delta)));
         done.set(c.startIndex, c.endIndex);
         continue;
@@ -129,6 +129,54 @@ export function shifted<T>(v: T, delta: number): T {
     return out;
   };
   return go(v) as T;
+}
+
+/**
+ * `shifted` for a block of the `.tf` model built here (toBlock): the same copy (same keys in the same
+ * order), written for the model's shapes instead of walking keys (it runs for every block after an
+ * edit, on every keystroke). Anything else (other shapes, `.tf.json` blocks) goes to `shifted`.
+ */
+export function shiftedBlock(b: Block, d: number): Block {
+  if (b.json !== undefined || Object.keys(b).length !== 8) return shifted(b, d);
+  const labels = new Array<Block['labels'][number]>(b.labels.length);
+  for (let i = 0; i < labels.length; i++) { const l = b.labels[i]; labels[i] = { value: l.value, span: { start: l.span.start + d, end: l.span.end + d } }; }
+  const attrs = new Array<Attribute>(b.attrs.length);
+  for (let i = 0; i < attrs.length; i++) {
+    const a = b.attrs[i];
+    attrs[i] = { name: a.name, nameSpan: { start: a.nameSpan.start + d, end: a.nameSpan.end + d }, value: shiftExpr(a.value, d), span: { start: a.span.start + d, end: a.span.end + d } };
+  }
+  const blocks = new Array<Block>(b.blocks.length);
+  for (let i = 0; i < blocks.length; i++) blocks[i] = shiftedBlock(b.blocks[i], d);
+  return { type: b.type, labels, attrs, blocks, span: { start: b.span.start + d, end: b.span.end + d }, bodyStart: b.bodyStart + d, bodyEnd: b.bodyEnd + d, hasError: b.hasError };
+}
+
+function shiftExpr(e: Expr, d: number): Expr {
+  const span = { start: e.span.start + d, end: e.span.end + d };
+  switch (e.t) {
+    case 'lit': return { t: 'lit', value: e.value, span };
+    case 'other': return { t: 'other', span, text: e.text };
+    case 'trav': {
+      const steps = new Array<TravStep>(e.steps.length);
+      for (let i = 0; i < steps.length; i++) {
+        const st = e.steps[i], ss = { start: st.span.start + d, end: st.span.end + d };
+        steps[i] = st.k === 'attr' ? { k: 'attr', name: st.name, span: ss } : st.k === 'index' ? { k: 'index', expr: shiftExpr(st.expr, d), span: ss } : { k: 'splat', span: ss };
+      }
+      return { t: 'trav', root: e.root, steps, span };
+    }
+    case 'call': return { t: 'call', name: e.name, args: e.args.map((x) => shiftExpr(x, d)), span };
+    case 'tuple': return { t: 'tuple', items: e.items.map((x) => shiftExpr(x, d)), span };
+    case 'obj': return { t: 'obj', items: e.items.map((it) => ({ keyName: it.keyName, key: shiftExpr(it.key, d), value: shiftExpr(it.value, d), span: { start: it.span.start + d, end: it.span.end + d } })), span };
+    case 'tmpl': {
+      const parts = new Array<TmplPart>(e.parts.length);
+      for (let i = 0; i < parts.length; i++) {
+        const p = e.parts[i], ps = { start: p.span.start + d, end: p.span.end + d };
+        parts[i] = p.k === 'text' ? { k: 'text', text: p.text, span: ps } : p.k === 'expr' ? { k: 'expr', expr: shiftExpr(p.expr, d), span: ps } : { k: 'directive', span: ps };
+      }
+      if (!('heredoc' in e)) return { t: 'tmpl', parts, span };
+      const h = e.heredoc;
+      return { t: 'tmpl', parts, span, heredoc: h && { contentSpan: { start: h.contentSpan.start + d, end: h.contentSpan.end + d }, indented: h.indented } };
+    }
+  }
 }
 
 /**
