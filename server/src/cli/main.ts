@@ -1,7 +1,7 @@
 /**
  * `lpg`: the command-line front end of the analysis core (bundled to dist/cli.js, run by bin/lpg.js).
  *
- *   lpg scan [PATH ...] [--format text|json|sarif] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
+ *   lpg scan [PATH ...] [--format text|json|sarif] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run] [--plan-root DIR]
  *   lpg lsp --stdio
  *   lpg --help | --version
  *
@@ -25,7 +25,8 @@ export const HELP = `lpg ${VERSION}: Lambda Permission Guard finds AWS Lambda pe
 and IAM policy JSON: outages (missing or mismatched invoke permissions) and exposures.
 
 Usage:
-  lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module) or files
+  lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module), files,
+                                  or Terraform plans (terraform show -json tfplan > plan.json)
   lpg lsp --stdio                 run the language server over stdio (for editors)
   lpg --help | --version
 
@@ -35,8 +36,11 @@ Options of scan:
   --fail-on error|warning|info    lowest severity that makes the exit code 1 (default: error)
   --fix                           apply the preferred fixes, write the files, report what is left
   --fix-dry-run                   print the preferred fixes as a unified diff; write nothing
+  --plan-root DIR                 the root module's source folder of a plan (default: the plan's folder)
 
-PATH defaults to "."; a file PATH analyses its folder and reports only that file.
+PATH defaults to "."; a file PATH analyses its folder and reports only that file. A plan JSON
+(recognised by its content) is analysed as the whole configuration it resolves; its findings
+point at the .tf sources of its modules when they are present, else at the plan.
 Skipped folders: .terraform/, node_modules/, .git/.
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error.
@@ -94,6 +98,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
         'fail-on': { type: 'string' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
+        'plan-root': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -112,6 +117,8 @@ async function runScan(args: string[], io: Io): Promise<number> {
   const configFile = v.config !== undefined ? path.resolve(v.config) : undefined;
   if (configFile && !fs.existsSync(configFile)) throw new UsageError(`--config: no such file: ${v.config}`);
   for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
+  const planRoot = v['plan-root'] !== undefined ? path.resolve(v['plan-root']) : undefined;
+  if (planRoot && !(fs.existsSync(planRoot) && fs.statSync(planRoot).isDirectory())) throw new UsageError(`--plan-root: no such folder: ${v['plan-root']}`);
 
   const fix = v.fix ? 'write' as const : v['fix-dry-run'] ? 'dry-run' as const : undefined;
   const cwd = process.cwd();
@@ -128,13 +135,14 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const r: ScanResult = await scan(target, {
       // No eager warm-up: HashiCorp's parser is asked only about files tree-sitter finds an error in
       // (rare), so starting it for every scan would cost ~0.5 s of CPU for nothing.
-      configFile, checkSyntax, fix,
+      configFile, checkSyntax, fix, planRoot,
       onRuleError: (id, e, dir) => ruleErrors.push({ message: `rule ${id} failed in ${dir || '.'}: ${oneLine(e instanceof Error ? e.message : String(e))}` }),
     });
     if (ruleErrors.length) internal = true;
     const isFile = r.file !== undefined;
     const given = toPosix(target);
-    const base = isFile ? posixDir(given) : given;
+    // a plan's findings are relative to its root module's folder (the plan's folder or --plan-root)
+    const base = r.plans && isFile ? (toPosix(path.relative(cwd, r.root)) || '.') : isFile ? posixDir(given) : given;
     const abs = (rel: string): string => path.join(r.root, ...rel.split('/'));
     const jsonPath = (rel: string): string => (multi || isFile ? joinPosix(base, rel) : rel);
     const display = (rel: string): string => joinPosix(base, rel);

@@ -8,6 +8,7 @@ import { collectSuppressions, isSuppressed, type Suppressions } from './suppress
 import { suppressionFix } from './fix/suppression';
 import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
+import { isPlanJson } from './frontends/plan/read';
 import { tooDeepAt, nestingMessage } from './limits';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
@@ -111,7 +112,7 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
       continue;
     }
     if (f.kind === 'json') {
-      if (!mayBePolicyJson(f.text)) continue;
+      if (!mayBePolicyJson(f.text) || isPlanJson(f.text)) continue;
       const deep = tooDeepAt(f.text, true);
       if (deep >= 0) { out.push({ file: f.path, span: { start: deep, end: deep + 1 }, message: `JSON: ${nestingMessage()}` }); continue; }
       const { errors } = parseJsonFile(f.text);

@@ -13,12 +13,14 @@ import { analyzeModuleTextsChecked, type AnalyzeModuleOptions, type ModuleInput,
 import { fixModule } from './fix';
 import { AnalysisPool } from './pool';
 import { errText, readText, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
+import { isPlanFile, scanPlanText } from './planscan';
 
 export * from './config';
 export * from './plan';
 export * from './module';
 export * from './fix';
 export { walk, readText, writeTextAtomic, toRel, type ScanIssue } from './fs';
+export { isPlanFile, scanPlanText } from './planscan';
 
 export interface ScanOptions {
   /** Configuration file (absolute); default `.lpg.json` in the root when it exists. */
@@ -33,7 +35,12 @@ export interface ScanOptions {
   onRuleError?: (ruleId: string, error: unknown, module: string) => void;
   /** Called after each module (progress). */
   onModule?: (dir: string, findings: Finding[]) => void;
+  /** The root module's source folder of the Terraform plans scanned (absolute; default: each plan's folder). */
+  planRoot?: string;
 }
+
+/** Plan JSON files can be bigger than the source files a scan reads. */
+const PLAN_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface FileChange {
   /** Root-relative path. */
@@ -58,6 +65,8 @@ export interface ScanResult {
   issues: ScanIssue[];
   filesRead: number;
   modules: number;
+  /** Root-relative paths of the Terraform plans analysed. */
+  plans?: string[];
   /** With `fix`: the fixes applied and the files changed. */
   fixed?: { applied: { ruleId: string; file: string; title: string }[]; rejected: { ruleId: string; file: string; title: string; reason: string }[]; changes: FileChange[] };
 }
@@ -81,6 +90,10 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const st = await fsp.stat(target); // throws for a missing target: a usage error for the caller
   const root = st.isDirectory() ? target : path.dirname(target);
   const single = st.isDirectory() ? undefined : toRel(root, target);
+  if (single && single.toLowerCase().endsWith('.json') && st.size <= PLAN_MAX_BYTES) {
+    const text = (await fsp.readFile(target, 'utf8').catch(() => '')).replace(/^\uFEFF/, '');
+    if (isPlanFile(single, text)) return scanPlanTarget(target, text, opts);
+  }
   const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
   const isIgnored = ignoreMatcher(config.ignore);
   const pruneDirs = !config.ignore.some((g) => g.startsWith('!'));
@@ -100,12 +113,15 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   if (opts.fix) result.fixed = { applied: [], rejected: [], changes: [] };
   const reads = new Map<string, ReadText>();
 
+  const plansFound: { rel: string; text: string }[] = [];
   const load = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
     const files: { path: string; text: string }[] = [];
     for (const rel of m.files) {
       const r = await readText(path.join(root, ...rel.split('/')), rel);
       if ('message' in r) { issues.push(r); continue; }
       if (!worthReading(rel, r.text) && !(single === rel)) continue;
+      // a Terraform plan is analysed on its own (below), not as a file of the folder's module
+      if (isPlanFile(rel, r.text)) { if (reportable(rel)) plansFound.push({ rel, text: r.text }); continue; }
       reads.set(rel, r);
       files.push({ path: rel, text: r.text });
     }
@@ -164,5 +180,32 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   } finally {
     pool?.dispose();
   }
+  for (const p of plansFound) {
+    const r = scanPlanText(root, path.join(root, ...p.rel.split('/')), p.text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, p.rel) });
+    const findings = r.findings.filter((f) => !isIgnored(f.file));
+    (result.plans ??= []).push(p.rel);
+    result.modules++;
+    result.filesRead += 1 + r.sourcesRead;
+    opts.onModule?.(p.rel, findings);
+    result.findings.push(...findings);
+  }
+  return result;
+}
+
+/** `lpg scan plan.json`: one Terraform plan, with the `.tf` sources of its modules when present. */
+async function scanPlanTarget(target: string, text: string, opts: ScanOptions): Promise<ScanResult> {
+  const root = opts.planRoot ?? path.dirname(target);
+  const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
+  await initParser();
+  const rel = toRel(root, target);
+  const result: ScanResult = { root, file: rel, config, configFile, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel] };
+  if (opts.fix) {
+    result.fixed = { applied: [], rejected: [], changes: [] };
+    result.issues.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });
+  }
+  const r = scanPlanText(root, target, text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, rel) });
+  result.findings = r.findings;
+  result.filesRead = 1 + r.sourcesRead;
+  opts.onModule?.(rel, r.findings);
   return result;
 }

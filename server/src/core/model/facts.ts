@@ -3,6 +3,7 @@ import { attr, blocksOf } from './ast';
 import type { ModuleIndex, Resource, SourceFile } from './module';
 import { policyFromJsonFile, guessRole, statementsFromDocument, statementsFromTemplate, statementsFromValue, type Field, type PolicyDoc, type PolicyRole, type Statement } from './policy';
 import { knownString, soleToken, type Value, UNKNOWN } from './value';
+import { isPlanJson } from '../frontends/plan/read';
 
 /** A grant in a Lambda resource policy: an `aws_lambda_permission` or a statement of a resource-policy JSON. */
 export interface Permission {
@@ -66,7 +67,7 @@ export function buildFacts(mi: ModuleIndex): Facts {
   };
 
   for (const f of mi.files) {
-    if (f.kind !== 'json') continue;
+    if (f.kind !== 'json' || isPlanJson(f.text)) continue; // a Terraform plan is read by its own front-end
     const d = policyFromJsonFile(f);
     if (d) { policies.push(d); docByFile.set(f.path, d); }
   }
