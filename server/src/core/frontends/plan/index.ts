@@ -428,8 +428,11 @@ function mapFinding(f: Finding, s: Synth, files: SourceFile[], planPath: string)
   const width = (p: Placement): number => p.span.end - p.span.start;
   const inner = around.length ? around.reduce((a, b) => (width(b) < width(a) ? b : a)) : undefined;
   const same = inner ? around.filter((p) => p.span.start === inner.span.start && p.span.end === inner.span.end) : [];
-  const place = same.length === 1 ? same[0] : same.find((p) => named.includes(p.inst));
-  let message = real(f.message);
+  // instances of one `.tf` block (count/for_each): the one named in the message, else the one whose key the message quotes
+  const realMessage = real(f.message);
+  const keyed = same.filter((p) => p.inst.index !== undefined && realMessage.includes('[' + (typeof p.inst.index === 'number' ? p.inst.index : JSON.stringify(p.inst.index)) + ']'));
+  const place = same.length === 1 ? same[0] : same.find((p) => named.includes(p.inst)) ?? (keyed.length === 1 ? keyed[0] : undefined);
+  let message = realMessage;
   if (place && !message.includes(place.inst.address) && (f.file === planPath || place.inst.address !== place.local || same.length > 1)) message += ` (${place.inst.address})`;
   const related = f.related.map((r) => ({ ...r, message: real(r.message) }));
   // fixes only at source, for a `.tf` block of one instance, naming only instances of its module instance
