@@ -4,8 +4,8 @@
  * /tmp/lpg-bench (LPG_BENCH_TMP) on first use. Machine-dependent: the core count and load average
  * are printed with the figures.
  *
- *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo)
- *   npm run bench -- typing|start|scan [RUNS]
+ *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo, plan)
+ *   npm run bench -- typing|start|scan|plan [RUNS]
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +13,7 @@ import { REPO } from '../../test/protocol/client';
 import { typing, start, median } from './typing';
 import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
 import { monorepo } from './gen';
+import { planBench, printPlan } from './plan';
 
 async function main(): Promise<void> {
   const what = process.argv[2] ?? 'all';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     console.log(`monorepo: ${m.dir}: ${m.files} files, ${(m.bytes / 1e6).toFixed(1)} MB, ${m.lambdaModules} of 1000 folders are Lambda modules (npx tsx scripts/bench/gen.ts)`);
     printScan(await scanBench('monorepo', m.dir, runs, () => undefined), m.dir);
   }
+  if (what === 'all' || what === 'plan') printPlan(planBench(runs));
   console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 

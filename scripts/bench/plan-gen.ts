@@ -7,8 +7,8 @@
  * (protocol lambda, endpoint = the function's ARN) and `aws_lambda_permission.allow[k]`
  * (principal sns.amazonaws.com, source_arn = the topic's ARN). Every ARN is "known after apply",
  * so each one is rebuilt from `configuration` references with `each.key` bound to the instance key.
- * Every tenth permission is missing (the unit's subscription then has no permission: a
- * missing-invoke-permission finding each).
+ * Every tenth unit has an `aws_cloudwatch_log_group.logs[k]` instead of its permission (its
+ * subscription then has no permission: a missing-invoke-permission finding each).
  */
 export function generatePlan(units: number): string {
   const keys = Array.from({ length: units }, (_, i) => `svc${String(i).padStart(4, '0')}`);
@@ -26,7 +26,8 @@ export function generatePlan(units: number): string {
     add('aws_lambda_function', 'fn', k, { function_name: `${k}-handler`, handler: 'index.handler', runtime: 'nodejs20.x', filename: 'build.zip', memory_size: 128, timeout: 3, publish: false, description: null, kms_key_arn: null, layers: null, tags: null, environment: [], dead_letter_config: [], vpc_config: [], tracing_config: [] }, { arn: true, id: true, invoke_arn: true, qualified_arn: true, qualified_invoke_arn: true, role: true, version: true, last_modified: true, source_code_hash: true, source_code_size: true, tags_all: true, signing_job_arn: true, signing_profile_version_arn: true });
     add('aws_sns_topic', 'topic', k, { name: `${k}-events`, display_name: null, fifo_topic: false, policy: null, tags: null }, { arn: true, id: true, owner: true, tags_all: true, beginning_archive_time: true });
     add('aws_sns_topic_subscription', 'sub', k, { protocol: 'lambda', raw_message_delivery: false, filter_policy: null }, { arn: true, id: true, endpoint: true, topic_arn: true, owner_id: true, pending_confirmation: true, confirmation_was_authenticated: true });
-    if (hasPerm(i)) add('aws_lambda_permission', 'allow', k, { action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com', statement_id: 'AllowSNS', function_name: `${k}-handler`, event_source_token: null, function_url_auth_type: null, principal_org_id: null, qualifier: null, source_account: null }, { id: true, source_arn: true, statement_id_prefix: true });
+    if (!hasPerm(i)) add('aws_cloudwatch_log_group', 'logs', k, { name: `/aws/lambda/${k}-handler`, retention_in_days: 14, kms_key_id: null, tags: null }, { arn: true, id: true, tags_all: true });
+    else add('aws_lambda_permission', 'allow', k, { action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com', statement_id: 'AllowSNS', function_name: `${k}-handler`, event_source_token: null, function_url_auth_type: null, principal_org_id: null, qualifier: null, source_account: null }, { id: true, source_arn: true, statement_id_prefix: true });
   });
   const each = { references: ['var.services'] };
   const ref = (...r: string[]): { references: string[] } => ({ references: r });
@@ -45,6 +46,7 @@ export function generatePlan(units: number): string {
           conf('aws_lambda_function', 'fn', { function_name: ref('each.key'), handler: { constant_value: 'index.handler' }, runtime: { constant_value: 'nodejs20.x' }, filename: { constant_value: 'build.zip' }, role: ref('aws_iam_role.role[each.key].arn', 'aws_iam_role.role[each.key]', 'aws_iam_role.role', 'each.key') }),
           conf('aws_sns_topic', 'topic', { name: ref('each.key') }),
           conf('aws_sns_topic_subscription', 'sub', { protocol: { constant_value: 'lambda' }, topic_arn: ref('aws_sns_topic.topic[each.key].arn', 'aws_sns_topic.topic[each.key]', 'aws_sns_topic.topic', 'each.key'), endpoint: ref('aws_lambda_function.fn[each.key].arn', 'aws_lambda_function.fn[each.key]', 'aws_lambda_function.fn', 'each.key') }),
+          conf('aws_cloudwatch_log_group', 'logs', { name: ref('each.key'), retention_in_days: { constant_value: 14 } }),
           conf('aws_lambda_permission', 'allow', { action: { constant_value: 'lambda:InvokeFunction' }, principal: { constant_value: 'sns.amazonaws.com' }, statement_id: { constant_value: 'AllowSNS' }, function_name: ref('aws_lambda_function.fn[each.key].function_name', 'aws_lambda_function.fn[each.key]', 'aws_lambda_function.fn', 'each.key'), source_arn: ref('aws_sns_topic.topic[each.key].arn', 'aws_sns_topic.topic[each.key]', 'aws_sns_topic.topic', 'each.key') }, ref('var.services')),
         ],
         variables: { services: { description: 'services' } },

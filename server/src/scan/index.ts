@@ -181,7 +181,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     pool?.dispose();
   }
   for (const p of plansFound) {
-    const r = scanPlanText(root, path.join(root, ...p.rel.split('/')), p.text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, p.rel) });
+    const r = await scanPlanText(root, path.join(root, ...p.rel.split('/')), p.text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, p.rel) });
     const findings = r.findings.filter((f) => !isIgnored(f.file));
     (result.plans ??= []).push(p.rel);
     result.modules++;
@@ -196,14 +196,13 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
 async function scanPlanTarget(target: string, text: string, opts: ScanOptions): Promise<ScanResult> {
   const root = opts.planRoot ?? path.dirname(target);
   const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
-  await initParser();
   const rel = toRel(root, target);
   const result: ScanResult = { root, file: rel, config, configFile, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel] };
   if (opts.fix) {
     result.fixed = { applied: [], rejected: [], changes: [] };
     result.issues.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });
   }
-  const r = scanPlanText(root, target, text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, rel) });
+  const r = await scanPlanText(root, target, text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, rel) });
   result.findings = r.findings;
   result.filesRead = 1 + r.sourcesRead;
   opts.onModule?.(rel, r.findings);

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { analyzePlan, planSourceFolders } from '../core/frontends/plan';
 import { isPlanJson, mayBePlanJson } from '../core/frontends/plan/read';
 import { makeSourceFile } from '../core/source';
+import { initParser } from '../core/parse/treesitter';
 import type { SourceFile } from '../core/model/module';
 import type { Finding, SeveritySetting } from '../core/types';
 import { MAX_FILE_BYTES, toRel } from './fs';
@@ -19,7 +20,7 @@ export { isPlanJson, mayBePlanJson };
 
 /** Is this file (name and text) a Terraform plan JSON? Cheap test first, then by content. */
 export function isPlanFile(name: string, text: string): boolean {
-  return name.toLowerCase().endsWith('.json') && mayBePlanJson(text) && isPlanJson(text);
+  return name.toLowerCase().endsWith('.json') && isPlanJson(text, true);
 }
 
 export interface PlanScanOptions {
@@ -29,10 +30,10 @@ export interface PlanScanOptions {
 
 /**
  * Analyses one plan. `root`: the folder every path of the result is relative to; `planRoot`: the
- * root module's source folder (default: the plan's folder). Needs `initParser()` to have run.
+ * root module's source folder (default: the plan's folder).
  * Returns the findings and the number of source files read.
  */
-export function scanPlanText(root: string, planAbs: string, planText: string, planRoot: string | undefined, opts: PlanScanOptions = {}): { findings: Finding[]; sourcesRead: number } {
+export async function scanPlanText(root: string, planAbs: string, planText: string, planRoot: string | undefined, opts: PlanScanOptions = {}): Promise<{ findings: Finding[]; sourcesRead: number }> {
   if (!mayBeRelevant(planText)) return { findings: [], sourcesRead: 0 };
   const planPath = toRel(root, planAbs);
   const rootAbs = planRoot ?? path.dirname(planAbs);
@@ -44,6 +45,7 @@ export function scanPlanText(root: string, planAbs: string, planText: string, pl
     const abs = path.join(root, ...dir.split('/'));
     let names: string[];
     try { names = fs.readdirSync(abs).filter((n) => /\.tf(\.json)?$/i.test(n)).sort(); } catch { continue; }
+    if (names.length) await initParser(); // tree-sitter, only when there is Terraform to read
     for (const n of names) {
       const p = path.join(abs, n);
       try {

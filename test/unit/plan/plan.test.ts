@@ -19,10 +19,10 @@ const PLANS = path.resolve(__dirname, '../../../../shared/corpus/plans');
 interface Scanned { findings: Finding[]; ruleErrors: string[]; root: string }
 
 /** Scans `<root>/<rel>` as `lpg scan` does (paths relative to the plan's folder), optionally with another root module folder. */
-function scanPlan(planFile: string, planRoot?: string): Scanned {
+async function scanPlan(planFile: string, planRoot?: string): Promise<Scanned> {
   const root = planRoot ?? path.dirname(planFile);
   const ruleErrors: string[] = [];
-  const r = scanPlanText(root, planFile, fs.readFileSync(planFile, 'utf8'), planRoot, { onRuleError: (id, e) => ruleErrors.push(`${id}: ${String(e)}`) });
+  const r = await scanPlanText(root, planFile, fs.readFileSync(planFile, 'utf8'), planRoot, { onRuleError: (id, e) => ruleErrors.push(`${id}: ${String(e)}`) });
   return { findings: r.findings, ruleErrors, root };
 }
 
@@ -34,8 +34,8 @@ describe('Terraform plan JSON', () => {
   before(ready);
 
   describe('hand-built plans (test/fixtures/plans)', () => {
-    it('a trigger and a permission in different modules: the permission in module.fn (source_arn "${var.api_execution_arn}/*/*" bound to module.api\'s output) covers GET, nothing covers POST; reported at the .tf attribute', () => {
-      const r = scanPlan(path.join(FIX, 'two-modules/plan.json'));
+    it('a trigger and a permission in different modules: the permission in module.fn (source_arn "${var.api_execution_arn}/*/*" bound to module.api\'s output) covers GET, nothing covers POST; reported at the .tf attribute', async () => {
+      const r = await scanPlan(path.join(FIX, 'two-modules/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
         ['missing-invoke-permission', 'api/main.tf', [42, 28, 42, 48], 'API Gateway module.api.aws_api_gateway_rest_api.api cannot invoke module.fn.aws_lambda_function.create: no aws_lambda_permission grants apigateway.amazonaws.com; every request to POST /orders will fail with 500. (module.api.aws_api_gateway_integration.post)'],
@@ -47,10 +47,10 @@ describe('Terraform plan JSON', () => {
       ]);
     });
 
-    it('the same plan without its .tf sources (--plan-root elsewhere): the finding sits at the integration\'s entry in the plan, with its address, and no fix', () => {
+    it('the same plan without its .tf sources (--plan-root elsewhere): the finding sits at the integration\'s entry in the plan, with its address, and no fix', async () => {
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-plan-'));
       const plan = path.join(FIX, 'two-modules/plan.json');
-      const r = scanPlan(plan, empty);
+      const r = await scanPlan(plan, empty);
       const rel = path.relative(empty, plan).split(path.sep).join('/');
       assert.deepStrictEqual(r.ruleErrors, []);
       // GET is no longer provably covered: without the source, the plan records source_arn only as "module.api.execution_arn followed by something"
@@ -65,8 +65,8 @@ describe('Terraform plan JSON', () => {
       assert.deepStrictEqual(r.findings[0].fixes, []);
     });
 
-    it('a registry module\'s internals (no source, no terraform init): its permission without source_arn, at the plan entry, named by its full address', () => {
-      const r = scanPlan(path.join(FIX, 'registry-module/plan.json'));
+    it('a registry module\'s internals (no source, no terraform init): its permission without source_arn, at the plan entry, named by its full address', async () => {
+      const r = await scanPlan(path.join(FIX, 'registry-module/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
         ['missing-source-arn', 'plan.json', [108, 23, 108, 49], 'module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] lets apigateway.amazonaws.com invoke the function without source_arn: any apigateway resource in any account can invoke it (confused deputy).'],
@@ -75,8 +75,8 @@ describe('Terraform plan JSON', () => {
       assert.deepStrictEqual(r.findings[0].fixes, []);
     });
 
-    it('a for_each permission map that leaves one function out: only worker["c"]\'s subscription is reported, at the .tf endpoint shared by the three instances', () => {
-      const r = scanPlan(path.join(FIX, 'for-each/plan.json'));
+    it('a for_each permission map that leaves one function out: only worker["c"]\'s subscription is reported, at the .tf endpoint shared by the three instances', async () => {
+      const r = await scanPlan(path.join(FIX, 'for-each/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
         ['missing-invoke-permission', 'main.tf', [17, 14, 17, 54], 'SNS topic aws_sns_topic.jobs cannot invoke aws_lambda_function.worker["c"]: no aws_lambda_permission grants sns.amazonaws.com; messages published to aws_sns_topic.jobs will not be delivered to the function. (aws_sns_topic_subscription.worker["c"])'],
@@ -86,8 +86,8 @@ describe('Terraform plan JSON', () => {
       assert.deepStrictEqual(r.findings[0].fixes, []);
     });
 
-    it('a -var-file value that wildcards source_arn: reported at `var.api_source_arn` in the .tf, with the fixes of source analysis', () => {
-      const r = scanPlan(path.join(FIX, 'var-file/plan.json'));
+    it('a -var-file value that wildcards source_arn: reported at `var.api_source_arn` in the .tf, with the fixes of source analysis', async () => {
+      const r = await scanPlan(path.join(FIX, 'var-file/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
         ['broad-source-arn', 'main.tf', [17, 18, 17, 36], 'aws_lambda_permission.api: source_arn wildcards the API id: resources other than the intended invoker can invoke the function.'],
@@ -96,8 +96,8 @@ describe('Terraform plan JSON', () => {
       assert.deepStrictEqual(r.findings[0].fixes.map((x) => x.title), ['Replace with a apigateway ARN of one resource', 'Ignore broad-source-arn for this block']);
     });
 
-    it('an unknown source_arn resolved through configuration references: permission b names the nightly rule while b runs on the hourly rule (format 0.1)', () => {
-      const r = scanPlan(path.join(FIX, 'unknown-source-arn/plan.json'));
+    it('an unknown source_arn resolved through configuration references: permission b names the nightly rule while b runs on the hourly rule (format 0.1)', async () => {
+      const r = await scanPlan(path.join(FIX, 'unknown-source-arn/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
         ['source-arn-mismatch', 'plan.json', [353, 10, 353, 22], 'EventBridge rule aws_cloudwatch_event_rule.hourly cannot invoke aws_lambda_function.b: the source_arn of aws_lambda_permission.b never matches aws_cloudwatch_event_rule.hourly\'s ARN; events matched by aws_cloudwatch_event_rule.hourly will not invoke the function.'],
@@ -109,8 +109,8 @@ describe('Terraform plan JSON', () => {
       assert.ok(at > entry && at < text.indexOf('"configuration"'), 'in aws_lambda_permission.b\'s resource_changes entry');
     });
 
-    it('a deleted permission is ignored (its subscription is reported); a replaced one counts as present', () => {
-      const r = scanPlan(path.join(FIX, 'deleted-permission/plan.json'));
+    it('a deleted permission is ignored (its subscription is reported); a replaced one counts as present', async () => {
+      const r = await scanPlan(path.join(FIX, 'deleted-permission/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
         ['missing-invoke-permission', 'plan.json', [215, 22, 215, 76], 'SNS topic (aws_sns_topic_subscription.x) cannot invoke aws_lambda_function.x: no aws_lambda_permission grants sns.amazonaws.com; messages published to the topic will not be delivered to the function.'],
@@ -127,36 +127,36 @@ describe('Terraform plan JSON', () => {
       return out.sort();
     };
 
-    it('all 7 are recognised as plans and scanned without error', () => {
+    it('all 7 are recognised as plans and scanned without error', async () => {
       const files = all();
       assert.strictEqual(files.length, 7);
       for (const f of files) {
         const text = fs.readFileSync(f, 'utf8');
         assert.ok(isPlanJson(text), f);
         assert.strictEqual(readPlan(text).error, undefined, f);
-        assert.deepStrictEqual(scanPlan(f).ruleErrors, [], f);
+        assert.deepStrictEqual((await scanPlan(f)).ruleErrors, [], f);
       }
     });
 
-    it('test_issue_796: the permission in module.outer[0] whose source_arn comes from module.inner\'s output is not reported (its source_arn exists after apply)', () => {
+    it('test_issue_796: the permission in module.outer[0] whose source_arn comes from module.inner\'s output is not reported (its source_arn exists after apply)', async () => {
       const f = path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue_796/plan.out.json');
-      const r = scanPlan(f);
+      const r = await scanPlan(f);
       assert.deepStrictEqual(brief(r.findings), []);
       // the .tf sources beside it are read: the permission is placed at outer/main.tf, its source_arn bound to the inner rule
       const p = analyzePlan({ planPath: 'plan.out.json', planText: fs.readFileSync(f, 'utf8'), rootDir: '', sources: [] }, { rules: { 'missing-source-arn': 'error' } });
       assert.deepStrictEqual(brief(p), []);
     });
 
-    it('test_issue_522: the EventBridge permission whose planned source_arn is "" (an unset argument: no SourceArn is sent) lacks source_arn; the destroyed and after:null entries are ignored', () => {
-      const r = scanPlan(path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue_522/plan.out.json'));
+    it('test_issue_522: the EventBridge permission whose planned source_arn is "" (an unset argument: no SourceArn is sent) lacks source_arn; the destroyed and after:null entries are ignored', async () => {
+      const r = await scanPlan(path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue_522/plan.out.json'));
       assert.deepStrictEqual(brief(r.findings), [
         ['missing-source-arn', 'plan.out.json', [0, 42473, 0, 42495], 'aws_lambda_permission.allow_metric_event_bridge_to_call_monitor_metric_lambda lets events.amazonaws.com invoke the function without source_arn: any events resource in any account can invoke it (confused deputy).'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), '"events.amazonaws.com"');
     });
 
-    it('test_issue-249 and Checkov\'s tfplan: lambda:* on "*" in IAM policies, read from the policy strings of the plan', () => {
-      const a = scanPlan(path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue-249/plan.out.json'));
+    it('test_issue-249 and Checkov\'s tfplan: lambda:* on "*" in IAM policies, read from the policy strings of the plan', async () => {
+      const a = await scanPlan(path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue-249/plan.out.json'));
       assert.deepStrictEqual(a.findings.map((f) => [f.ruleId, f.message]), [
         ['wildcard-lambda-action', 'The statement allows every Lambda action (lambda:*). (aws_iam_role_policy.lambda_role_policy)'],
         ['wildcard-lambda-resource', 'The statement grants Lambda actions on every resource (*), not on the function the caller needs. (aws_iam_role_policy.lambda_role_policy)'],
@@ -164,30 +164,30 @@ describe('Terraform plan JSON', () => {
         ['wildcard-lambda-resource', 'The statement grants Lambda actions on every resource (*), not on the function the caller needs. (aws_iam_role_policy.myapp_instance_role_policy)'],
       ]);
       for (const f of a.findings) assert.ok(textAt(a.root, f).startsWith('"{\\n  \\"Version\\": \\"2012-10-17\\"'), 'the policy string of the plan');
-      const b = scanPlan(path.join(PLANS, 'bridgecrewio__checkov/tests/terraform/runner/resources/plan/tfplan.json'));
+      const b = await scanPlan(path.join(PLANS, 'bridgecrewio__checkov/tests/terraform/runner/resources/plan/tfplan.json'));
       assert.deepStrictEqual(brief(b.findings), [
         ['wildcard-lambda-action', 'tfplan.json', [2043, 20, 2043, 275], 'The statement allows every Lambda action (lambda:*). (aws_iam_user_policy.userpolicy)'],
         ['wildcard-lambda-resource', 'tfplan.json', [2043, 20, 2043, 275], 'The statement grants Lambda actions on every resource (*), not on the function the caller needs. (aws_iam_user_policy.userpolicy)'],
       ]);
     });
 
-    it('the API Gateway and Lambda-only plans have no finding', () => {
+    it('the API Gateway and Lambda-only plans have no finding', async () => {
       for (const rel of ['terraform-compliance__cli/tests/functional/test-it_must_not_be_in-pass/plan.out.json', 'terraform-compliance__cli/tests/functional/test_issue-338/plan.out.json', 'terraform-compliance__cli/tests/functional/test_non_created_module_resource_parameter/plan.out.json']) {
-        assert.deepStrictEqual(brief(scanPlan(path.join(PLANS, rel)).findings), [], rel);
+        assert.deepStrictEqual(brief((await scanPlan(path.join(PLANS, rel))).findings), [], rel);
       }
     });
   });
 
   describe('detection', () => {
     const mini = (fv: string): string => JSON.stringify({ format_version: fv, planned_values: { root_module: {} }, resource_changes: [], configuration: { root_module: {} } });
-    it('recognises format_version 0.1 to 1.x by content, not by file name', () => {
+    it('recognises format_version 0.1 to 1.x by content, not by file name', async () => {
       for (const fv of ['0.1', '0.2', '1.0', '1.2', '1.9']) assert.ok(isPlanJson(mini(fv)), fv);
       assert.ok(!isPlanJson('{"Version": "2012-10-17", "Statement": []}'));
       assert.ok(!isPlanJson('{"format_version": "1.0", "values": {"root_module": {}}}'), 'a state, not a plan');
       assert.ok(!isPlanJson('{"format_version": "1.0", "provider_schemas": {}}'));
     });
 
-    it('an unsupported major version and a broken plan are reported as parse-error in the plan, never a crash', () => {
+    it('an unsupported major version and a broken plan are reported as parse-error in the plan, never a crash', async () => {
       const v2 = analyzePlan({ planPath: 'p.json', planText: mini('2.0'), rootDir: '' });
       assert.deepStrictEqual(v2.map((f) => [f.ruleId, f.message]), [['parse-error', 'Terraform plan format_version "2.0" is not supported (0.x and 1.x are): not analysed']]);
       const broken = '{"format_version": "1.2", "planned_values": {"root_module": {"resources": [}}';

@@ -430,18 +430,20 @@ export function analyzePlan(input: PlanInput, opts: AnalyzeOptions = {}): Findin
     files.push(synthFile(path, f.text, f.kind, f.lines, blocks, f.syntax));
   }
   const findings = analyzeModule(files, { ...opts, only: undefined });
-  return findings.map((f) => mapFinding(f, s, files, input.planPath));
-}
-
-function mapFinding(f: Finding, s: Synth, files: SourceFile[], planPath: string): Finding {
   const bySynth = new Map<string, Instance>();
   for (const p of s.placements) bySynth.set((p.inst.mode === 'data' ? 'data.' : '') + p.inst.type + '.' + p.inst.synth, p.inst);
+  const byFile = new Map<string, Placement[]>();
+  for (const p of s.placements) { const l = byFile.get(p.file); if (l) l.push(p); else byFile.set(p.file, [p]); }
+  return findings.map((f) => mapFinding(f, s, files, input.planPath, bySynth, byFile.get(f.file) ?? []));
+}
+
+function mapFinding(f: Finding, s: Synth, files: SourceFile[], planPath: string, bySynth: Map<string, Instance>, placements: Placement[]): Finding {
   const real = (t: string): string => t.replace(SYNTH_RE, (m) => bySynth.get(m)?.address ?? m);
   const named = [...f.message.matchAll(SYNTH_RE)].map((m) => bySynth.get(m[0])).filter((x): x is Instance => !!x);
   // the instance the finding is about: the innermost placement around it (one named in the message when placements share a `.tf` block)
   const file = files.find((x) => x.path === f.file);
   const off = file ? file.lines.offsetAt(f.range.start) : -1;
-  const around = s.placements.filter((p) => p.file === f.file && p.span.start <= off && off < Math.max(p.span.end, p.span.start + 1));
+  const around = placements.filter((p) => p.span.start <= off && off < Math.max(p.span.end, p.span.start + 1));
   const width = (p: Placement): number => p.span.end - p.span.start;
   const inner = around.length ? around.reduce((a, b) => (width(b) < width(a) ? b : a)) : undefined;
   const same = inner ? around.filter((p) => p.span.start === inner.span.start && p.span.end === inner.span.end) : [];

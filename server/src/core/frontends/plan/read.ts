@@ -47,12 +47,19 @@ export function isPlanRoot(root: JNode | undefined): boolean {
   return !!(prop(root, 'planned_values') || prop(root, 'resource_changes') || prop(root, 'configuration'));
 }
 
-/** Is this text a Terraform plan JSON (by content)? */
-export function isPlanJson(text: string): boolean {
+/**
+ * Is this text a Terraform plan JSON (by content)? `broken`: also when it is not valid JSON but the
+ * text test passes (the plan front-end then reports the JSON error in the plan).
+ */
+export function isPlanJson(text: string, broken = false): boolean {
   if (!mayBePlanJson(text)) return false;
-  const t = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  if (tooDeepAt(t, true) >= 0) return false;
-  return isPlanRoot(parseTree(t, [], { allowTrailingComma: false }));
+  let j: unknown;
+  try { j = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); } catch { return broken; }
+  if (!j || typeof j !== 'object' || Array.isArray(j)) return false;
+  const o = j as Record<string, unknown>;
+  if (typeof o.format_version !== 'string' || !/^\d+\.\d+$/.test(o.format_version)) return false;
+  const isObj = (x: unknown): boolean => !!x && typeof x === 'object';
+  return isObj(o.planned_values) || Array.isArray(o.resource_changes) || isObj(o.configuration);
 }
 
 export type Mode = 'managed' | 'data';
