@@ -86,6 +86,39 @@ describe('Terraform plan JSON', () => {
       assert.deepStrictEqual(r.findings[0].fixes, []);
     });
 
+    it('the for_each plan without its source: `aws_lambda_function.worker[each.key].arn` (listed with `each.key`) is bound to each instance; worker["c"] reported at its entry', async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-plan-'));
+      const r = await scanPlan(path.join(FIX, 'for-each/plan.json'), empty);
+      assert.deepStrictEqual(r.ruleErrors, []);
+      assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.message]), [
+        ['missing-invoke-permission', 'SNS topic aws_sns_topic.jobs cannot invoke aws_lambda_function.worker["c"]: no aws_lambda_permission grants sns.amazonaws.com; messages published to aws_sns_topic.jobs will not be delivered to the function. (aws_sns_topic_subscription.worker["c"])'],
+      ]);
+      assert.strictEqual(textAt(empty, r.findings[0]), '"endpoint"');
+    });
+
+    it('a registry module installed by terraform init (.terraform/modules/modules.json): its findings point at the installed .tf', async () => {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-plan-'));
+      fs.copyFileSync(path.join(FIX, 'registry-module/plan.json'), path.join(d, 'plan.json'));
+      fs.mkdirSync(path.join(d, '.terraform/modules/lambda'), { recursive: true });
+      fs.writeFileSync(path.join(d, '.terraform/modules/modules.json'), JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'lambda', Source: 'registry.terraform.io/terraform-aws-modules/lambda/aws', Version: '7.2.0', Dir: '.terraform/modules/lambda' }] }));
+      fs.writeFileSync(path.join(d, '.terraform/modules/lambda/main.tf'), [
+        'resource "aws_lambda_permission" "current_version_triggers" {',
+        '  for_each      = var.allowed_triggers',
+        '  function_name = aws_lambda_function.this[0].function_name',
+        '  statement_id  = each.key',
+        '  action        = "lambda:InvokeFunction"',
+        '  principal     = try(each.value.principal, format("%s.amazonaws.com", try(each.value.service, "")))',
+        '  source_arn    = try(each.value.source_arn, null)',
+        '}',
+        '',
+      ].join('\n'));
+      const r = await scanPlan(path.join(d, 'plan.json'));
+      assert.deepStrictEqual(brief(r.findings), [
+        ['missing-source-arn', '.terraform/modules/lambda/main.tf', [5, 18, 5, 100], 'module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] lets apigateway.amazonaws.com invoke the function without source_arn: any apigateway resource in any account can invoke it (confused deputy).'],
+      ]);
+      assert.deepStrictEqual(r.findings[0].fixes, [], 'a for_each block: no fix');
+    });
+
     it('a -var-file value that wildcards source_arn: reported at `var.api_source_arn` in the .tf, with the fixes of source analysis', async () => {
       const r = await scanPlan(path.join(FIX, 'var-file/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
