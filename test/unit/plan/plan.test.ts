@@ -142,11 +142,20 @@ describe('Terraform plan JSON', () => {
       assert.ok(at > entry && at < text.indexOf('"configuration"'), 'in aws_lambda_permission.b\'s resource_changes entry');
     });
 
-    it('a deleted permission is ignored (its subscription is reported); a replaced one counts as present', async () => {
+    it('an update plan (every id and ARN known): the permission narrowed to GET /orders no longer serves the POST integration, found as source analysis finds it', async () => {
+      const r = await scanPlan(path.join(FIX, 'update-known/plan.json'));
+      assert.deepStrictEqual(r.ruleErrors, []);
+      assert.deepStrictEqual(brief(r.findings), [
+        ['source-arn-mismatch', 'plan.json', [315, 24, 315, 92], 'API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: the source_arn of aws_lambda_permission.api never matches aws_api_gateway_rest_api.api\'s ARN; every request to POST /orders will fail with 500.'],
+      ]);
+      assert.strictEqual(textAt(r.root, r.findings[0]), '"arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders"');
+    });
+
+    it('a deleted permission is ignored (its subscription is reported); a replaced one counts as present; known ARNs equal to a referenced resource\'s are read as that reference (the topic is named)', async () => {
       const r = await scanPlan(path.join(FIX, 'deleted-permission/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-invoke-permission', 'plan.json', [215, 22, 215, 76], 'SNS topic (aws_sns_topic_subscription.x) cannot invoke aws_lambda_function.x: no aws_lambda_permission grants sns.amazonaws.com; messages published to the topic will not be delivered to the function.'],
+        ['missing-invoke-permission', 'plan.json', [215, 22, 215, 76], 'SNS topic aws_sns_topic.jobs cannot invoke aws_lambda_function.x: no aws_lambda_permission grants sns.amazonaws.com; messages published to aws_sns_topic.jobs will not be delivered to the function. (aws_sns_topic_subscription.x)'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), '"arn:aws:lambda:eu-west-1:123456789012:function:job-x"');
     });

@@ -137,8 +137,12 @@ class Synth {
   /** Module instances per call path (a module called with count/for_each shares its `.tf` among instances). */
   readonly instancesOfCall = new Map<string, Set<string>>();
 
+  /** Instances by synthetic address (`type.synth`, `data.type.synth`). */
+  readonly bySynth = new Map<string, Instance>();
+
   constructor(readonly doc: PlanDoc, readonly input: PlanInput) {
     this.dirs = sourceDirs(doc, input.rootDir, input.modulesJson);
+    for (const i of doc.instances) this.bySynth.set((i.mode === 'data' ? 'data.' : '') + i.type + '.' + i.synth, i);
     for (const f of input.sources ?? []) {
       const i = f.path.lastIndexOf('/');
       const d = i < 0 ? '' : f.path.slice(0, i);
@@ -232,7 +236,8 @@ class Synth {
       // an empty string is how SDKv2 providers show an unset optional argument (and they send nothing for it)
       if (!unknownHere && x.v && x.v.type === 'string' && x.v.value === '') continue;
       if (!unknownHere && x.v && x.v.type !== 'null' && !(x.u && x.u.type !== 'boolean')) {
-        value = nodeExpr(x.v, atSource ? (tfAttr ? tfAttr.value.span : fallback) : undefined, POLICY_ATTRS.has(name));
+        value = (x.v.type === 'string' ? this.knownAsReference(String(x.v.value), tfAttr, prop(cfg, name), env, atSource ? (tfAttr ? tfAttr.value.span : fallback) : sp(x.v)) : undefined)
+          ?? nodeExpr(x.v, atSource ? (tfAttr ? tfAttr.value.span : fallback) : undefined, POLICY_ATTRS.has(name));
       } else if (unknownHere || (x.u && x.u.type !== 'boolean')) {
         const at = tfAttr ? tfAttr.value.span : atSource ? fallback : sp(x.uk ?? x.vk!);
         if (tfAttr) value = this.rewrite(tfAttr.value, env);
@@ -244,6 +249,45 @@ class Synth {
       attrs.push({ name, nameSpan, value, span });
     }
     return { attrs, blocks };
+  }
+
+  /**
+   * A known string that is (a prefix of) a reference's known value, as that reference: the wiring
+   * matches references, not the ids they stand for (an update plan knows the API's id and the
+   * permission's ARN; read as `${aws_api_gateway_rest_api.api.execution_arn}/*\/GET/orders` they are
+   * compared as source analysis compares them). At source: the `.tf` expression when it is references
+   * and text only; else the plan's one reference whose value starts the string.
+   */
+  private knownAsReference(value: string, tfAttr: Attribute | undefined, c: JNode | undefined, env: Env, span: Span): Expr | undefined {
+    if (tfAttr) {
+      const r = this.rewrite(tfAttr.value, env);
+      const ok = (e: Expr): boolean => e.t === 'trav' ? this.synthOf(e) !== undefined : e.t === 'tmpl' ? !e.heredoc && e.parts.every((p) => p.k === 'text' || (p.k === 'expr' && ok(p.expr))) : false;
+      const hasRef = (e: Expr): boolean => e.t === 'trav' || (e.t === 'tmpl' && e.parts.some((p) => p.k === 'expr' && hasRef(p.expr)));
+      return ok(r) && hasRef(r) ? r : undefined;
+    }
+    if (!c || prop(c, 'constant_value')) return undefined;
+    const refs = maximalRefs(items(prop(c, 'references')).map((x) => str(x)).filter((x): x is string => x !== undefined));
+    if (refs.length !== 1) return undefined;
+    const t = parseTraversal(refs[0], span);
+    if (!t || t.t !== 'trav') return undefined;
+    const r = respan(this.resolve(t, env, true), span);
+    const target = r.t === 'trav' ? this.synthOf(r) : undefined;
+    if (!target || r.t !== 'trav') return undefined;
+    const known = str(prop(target.inst.values, target.attr));
+    if (!known || !value.startsWith(known)) return undefined;
+    if (known === value) return r;
+    return { t: 'tmpl', span, parts: [{ k: 'expr', expr: r, span }, { k: 'text', text: value.slice(known.length), span }] };
+  }
+
+  /** The instance and attribute a synthetic reference (`type.synth.attr`, `data.type.synth.attr`) reads. */
+  private synthOf(e: Extract<Expr, { t: 'trav' }>): { inst: Instance; attr: string } | undefined {
+    const names = e.steps.map((x) => (x.k === 'attr' ? x.name : undefined));
+    const data = e.root === 'data';
+    const key = data ? `data.${names[0]}.${names[1]}` : `${e.root}.${names[0]}`;
+    const inst = this.bySynth.get(key);
+    const attrName = names[data ? 2 : 1];
+    if (!inst || !attrName || e.steps.length !== (data ? 3 : 2)) return undefined;
+    return { inst, attr: attrName };
   }
 
   /** An expression rebuilt from an expression representation (`constant_value` / `references`). */
