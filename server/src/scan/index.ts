@@ -203,7 +203,8 @@ async function scanPlanTarget(target: string, text: string, opts: ScanOptions): 
     result.issues.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });
   }
   const r = await scanPlanText(root, target, text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, rel) });
-  result.findings = r.findings;
+  const isIgnored = ignoreMatcher(config.ignore);
+  result.findings = r.findings.filter((f) => f.file === rel || !isIgnored(f.file));
   result.filesRead = 1 + r.sourcesRead;
   opts.onModule?.(rel, r.findings);
   return result;
