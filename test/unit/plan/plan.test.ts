@@ -86,6 +86,14 @@ describe('Terraform plan JSON', () => {
       assert.deepStrictEqual(r.findings[0].fixes, []);
     });
 
+    it('a suppression comment in the .tf silences the plan\'s finding there', async () => {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-plan-'));
+      fs.cpSync(path.join(FIX, 'for-each'), d, { recursive: true });
+      const tf = fs.readFileSync(path.join(d, 'main.tf'), 'utf8');
+      fs.writeFileSync(path.join(d, 'main.tf'), tf.replace('resource "aws_sns_topic_subscription"', '# lpg-ignore: missing-invoke-permission -- c is subscribed by hand\nresource "aws_sns_topic_subscription"'));
+      assert.deepStrictEqual(brief((await scanPlan(path.join(d, 'plan.json'))).findings), []);
+    });
+
     it('the for_each plan without its source: `aws_lambda_function.worker[each.key].arn` (listed with `each.key`) is bound to each instance; worker["c"] reported at its entry', async () => {
       const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-plan-'));
       const r = await scanPlan(path.join(FIX, 'for-each/plan.json'), empty);
