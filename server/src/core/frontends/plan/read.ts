@@ -183,6 +183,8 @@ export function readPlan(text: string): PlanDoc {
     if (!m) return;
     const module = str(prop(m, 'address')) ?? '';
     for (const e of items(prop(m, 'resources'))) {
+      const a = str(prop(e, 'address'));
+      if (a !== undefined && seen.has(a)) continue; // described by its change (nearly always: every instance has one)
       const base = fromEntry(e, module);
       if (!base || (modeFilter && base.mode !== modeFilter)) continue;
       const values = prop(e, 'values');
