@@ -221,6 +221,16 @@ describe('Terraform plan JSON', () => {
       ]);
     });
 
+    it('data sources known only from prior_state are read (Checkov\'s tfplan, test_issue_522)', () => {
+      const a = readPlan(fs.readFileSync(path.join(PLANS, 'bridgecrewio__checkov/tests/terraform/runner/resources/plan/tfplan.json'), 'utf8'));
+      for (const x of ['data.aws_caller_identity.current', 'data.aws_iam_policy_document.policy', 'data.aws_iam_policy_document.iam_policy_eks']) assert.ok(a.byAddress.get(x)?.values, x);
+      const b = readPlan(fs.readFileSync(path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue_522/plan.out.json'), 'utf8'));
+      assert.strictEqual(b.byAddress.get('data.aws_iam_policy_document.lambda_execution_policy')?.mode, 'data');
+      // and destroyed instances are not
+      assert.strictEqual(b.byAddress.get('aws_cloudwatch_event_rule.Metricos_custom_alert_schedule_frequent[0]'), undefined);
+      assert.strictEqual(b.byAddress.get('aws_cloudwatch_event_target.Metricos_custom_alert_event_target_frequent[0]'), undefined);
+    });
+
     it('the API Gateway and Lambda-only plans have no finding', async () => {
       for (const rel of ['terraform-compliance__cli/tests/functional/test-it_must_not_be_in-pass/plan.out.json', 'terraform-compliance__cli/tests/functional/test_issue-338/plan.out.json', 'terraform-compliance__cli/tests/functional/test_non_created_module_resource_parameter/plan.out.json']) {
         assert.deepStrictEqual(brief((await scanPlan(path.join(PLANS, rel))).findings), [], rel);
