@@ -1,7 +1,8 @@
 /** Hostile plan JSON: every node of the hand-built plans replaced in turn by values of other types; the front-end never throws and no rule fails. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { assert } from '../helpers';
+import { assert, ready } from '../helpers';
+import { makeSourceFile } from '../../../server/src/core/source';
 import { analyzePlan } from '../../../server/src/core/frontends/plan';
 
 const FIX = path.resolve(__dirname, '../../fixtures/plans');
@@ -40,4 +41,19 @@ describe('plan front-end on hostile plans', function () {
       assert.strictEqual(runs, Math.ceil(all.length / 3) * 6);
     });
   }
+});
+
+describe('plan front-end on hostile sources', () => {
+  before(ready);
+
+  it('a chain of 40 locals, each reading the previous one three times, resolves once per local (no exponential blow-up); a cycle is unknown', () => {
+    const locals = ['  l0 = "arn:aws:sns:eu-west-1:123456789012:t"', ...Array.from({ length: 40 }, (_, i) => `  l${i + 1} = "\${local.l${i}}\${local.l${i}}\${local.l${i}}"`), '  a = local.b', '  b = local.a'];
+    const tf = `locals {\n${locals.join('\n')}\n}\n\nresource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  principal     = "sns.amazonaws.com"\n  source_arn    = local.l40\n}\n\nresource "aws_lambda_permission" "q" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  principal     = "sns.amazonaws.com"\n  source_arn    = local.a\n}\n`;
+    const perm = (n: string): unknown => ({ address: `aws_lambda_permission.${n}`, mode: 'managed', type: 'aws_lambda_permission', name: n, change: { actions: ['create'], before: null, after: { action: 'lambda:InvokeFunction', function_name: 'f', principal: 'sns.amazonaws.com' }, after_unknown: { source_arn: true, id: true } } });
+    const plan = JSON.stringify({ format_version: '1.2', resource_changes: [perm('p'), perm('q')], configuration: { root_module: {} } });
+    const errors: string[] = [];
+    const f = analyzePlan({ planPath: 'plan.json', planText: plan, rootDir: '', sources: [makeSourceFile('main.tf', tf)] }, { onRuleError: (id, e) => errors.push(`${id}: ${String(e)}`) });
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(f.map((x) => x.ruleId), []);
+  });
 });

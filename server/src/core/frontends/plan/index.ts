@@ -79,16 +79,28 @@ interface Placement { inst: Instance; file: string; span: Span; local: string }
 
 const other = (span: Span, text = '<unknown>'): Expr => ({ t: 'other', span, text });
 
-/** A copy of an expression with every span replaced (values resolved in another file keep the place of the reference). */
+/** Most expression nodes a resolved reference may bring along (a chain of locals each read several times grows exponentially). */
+const MAX_RESOLVED_NODES = 5000;
+
+/**
+ * A copy of an expression with every span replaced (values resolved in another file keep the place
+ * of the reference); unknown when it has more than MAX_RESOLVED_NODES nodes.
+ */
 function respan(e: Expr, span: Span): Expr {
+  const budget = { n: MAX_RESOLVED_NODES };
+  const r = respanIn(e, span, budget);
+  return budget.n < 0 ? other(span) : r;
+}
+function respanIn(e: Expr, span: Span, b: { n: number }): Expr {
+  if (--b.n < 0) return other(span);
   switch (e.t) {
     case 'lit': return { ...e, span };
     case 'other': return { ...e, span };
-    case 'tmpl': return { t: 'tmpl', span, parts: e.parts.map((p) => (p.k === 'expr' ? { k: 'expr', expr: respan(p.expr, span), span } : { ...p, span })) };
-    case 'trav': return { t: 'trav', root: e.root, span, steps: e.steps.map((s) => (s.k === 'index' ? { k: 'index', expr: respan(s.expr, span), span } : { ...s, span })) };
-    case 'call': return { t: 'call', name: e.name, span, args: e.args.map((a) => respan(a, span)) };
-    case 'obj': return { t: 'obj', span, items: e.items.map((it) => ({ keyName: it.keyName, key: respan(it.key, span), value: respan(it.value, span), span })) };
-    case 'tuple': return { t: 'tuple', span, items: e.items.map((x) => respan(x, span)) };
+    case 'tmpl': return { t: 'tmpl', span, parts: e.parts.map((p) => (p.k === 'expr' ? { k: 'expr', expr: respanIn(p.expr, span, b), span } : { ...p, span })) };
+    case 'trav': return { t: 'trav', root: e.root, span, steps: e.steps.map((s) => (s.k === 'index' ? { k: 'index', expr: respanIn(s.expr, span, b), span } : { ...s, span })) };
+    case 'call': return { t: 'call', name: e.name, span, args: e.args.map((a) => respanIn(a, span, b)) };
+    case 'obj': return { t: 'obj', span, items: e.items.map((it) => ({ keyName: it.keyName, key: respanIn(it.key, span, b), value: respanIn(it.value, span, b), span })) };
+    case 'tuple': return { t: 'tuple', span, items: e.items.map((x) => respanIn(x, span, b)) };
   }
 }
 
@@ -340,13 +352,13 @@ class Synth {
       case 'var': {
         const name = nm(0);
         if (!name) return other(e.span);
-        return this.project(this.variable(name, deeper, e.span, bare), steps.slice(1), e.span, env);
+        return this.project(this.memo(`var|${env.module}|${name}|${bare}`, e.span, () => this.variable(name, deeper, e.span, bare)), steps.slice(1), e.span, env);
       }
       case 'local': {
         const name = nm(0);
         const l = name ? this.src(env.module)?.locals.get(name) : undefined;
         if (!l) return other(e.span);
-        return this.project(this.rewrite(l.attr.value, { module: env.module, depth: env.depth + 1 }), steps.slice(1), e.span, env);
+        return this.project(this.memo(`local|${env.module}|${name}`, e.span, () => this.rewrite(l.attr.value, { module: env.module, depth: env.depth + 1 })), steps.slice(1), e.span, env);
       }
       case 'module': {
         const child = nm(0);
@@ -358,7 +370,7 @@ class Synth {
         const out = nm(i);
         if (!out) return other(e.span);
         const childModule = (env.module ? env.module + '.' : '') + 'module.' + child + (key === undefined ? '' : '[' + (typeof key === 'number' ? key : JSON.stringify(key)) + ']');
-        return this.project(this.output(childModule, out, deeper, e.span, bare), steps.slice(i + 1), e.span, env);
+        return this.project(this.memo(`output|${childModule}|${out}|${bare}`, e.span, () => this.output(childModule, out, deeper, e.span, bare)), steps.slice(i + 1), e.span, env);
       }
       case 'path': case 'terraform': case 'self':
         return other(e.span);
@@ -379,6 +391,22 @@ class Synth {
         return { t: 'trav', root: data ? 'data' : type, steps: [...head, ...rest], span: e.span };
       }
     }
+  }
+
+  private readonly memoised = new Map<string, Expr | null>();
+  /**
+   * A variable, local or output resolves to the same expression wherever it is read (in its module
+   * instance): computed once (a chain of locals each read several times would otherwise grow
+   * exponentially), a cycle is unknown.
+   */
+  private memo(key: string, span: Span, compute: () => Expr): Expr {
+    const hit = this.memoised.get(key);
+    if (hit === null) return other(span);
+    if (hit) return hit; // the caller puts it at its own place (respan)
+    this.memoised.set(key, null);
+    const v = compute();
+    this.memoised.set(key, v);
+    return v;
   }
 
   /** Reads `steps` from an expression (object keys, tuple items, further traversal steps). */
