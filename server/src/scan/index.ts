@@ -119,9 +119,9 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     for (const rel of m.files) {
       const r = await readText(path.join(root, ...rel.split('/')), rel);
       if ('message' in r) { issues.push(r); continue; }
-      if (!worthReading(rel, r.text) && !(single === rel)) continue;
       // a Terraform plan is analysed on its own (below), not as a file of the folder's module
       if (isPlanFile(rel, r.text)) { if (reportable(rel)) plansFound.push({ rel, text: r.text }); continue; }
+      if (!worthReading(rel, r.text) && !(single === rel)) continue;
       reads.set(rel, r);
       files.push({ path: rel, text: r.text });
     }

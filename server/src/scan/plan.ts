@@ -6,8 +6,6 @@
  * next folder with Terraform files. A folder of policy JSON outside any module is a module of its own.
  */
 
-import { mayBePlanJson } from '../core/frontends/plan/read';
-
 /** Folders never entered. */
 export const SKIP_DIRS = new Set(['.terraform', 'node_modules', '.git']);
 
@@ -26,7 +24,7 @@ export function isTerraformFile(name: string): boolean {
 export function worthReading(name: string, text: string): boolean {
   const n = name.toLowerCase();
   if (n.endsWith('.tf') || n.endsWith('.tf.json') || n.endsWith('.tfvars')) return true;
-  return text.includes('Statement') || text.includes('"Policy"') || (n.endsWith('.json') && mayBePlanJson(text));
+  return text.includes('Statement') || text.includes('"Policy"');
 }
 
 /**

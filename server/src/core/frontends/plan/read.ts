@@ -53,6 +53,18 @@ export function isPlanRoot(root: JNode | undefined): boolean {
  */
 export function isPlanJson(text: string, broken = false): boolean {
   if (!mayBePlanJson(text)) return false;
+  const key = text + (broken ? '\u0000' : '');
+  const hit = verdicts.get(key);
+  if (hit !== undefined) return hit;
+  const v = planVerdict(text, broken);
+  if (verdicts.size >= 4) verdicts.delete(verdicts.keys().next().value!);
+  verdicts.set(key, v);
+  return v;
+}
+/** The last verdicts (the editor re-analyses a folder on each keystroke: a plan beside the code is parsed once). */
+const verdicts = new Map<string, boolean>();
+
+function planVerdict(text: string, broken: boolean): boolean {
   let j: unknown;
   try { j = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); } catch { return broken; }
   if (!j || typeof j !== 'object' || Array.isArray(j)) return false;
