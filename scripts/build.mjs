@@ -17,6 +17,8 @@ const entries = [
   { in: 'server/src/hcl2json/worker.ts', out: 'hcl2json/worker' },
   { in: 'server/src/scan/worker.ts', out: 'scan-worker' },
   { in: 'client/src/extension.ts', out: 'extension' },
+  // The GitHub Action's logic (action/index.js loads it; it runs dist/cli.js).
+  { in: 'server/src/cli/action.ts', out: 'action' },
 ].filter((e) => existsSync(e.in));
 
 const ctx = await esbuild.context({

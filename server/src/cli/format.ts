@@ -20,6 +20,8 @@ export interface OutFinding {
   editFile: (rootRelative: string) => string;
   /** Maps another root-relative path like `uri` (related locations). */
   uriFor: (rootRelative: string) => string;
+  /** Line-shift-proof fingerprint (fingerprint.ts); SARIF `partialFingerprints["lpg/v1"]`. */
+  fingerprint?: string;
 }
 
 export interface OutError { file?: string; message: string; /** SARIF only (not printed in JSON). */ uri?: string }
@@ -170,6 +172,7 @@ export function formatSarif(items: OutFinding[], rules: RuleMeta[], o: SarifOpti
       ...(idx !== undefined ? { ruleIndex: idx } : {}),
       level: SARIF_LEVEL[f.severity],
       message: { text: f.message },
+      ...(it.fingerprint ? { partialFingerprints: { 'lpg/v1': it.fingerprint } } : {}),
       locations: [{
         physicalLocation: {
           artifactLocation: artifact(it.uri),

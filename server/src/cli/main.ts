@@ -1,11 +1,13 @@
 /**
  * `lpg`: the command-line front end of the analysis core (bundled to dist/cli.js, run by bin/lpg.js).
  *
- *   lpg scan [PATH ...] [--format text|json|sarif] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run] [--plan-root DIR]
+ *   lpg scan [PATH ...] [--format text|json|sarif|gitlab|junit] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
+ *            [--baseline FILE [--write-baseline]] [--allow-empty] [--plan-root DIR]
  *   lpg lsp --stdio
  *   lpg --help | --version
  *
- * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal error.
+ * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal error;
+ * 4 nothing to check (no Terraform or policy file under the PATHs) without --allow-empty.
  */
 import { parseArgs } from 'util';
 import * as fs from 'fs';
@@ -17,6 +19,8 @@ import { allRules } from '../core/rules';
 import { ConfigError, scan, type ScanResult } from '../scan';
 import { checkSyntax, disposeHcl2Json } from '../hcl2json';
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
+import { assignFingerprints, baselineText, BaselineError, filterBaseline, readBaseline } from './fingerprint';
+import { formatGitlab, formatJunit, type CiFinding } from './formats-ci';
 import pkg from '../../../package.json';
 
 const VERSION: string = pkg.version;
@@ -31,11 +35,16 @@ Usage:
   lpg --help | --version
 
 Options of scan:
-  --format text|json|sarif        output format (default: text)
+  --format text|json|sarif|gitlab|junit
+                                  output format (default: text); gitlab: GitLab Code Quality JSON
   --config FILE                   configuration file (default: PATH/.lpg.json when it exists)
   --fail-on error|warning|info    lowest severity that makes the exit code 1 (default: error)
   --fix                           apply the preferred fixes, write the files, report what is left
   --fix-dry-run                   print the preferred fixes as a unified diff; write nothing
+  --baseline FILE                 report only findings that are not in FILE (written by --write-baseline)
+  --write-baseline                write every current finding to the --baseline FILE
+                                  (default lpg-baseline.json) and exit 0
+  --allow-empty                   exit 0 when there is nothing to check (default: exit 4)
   --plan-root DIR                 the root module's source folder of a plan (default: the plan's folder)
 
 PATH defaults to "."; a file PATH analyses its folder and reports only that file. A plan JSON
@@ -43,7 +52,8 @@ PATH defaults to "."; a file PATH analyses its folder and reports only that file
 point at the .tf sources of its modules when they are present, else at the plan.
 Skipped folders: .terraform/, node_modules/, .git/.
 
-Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error.
+Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error,
+4 nothing to check: no Terraform or policy JSON file under the PATHs (unless --allow-empty).
 `;
 
 class UsageError extends Error {}
@@ -64,6 +74,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
   } catch (e) {
     if (e instanceof UsageError) { io.err(`lpg: ${oneLine(e.message)}. Run 'lpg --help' for usage.\n`); return 2; }
     if (e instanceof ConfigError) { io.err(`lpg: configuration error: ${oneLine(e.message)}\n`); return 2; }
+    if (e instanceof BaselineError) { io.err(`lpg: ${oneLine(e.message)}\n`); return 2; }
     io.err(`lpg: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     if (process.env.LPG_DEBUG && e instanceof Error) io.err(String(e.stack) + '\n');
     return 2;
@@ -99,6 +110,9 @@ async function runScan(args: string[], io: Io): Promise<number> {
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
         'plan-root': { type: 'string' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'boolean' },
+        'allow-empty': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -108,7 +122,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
   const v = parsed.values;
   if (v.help) { io.out(HELP); return 0; }
   const format = v.format ?? 'text';
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  if (!['text', 'json', 'sarif', 'gitlab', 'junit'].includes(format)) throw new UsageError(`--format must be text, json, sarif, gitlab or junit, not '${format}'`);
   const failOn = (v['fail-on'] ?? 'error') as Severity;
   if (!(failOn in RANK)) throw new UsageError(`--fail-on must be error, warning or info, not '${v['fail-on']}'`);
   if (v.fix && v['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other');
@@ -119,11 +133,16 @@ async function runScan(args: string[], io: Io): Promise<number> {
   for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
   const planRoot = v['plan-root'] !== undefined ? path.resolve(v['plan-root']) : undefined;
   if (planRoot && !(fs.existsSync(planRoot) && fs.statSync(planRoot).isDirectory())) throw new UsageError(`--plan-root: no such folder: ${v['plan-root']}`);
+  const writeBaseline = !!v['write-baseline'];
+  if (writeBaseline && (v.fix || v['fix-dry-run'])) throw new UsageError('--write-baseline cannot be combined with --fix or --fix-dry-run');
+  const baselineFile = v.baseline ?? (writeBaseline ? 'lpg-baseline.json' : undefined);
+  const baseline = baselineFile !== undefined && !writeBaseline ? readBaseline(baselineFile) : undefined;
+  let candidates = 0;
 
   const fix = v.fix ? 'write' as const : v['fix-dry-run'] ? 'dry-run' as const : undefined;
   const cwd = process.cwd();
   const multi = targets.length > 1;
-  const items: OutFinding[] = [];
+  const items: CiFinding[] = [];
   const errors: OutError[] = [];
   const summary: Summary = { files: 0, modules: 0, findings: 0, error: 0, warning: 0, info: 0, fixed: 0 };
   const diffs: string[] = [];
@@ -146,6 +165,11 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const abs = (rel: string): string => path.join(r.root, ...rel.split('/'));
     const jsonPath = (rel: string): string => (multi || isFile ? joinPosix(base, rel) : rel);
     const display = (rel: string): string => joinPosix(base, rel);
+    const fromCwd = (rel: string): string => {
+      const a = abs(rel);
+      const r = path.relative(cwd, a);
+      return toPosix(r.startsWith('..') || path.isAbsolute(r) ? a : r);
+    };
     const uriFor = (rel: string): string => {
       const a = abs(rel);
       const fromCwd = path.relative(cwd, a);
@@ -166,13 +190,14 @@ async function runScan(args: string[], io: Io): Promise<number> {
       const key = `${abs(f.file)}|${f.ruleId}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
       if (seen.has(key)) continue; // overlapping PATHs
       seen.add(key);
-      items.push({ file: jsonPath(f.file), displayFile: display(f.file), uri: uriFor(f.file), text: format === 'text' ? textOf(f.file) : undefined, finding: f, editFile: jsonPath, uriFor });
+      items.push({ file: jsonPath(f.file), displayFile: display(f.file), fingerprintFile: fromCwd(f.file), uri: uriFor(f.file), text: textOf(f.file), finding: f, editFile: jsonPath, uriFor });
       summary[f.severity]++;
     }
     for (const i of r.issues) errors.push({ file: jsonPath(i.file), message: i.message, uri: uriFor(i.file) });
     errors.push(...ruleErrors);
     summary.files += r.filesRead;
     summary.modules += r.modules;
+    candidates += (r.candidates ?? 0) + r.issues.length;
     if (r.fixed) {
       summary.fixed += r.fixed.applied.length;
       for (const c of r.fixed.changes) {
@@ -184,6 +209,23 @@ async function runScan(args: string[], io: Io): Promise<number> {
       for (const x of r.fixed.rejected) errors.push({ file: jsonPath(x.file), message: `fix not applied (${x.title}): ${x.reason}`, uri: uriFor(x.file) });
     }
   }
+  assignFingerprints(items);
+  if (candidates === 0 && items.length === 0 && !v['allow-empty']) {
+    io.err(`lpg: nothing to check: no Terraform (.tf, .tf.json) or policy JSON file under ${targets.map((t) => `'${escapeControl(t)}'`).join(', ')}. Pass --allow-empty if that is expected.\n`);
+    return internal ? 2 : 4;
+  }
+  if (writeBaseline) {
+    fs.writeFileSync(baselineFile!, baselineText(items));
+    io.err(`lpg: wrote ${items.length} ${items.length === 1 ? 'finding' : 'findings'} to the baseline ${escapeControl(baselineFile!)}\n`);
+    return internal ? 2 : 0;
+  }
+  if (baseline) {
+    const { kept, known } = filterBaseline(items, baseline);
+    const keep = new Set(kept);
+    for (const it of items) if (!keep.has(it)) summary[it.finding.severity]--;
+    items.splice(0, items.length, ...kept);
+    if (format === 'text' && known) io.err(`lpg: ${known} ${known === 1 ? 'finding' : 'findings'} of the baseline ${escapeControl(baselineFile!)} not shown\n`);
+  }
   summary.findings = items.length;
   const failing = items.some((it) => RANK[it.finding.severity] >= RANK[failOn]);
 
@@ -192,6 +234,10 @@ async function runScan(args: string[], io: Io): Promise<number> {
     io.err(`lpg: dry run: ${summary.fixed} ${summary.fixed === 1 ? 'fix' : 'fixes'} in ${diffs.length} ${diffs.length === 1 ? 'file' : 'files'} would be applied; ${items.length} ${items.length === 1 ? 'finding' : 'findings'} would remain.\n`);
   } else if (format === 'json') {
     io.out(formatJson(items, errors, summary));
+  } else if (format === 'gitlab') {
+    io.out(formatGitlab(items, ruleMetas()));
+  } else if (format === 'junit') {
+    io.out(formatJunit(items, errors, summary));
   } else if (format === 'sarif') {
     const rules = ruleMetas();
     io.out(formatSarif(items, rules, {

@@ -61,6 +61,8 @@ export interface ScanResult {
   file?: string;
   config: LpgConfig;
   configFile?: string;
+  /** Files found that lpg checks (Terraform, tfvars, policy JSON), relevant or not: none (undefined) is "nothing to check". */
+  candidates?: number;
   findings: Finding[];
   issues: ScanIssue[];
   filesRead: number;
@@ -120,8 +122,12 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       const r = await readText(path.join(root, ...rel.split('/')), rel);
       if ('message' in r) { issues.push(r); continue; }
       // a Terraform plan is analysed on its own (below), not as a file of the folder's module
-      if (isPlanFile(rel, r.text)) { if (reportable(rel)) plansFound.push({ rel, text: r.text }); continue; }
+      if (isPlanFile(rel, r.text)) {
+        if (reportable(rel)) { plansFound.push({ rel, text: r.text }); result.candidates = (result.candidates ?? 0) + 1; }
+        continue;
+      }
       if (!worthReading(rel, r.text) && !(single === rel)) continue;
+      if (worthReading(rel, r.text)) result.candidates = (result.candidates ?? 0) + 1;
       reads.set(rel, r);
       files.push({ path: rel, text: r.text });
     }
@@ -197,7 +203,7 @@ async function scanPlanTarget(target: string, text: string, opts: ScanOptions): 
   const root = opts.planRoot ?? path.dirname(target);
   const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
   const rel = toRel(root, target);
-  const result: ScanResult = { root, file: rel, config, configFile, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel] };
+  const result: ScanResult = { root, file: rel, config, configFile, candidates: 1, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel] };
   if (opts.fix) {
     result.fixed = { applied: [], rejected: [], changes: [] };
     result.issues.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });

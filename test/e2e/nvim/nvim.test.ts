@@ -1,5 +1,6 @@
 /**
- * A second real editor: headless Neovim opens a .tf file against `node bin/lpg.js lsp --stdio`,
+ * A second real editor: headless Neovim with the README's init.lua snippet (read from README.md)
+ * runs the `lpg` that `npm install -g` of the packed tarball put on the PATH (`lpg lsp --stdio`),
  * receives the diagnostic, requests the code action, applies it and writes the file.
  * Needs `nvim` (Debian `neovim`, installed by .ci/run) and a build (`npm run build`).
  */
@@ -8,10 +9,10 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { installGlobally, type Installed } from '../../unit/cli/install';
+import { readmeSnippet } from '../readme';
 
-const REPO = path.resolve(__dirname, '../../..');
 const SCRIPT = path.join(__dirname, 'run.lua');
-const LPG = [process.execPath, path.join(REPO, 'bin/lpg.js'), 'lsp', '--stdio'];
 
 const LAMBDA = `resource "aws_lambda_function" "f" {\n  function_name = "orders"\n  role          = "arn:aws:iam::123456789012:role/r"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "f.zip"\n}\n`;
 const API = `resource "aws_api_gateway_rest_api" "api" {\n  name = "api"\n}\n\nresource "aws_api_gateway_integration" "int" {\n  rest_api_id             = aws_api_gateway_rest_api.api.id\n  resource_id             = "r"\n  http_method             = "GET"\n  integration_http_method = "POST"\n  type                    = "AWS_PROXY"\n  uri                     = aws_lambda_function.f.invoke_arn\n}\n`;
@@ -20,6 +21,7 @@ const PERM = `resource "aws_lambda_permission" "api" {\n  statement_id  = "Allow
 interface NvimResult {
   error?: string;
   steps: string[];
+  client?: { name: string; cmd: string[]; root_dir: string };
   diagnostics?: { lnum: number; col: number; end_lnum: number; end_col: number; severity: number; message: string; source: string; code: string }[];
   actions?: { title: string; kind: string; isPreferred?: boolean }[];
   after?: number;
@@ -31,12 +33,17 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
+let inst: Installed;
+let initLua: string;
+
 function runNvim(root: string, file: string, action: string): Promise<NvimResult> {
   const out = path.join(root, '.nvim-result.json');
   return new Promise((resolve, reject) => {
-    const p = spawn('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${SCRIPT}`], {
+    const env: NodeJS.ProcessEnv = { ...inst.env, LPG_FILE: path.join(root, file), LPG_ROOT: root, LPG_ACTION: action, LPG_OUT: out };
+    delete env.LPG_CMD;
+    const p = spawn('nvim', ['--headless', '-u', initLua, '-i', 'NONE', '-n', '-c', `luafile ${SCRIPT}`], {
       cwd: root,
-      env: { ...process.env, LPG_CMD: JSON.stringify(LPG), LPG_FILE: path.join(root, file), LPG_ROOT: root, LPG_ACTION: action, LPG_OUT: out },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -52,9 +59,13 @@ function runNvim(root: string, file: string, action: string): Promise<NvimResult
   });
 }
 
-describe('e2e: Neovim against lpg lsp --stdio', function () {
+describe('e2e: Neovim with the README snippet against the installed lpg (lpg lsp --stdio)', function () {
   before(function () {
-    assert.ok(fs.existsSync(path.join(REPO, 'dist/server.js')) && fs.existsSync(path.join(REPO, 'dist/cli.js')), 'run npm run build first');
+    this.timeout(180_000);
+    inst = installGlobally();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-nvim-init-'));
+    initLua = path.join(dir, 'init.lua');
+    fs.writeFileSync(initLua, readmeSnippet('**Neovim**', 'lua'));
   });
 
   it('shows the missing permission, applies the preferred quick fix, writes the exact text', async () => {
@@ -62,6 +73,8 @@ describe('e2e: Neovim against lpg lsp --stdio', function () {
     const r = await runNvim(root, 'api.tf', 'title:Add aws_lambda_permission');
     assert.strictEqual(r.error ?? null, null, JSON.stringify(r));
     assert.deepStrictEqual(r.steps, ['attached', 'diagnostics', 'applied', 'written']);
+    // The README's client: `lpg` found on the PATH (the global install), the file's folder as root.
+    assert.deepStrictEqual(r.client, { name: 'lpg', cmd: ['lpg', 'lsp', '--stdio'], root_dir: root });
     assert.strictEqual(r.diagnostics!.length, 1);
     const d = r.diagnostics![0];
     assert.deepStrictEqual([d.lnum, d.col, d.end_lnum, d.end_col, d.severity, d.source, d.code], [10, 28, 10, 60, 1, 'lpg', 'missing-invoke-permission']);

@@ -1,6 +1,6 @@
 -- Headless Neovim (0.7+) as a real LSP client of `lpg lsp --stdio`:
 --   nvim --headless -u NONE -i NONE -n -c 'luafile run.lua'
--- Environment: LPG_CMD (JSON array: the server command), LPG_FILE (file to open), LPG_ROOT (workspace),
+-- Environment: LPG_CMD (JSON array: the server command; unset: the init file attaches the client), LPG_FILE (file to open), LPG_ROOT (workspace),
 -- LPG_ACTION ("title:<prefix>" for a quick fix, "kind:<kind>" for e.g. source.fixAll.lpg), LPG_OUT (result JSON).
 -- Steps: open the file, start and attach the client, wait for a diagnostic, request the code actions
 -- the way `vim.lsp.buf.code_action()` does (line diagnostics as context), apply the chosen action's
@@ -17,17 +17,29 @@ local function finish(err)
 end
 
 local ok, err = pcall(function()
-  local cmd = vim.fn.json_decode(os.getenv('LPG_CMD'))
+  local cmd_json = os.getenv('LPG_CMD')
   vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('LPG_FILE')))
   local bufnr = vim.api.nvim_get_current_buf()
-  local id = vim.lsp.start_client({
-    name = 'lpg',
-    cmd = cmd,
-    root_dir = os.getenv('LPG_ROOT'),
-    settings = { lpg = { debounceMs = 50 } },
-  })
-  if not id then return finish('start_client failed') end
-  vim.lsp.buf_attach_client(bufnr, id)
+  local id
+  if cmd_json and cmd_json ~= '' then
+    id = vim.lsp.start_client({
+      name = 'lpg',
+      cmd = vim.fn.json_decode(cmd_json),
+      root_dir = os.getenv('LPG_ROOT'),
+      settings = { lpg = { debounceMs = 50 } },
+    })
+    if not id then return finish('start_client failed') end
+    vim.lsp.buf_attach_client(bufnr, id)
+  else
+    -- No LPG_CMD: the init file (the README's snippet) starts and attaches the client when the file is read.
+    if not vim.wait(10000, function() return next(vim.lsp.buf_get_clients(bufnr)) ~= nil end, 50) then
+      return finish('the init file attached no client')
+    end
+    for cid, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+      id = cid
+      result.client = { name = c.name, cmd = c.config.cmd, root_dir = c.config.root_dir }
+    end
+  end
   table.insert(result.steps, 'attached')
 
   if not vim.wait(30000, function() return #vim.diagnostic.get(bufnr) > 0 end, 50) then

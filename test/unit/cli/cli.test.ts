@@ -73,7 +73,7 @@ describe('lpg CLI (built, real process)', function () {
     it('exits 2 with one line on stderr for usage errors', () => {
       assertUsageError(['frobnicate'], /unknown command 'frobnicate'/);
       assertUsageError(['scan', '--frobnicate'], /Unknown option '--frobnicate'/);
-      assertUsageError(['scan', FIXABLE, '--format', 'xml'], /--format must be text, json or sarif/);
+      assertUsageError(['scan', FIXABLE, '--format', 'xml'], /--format must be text, json, sarif, gitlab or junit/);
       assertUsageError(['scan', FIXABLE, '--fail-on', 'fatal'], /--fail-on must be error, warning or info/);
       assertUsageError(['scan', 'no/such/folder'], /no such file or folder: no\/such\/folder/);
       assertUsageError(['scan', FIXABLE, '--fix', '--fix-dry-run'], /exclude each other/);
