@@ -58,6 +58,14 @@ describe('lpg scan PLAN (built CLI)', function () {
     assert.deepStrictEqual(JSON.parse(all.stdout).findings.map((f: { file: string; ruleId: string }) => [f.file, f.ruleId]).sort(), [['app/main.tf', 'public-invoke-principal'], ['plan.json', 'source-arn-mismatch']]);
   });
 
+  it('a plan without findings exits 0 (a plan is something to check), in every format', () => {
+    const plan = path.resolve(ROOT, '../shared/corpus/plans/terraform-compliance__cli/tests/functional/test_issue_796/plan.out.json');
+    for (const format of ['text', 'json', 'sarif', 'gitlab', 'junit']) {
+      const r = lpg(['scan', plan, '--format', format]);
+      assert.strictEqual(r.code, 0, `${format}: ${r.stderr}`);
+    }
+  });
+
   it('--fix on a plan changes nothing and says so', () => {
     const d = tempDir();
     fs.cpSync(path.join(FIX, 'var-file'), d, { recursive: true });
