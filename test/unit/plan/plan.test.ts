@@ -169,6 +169,43 @@ describe('Terraform plan JSON', () => {
     });
   });
 
+  describe('module instances (for_each on a module call)', () => {
+    it('each.key of the call binds the child\'s variables per instance: module.svc["b"] is granted topic "a" while subscribed to topic "b"', () => {
+      const fn = (k: string): unknown => ({ address: `module.svc["${k}"].aws_lambda_function.f`, module_address: `module.svc["${k}"]`, mode: 'managed', type: 'aws_lambda_function', name: 'f', change: { actions: ['create'], before: null, after: { function_name: `svc-${k}` }, after_unknown: { arn: true } } });
+      const topic = (k: string): unknown => ({ address: `aws_sns_topic.t["${k}"]`, mode: 'managed', type: 'aws_sns_topic', name: 't', index: k, change: { actions: ['create'], before: null, after: { name: `${k}-events` }, after_unknown: { arn: true } } });
+      const sub = (k: string): unknown => ({ address: `module.svc["${k}"].aws_sns_topic_subscription.s`, module_address: `module.svc["${k}"]`, mode: 'managed', type: 'aws_sns_topic_subscription', name: 's', change: { actions: ['create'], before: null, after: { protocol: 'lambda' }, after_unknown: { topic_arn: true, endpoint: true } } });
+      const perm = (k: string): unknown => ({ address: `module.svc["${k}"].aws_lambda_permission.p`, module_address: `module.svc["${k}"]`, mode: 'managed', type: 'aws_lambda_permission', name: 'p', change: { actions: ['create'], before: null, after: { action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com', function_name: `svc-${k}` }, after_unknown: { source_arn: true } } });
+      const plan = {
+        format_version: '1.2',
+        resource_changes: [topic('a'), topic('b'), fn('a'), fn('b'), sub('a'), sub('b'), perm('a'), perm('b')],
+        configuration: { root_module: {
+          resources: [{ address: 'aws_sns_topic.t', mode: 'managed', type: 'aws_sns_topic', name: 't', expressions: { name: { references: ['each.key'] } }, for_each_expression: { constant_value: ['a', 'b'] } }],
+          module_calls: { svc: {
+            source: './svc', for_each_expression: { constant_value: ['a', 'b'] },
+            expressions: { topic_arn: { references: ['aws_sns_topic.t[each.key].arn', 'aws_sns_topic.t[each.key]', 'aws_sns_topic.t', 'each.key'] }, granted_topic_arn: { references: ['aws_sns_topic.t["a"].arn', 'aws_sns_topic.t["a"]', 'aws_sns_topic.t'] } },
+            module: {
+              resources: [
+                { address: 'aws_lambda_function.f', mode: 'managed', type: 'aws_lambda_function', name: 'f', expressions: { function_name: { references: ['var.name'] } } },
+                { address: 'aws_sns_topic_subscription.s', mode: 'managed', type: 'aws_sns_topic_subscription', name: 's', expressions: { protocol: { constant_value: 'lambda' }, topic_arn: { references: ['var.topic_arn'] }, endpoint: { references: ['aws_lambda_function.f.arn', 'aws_lambda_function.f'] } } },
+                { address: 'aws_lambda_permission.p', mode: 'managed', type: 'aws_lambda_permission', name: 'p', expressions: { action: { constant_value: 'lambda:InvokeFunction' }, principal: { constant_value: 'sns.amazonaws.com' }, function_name: { references: ['aws_lambda_function.f.function_name', 'aws_lambda_function.f'] }, source_arn: { references: ['var.granted_topic_arn'] } } },
+              ],
+              variables: { topic_arn: {}, granted_topic_arn: {}, name: {} },
+            },
+          } },
+        } },
+      };
+      const text = JSON.stringify(plan, null, 1);
+      const f = analyzePlan({ planPath: 'plan.json', planText: text, rootDir: '' });
+      assert.deepStrictEqual(f.map((x) => [x.ruleId, x.message]), [
+        ['source-arn-mismatch', 'SNS topic aws_sns_topic.t["b"] cannot invoke module.svc["b"].aws_lambda_function.f: the source_arn of module.svc["b"].aws_lambda_permission.p never matches aws_sns_topic.t["b"]\'s ARN; messages published to aws_sns_topic.t["b"] will not be delivered to the function.'],
+      ]);
+      const li = text.split('\n');
+      assert.match(li[f[0].range.start.line], /"source_arn": true/);
+      const entry = text.indexOf('"address": "module.svc[\\"b\\"].aws_lambda_permission.p"');
+      assert.ok(entry > 0 && text.split('\n').slice(0, f[0].range.start.line).join('\n').length > entry, 'in module.svc["b"]\'s permission entry');
+    });
+  });
+
   describe('real plans (../shared/corpus/plans)', () => {
     const all = (): string[] => {
       const out: string[] = [];
