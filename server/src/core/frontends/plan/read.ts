@@ -220,11 +220,20 @@ export function configOf(doc: PlanDoc, module: string): JNode | undefined {
 /** The configuration of a resource (by module instance, mode, type and name). */
 export function resourceConfig(doc: PlanDoc, module: string, mode: Mode, type: string, name: string): JNode | undefined {
   const c = configOf(doc, module);
-  for (const r of items(prop(c, 'resources'))) {
-    if (str(prop(r, 'type')) === type && str(prop(r, 'name')) === name && (str(prop(r, 'mode')) ?? 'managed') === mode) return r;
+  if (!c) return undefined;
+  let ix = resourceIndex.get(c);
+  if (!ix) {
+    ix = new Map();
+    for (const r of items(prop(c, 'resources'))) {
+      const k = `${str(prop(r, 'mode')) ?? 'managed'}.${str(prop(r, 'type'))}.${str(prop(r, 'name'))}`;
+      if (!ix.has(k)) ix.set(k, r);
+    }
+    resourceIndex.set(c, ix);
   }
-  return undefined;
+  return ix.get(`${mode}.${type}.${name}`);
 }
+/** Resource configurations of a configuration module, by `mode.type.name` (instances of one resource share one). */
+const resourceIndex = new WeakMap<JNode, Map<string, JNode>>();
 
 /** Parent module instance and the call (name, key) of a module instance. */
 export function parentOf(module: string): { parent: string; name: string; key?: string | number } | undefined {
