@@ -23,6 +23,10 @@ export function isPlanFile(name: string, text: string): boolean {
   return name.toLowerCase().endsWith('.json') && isPlanJson(text, true);
 }
 
+function planVersion(text: string): string {
+  return /"format_version"\s*:\s*"([^"]*)"/.exec(text)?.[1] ?? '';
+}
+
 export interface PlanScanOptions {
   rules?: Record<string, SeveritySetting>;
   onRuleError?: (ruleId: string, error: unknown) => void;
@@ -34,7 +38,8 @@ export interface PlanScanOptions {
  * Returns the findings and the number of source files read.
  */
 export async function scanPlanText(root: string, planAbs: string, planText: string, planRoot: string | undefined, opts: PlanScanOptions = {}): Promise<{ findings: Finding[]; sourcesRead: number }> {
-  if (!mayBeRelevant(planText)) return { findings: [], sourcesRead: 0 };
+  // a plan that mentions neither Lambda nor IAM has nothing for the rules (its JSON errors are still reported)
+  if (!mayBeRelevant(planText) && isPlanJson(planText) && /^[01]\./.test(planVersion(planText))) return { findings: [], sourcesRead: 0 };
   const planPath = toRel(root, planAbs);
   const rootAbs = planRoot ?? path.dirname(planAbs);
   const rootDir = toRel(root, rootAbs);

@@ -66,6 +66,16 @@ describe('lpg scan PLAN (built CLI)', function () {
     }
   });
 
+  it('a broken plan and an unsupported format_version are reported as parse-error in the plan (even with nothing about Lambda in it)', () => {
+    const d = tempDir({ 'broken.json': '{"format_version": "1.2", "planned_values": {"root_module": {"resources": [\n', 'v3.json': '{"format_version": "3.0", "planned_values": {}}\n' });
+    const a = lpg(['scan', 'broken.json', '--format', 'json'], { cwd: d });
+    assert.strictEqual(a.code, 1);
+    assert.deepStrictEqual(JSON.parse(a.stdout).findings.map((f: { file: string; ruleId: string; message: string }) => [f.file, f.ruleId, f.message]), [['broken.json', 'parse-error', 'JSON: close bracket expected']]);
+    const b = lpg(['scan', 'v3.json', '--format', 'json'], { cwd: d });
+    assert.strictEqual(b.code, 1);
+    assert.deepStrictEqual(JSON.parse(b.stdout).findings.map((f: { file: string; ruleId: string; message: string }) => [f.file, f.ruleId, f.message]), [['v3.json', 'parse-error', 'Terraform plan format_version "3.0" is not supported (0.x and 1.x are): not analysed']]);
+  });
+
   it('--fix on a plan changes nothing and says so', () => {
     const d = tempDir();
     fs.cpSync(path.join(FIX, 'var-file'), d, { recursive: true });
