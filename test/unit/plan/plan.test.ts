@@ -206,6 +206,44 @@ describe('Terraform plan JSON', () => {
     });
   });
 
+  describe('fixes at source', () => {
+    const rootTf = [
+      'resource "aws_api_gateway_rest_api" "api" {', '  name = "orders"', '}', '',
+      'resource "aws_api_gateway_integration" "get" {', '  rest_api_id = aws_api_gateway_rest_api.api.id', '  resource_id = aws_api_gateway_rest_api.api.root_resource_id', '  http_method = "GET"', '  type        = "AWS_PROXY"', '  uri         = module.fn.invoke_arn', '}', '',
+      'module "fn" {', '  source = "./fn"', '}', '',
+    ].join('\n');
+    const fnTf = [
+      'resource "aws_lambda_function" "f" {', '  function_name = "orders"', '}', '',
+      'resource "aws_lambda_permission" "api" {', '  action        = "lambda:InvokeFunction"', '  function_name = aws_lambda_function.f.function_name', '  principal     = "apigateway.amazonaws.com"', '}', '',
+      'output "invoke_arn" {', '  value = aws_lambda_function.f.invoke_arn', '}', '',
+    ].join('\n');
+    const change = (address: string, type: string, name: string, after: Record<string, unknown>, unknown: Record<string, unknown>, module?: string): unknown => ({ address, ...(module ? { module_address: module } : {}), mode: 'managed', type, name, change: { actions: ['create'], before: null, after, after_unknown: unknown } });
+    const plan = JSON.stringify({
+      format_version: '1.2',
+      resource_changes: [
+        change('aws_api_gateway_rest_api.api', 'aws_api_gateway_rest_api', 'api', { name: 'orders' }, { id: true, execution_arn: true, root_resource_id: true }),
+        change('aws_api_gateway_integration.get', 'aws_api_gateway_integration', 'get', { http_method: 'GET', type: 'AWS_PROXY' }, { rest_api_id: true, resource_id: true, uri: true }),
+        change('module.fn.aws_lambda_function.f', 'aws_lambda_function', 'f', { function_name: 'orders' }, { arn: true, invoke_arn: true }, 'module.fn'),
+        change('module.fn.aws_lambda_permission.api', 'aws_lambda_permission', 'api', { action: 'lambda:InvokeFunction', function_name: 'orders', principal: 'apigateway.amazonaws.com', source_arn: null }, { id: true }, 'module.fn'),
+      ],
+      configuration: { root_module: { module_calls: { fn: { source: './fn', module: { outputs: { invoke_arn: { expression: { references: ['aws_lambda_function.f.invoke_arn', 'aws_lambda_function.f'] } } } } } } } },
+    }, null, 1);
+
+    it('a fix in a child module\'s file that would name a root-module resource is not offered (the suppression fix still is)', async () => {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-plan-'));
+      fs.mkdirSync(path.join(d, 'fn'));
+      fs.writeFileSync(path.join(d, 'main.tf'), rootTf);
+      fs.writeFileSync(path.join(d, 'fn/main.tf'), fnTf);
+      fs.writeFileSync(path.join(d, 'plan.json'), plan);
+      const r = await scanPlan(path.join(d, 'plan.json'));
+      assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.file, rangeOf(f), f.fixes.map((x) => x.title)]), [
+        // the preferred "Add source_arn = \"${aws_api_gateway_rest_api.api.execution_arn}/*/*\"" names the root's API: not valid in fn/main.tf
+        ['missing-source-arn', 'fn/main.tf', [7, 18, 7, 44], ['Ignore missing-source-arn for this block']],
+      ]);
+      assert.match(r.findings[0].message, /^module\.fn\.aws_lambda_permission\.api lets apigateway\.amazonaws\.com invoke/);
+    });
+  });
+
   describe('real plans (../shared/corpus/plans)', () => {
     const all = (): string[] => {
       const out: string[] = [];

@@ -482,6 +482,9 @@ function standIn(length: number): string {
   return '\tx\n'.repeat(Math.ceil(length / 3)).slice(0, length);
 }
 
+/** Candidate resource addresses in a text (`aws_x.y`, `data.aws_x.y`). */
+const ROOT_REF_RE = /(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g;
+
 const SYNTH_RE = /(?:data\.)?[A-Za-z][\w-]*\.[\w-]+__lpg\d+(?![\w-])/g;
 
 /**
@@ -530,6 +533,8 @@ function mapFinding(f: Finding, s: Synth, files: SourceFile[], planPath: string,
   let fixes: Fix[] = [];
   if (f.file !== planPath && place && same.length === 1 && place.inst.index === undefined && (s.instancesOfCall.get(callPath(place.inst.module))?.size ?? 0) <= 1) {
     const localText = (t: string): string | undefined => {
+      // a fix in a child module's file may not name a root-module resource (those keep their own names)
+      if (place.inst.module !== '') for (const m of t.matchAll(ROOT_REF_RE)) if (s.doc.byAddress.get(m[0])?.synth === m[0].split('.').pop()) return undefined;
       let ok = true;
       const out = t.replace(SYNTH_RE, (m) => {
         const i = bySynth.get(m);
