@@ -24,7 +24,7 @@ import { parseTraversal } from '../../model/tfjson';
 import { analyzeModule, type AnalyzeOptions } from '../../analyze';
 import type { Finding, Fix } from '../../types';
 import {
-  callPath, configOf, instanceAddress, items, parentOf, prop, props, readPlan, resourceConfig, sourceDirs, sp, str,
+  callPath, configOf, instanceAddress, items, parentOf, prop, props, readPlan, resourceConfig, sourceDirs, sourceDirsOf, sp, str,
   type Instance, type PlanDoc,
 } from './read';
 
@@ -60,9 +60,10 @@ export interface PlanInput {
 
 /** The folders whose `.tf` files the front-end can map findings to (root-relative); read them for `sources`. */
 export function planSourceFolders(planText: string, rootDir: string, modulesJson?: string): string[] {
-  const doc = readPlan(planText);
-  if (doc.error) return [];
-  return [...new Set(sourceDirs(doc, rootDir, modulesJson).values())];
+  let j: unknown;
+  try { j = JSON.parse(planText.charCodeAt(0) === 0xfeff ? planText.slice(1) : planText); } catch { return []; }
+  const conf = j && typeof j === 'object' ? (j as { configuration?: { root_module?: unknown } }).configuration : undefined;
+  return [...new Set(sourceDirsOf(conf && typeof conf === 'object' ? conf.root_module : undefined, rootDir, modulesJson).values())];
 }
 
 interface Env { module: string; key?: string | number; depth: number }

@@ -3,7 +3,7 @@
  * with exact offsets (jsonc-parser): the resource instances that will exist after apply, the
  * configuration tree (module calls, outputs, expressions) and the root variables. Pure.
  */
-import { parseTree, type Node as JNode, type ParseError } from 'jsonc-parser';
+import { getNodeValue, parseTree, type Node as JNode, type ParseError } from 'jsonc-parser';
 import type { Span } from '../../model/ast';
 import { tooDeepAt, nestingMessage } from '../../limits';
 import { jsonErrorMessage } from '../../model/tfjson';
@@ -272,24 +272,32 @@ export function installedModules(modulesJson: string | undefined): Map<string, s
  * installed it in (`.terraform/modules/modules.json`). Key: the call path (`a.b`, '' for the root).
  */
 export function sourceDirs(doc: PlanDoc, rootDir: string, modulesJson?: string): Map<string, string> {
+  return sourceDirsOf(doc.config ? getNodeValue(doc.config) : undefined, rootDir, modulesJson);
+}
+
+/** The same from `configuration.root_module` as a plain value (`JSON.parse`: no offsets needed). */
+export function sourceDirsOf(rootModule: unknown, rootDir: string, modulesJson?: string): Map<string, string> {
   const installed = installedModules(modulesJson);
   const out = new Map<string, string>();
   out.set('', rootDir);
-  const visit = (c: JNode | undefined, key: string, dir: string | undefined, depth: number): void => {
-    if (!c || depth > 50) return;
-    for (const [k, call] of props(prop(c, 'module_calls'))) {
-      const name = String(k.value);
+  const obj = (x: unknown): Record<string, unknown> | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? x as Record<string, unknown> : undefined);
+  const visit = (c: unknown, key: string, dir: string | undefined, depth: number): void => {
+    const calls = obj(obj(c)?.module_calls);
+    if (!calls || depth > 50) return;
+    for (const [name, callValue] of Object.entries(calls)) {
+      const call = obj(callValue);
+      if (!call) continue;
       const ck = key ? key + '.' + name : name;
-      const src = str(prop(call, 'source')) ?? str(prop(call, 'resolved_source'));
+      const src = typeof call.source === 'string' ? call.source : typeof call.resolved_source === 'string' ? call.resolved_source : undefined;
       let d: string | undefined;
       const inst = installed.get(ck);
       if (src && /^\.\.?(\/|$)/.test(src) && dir !== undefined) d = joinDir(dir, src);
       else if (inst !== undefined) d = joinDir(rootDir, inst);
       if (d !== undefined) out.set(ck, d);
-      visit(prop(call, 'module'), ck, d, depth + 1);
+      visit(call.module, ck, d, depth + 1);
     }
   };
-  visit(doc.config, '', rootDir, 0);
+  visit(rootModule, '', rootDir, 0);
   return out;
 }
 
