@@ -28,12 +28,12 @@ export function planFile(units = 1000): { file: string; bytes: number; instances
   return { file, bytes: text.length, instances };
 }
 
-export interface PlanFigures { file: string; bytes: number; instances: number; jsonParse: number; parseTree: number; analyze: number; analyzeCpu: number; cli: number; findings: number; runs: number }
+export interface PlanFigures { file: string; bytes: number; instances: number; jsonParse: number; parseTree: number; analyze: number; analyzeCpu: number; cli: number; cliCpu: number; findings: number; runs: number }
 
 export function planBench(runs: number): PlanFigures {
   const { file, bytes, instances } = planFile();
   const text = fs.readFileSync(file, 'utf8');
-  const jp: number[] = [], pt: number[] = [], an: number[] = [], ac: number[] = [], cl: number[] = [];
+  const jp: number[] = [], pt: number[] = [], an: number[] = [], ac: number[] = [], cl: number[] = [], cc: number[] = [];
   let findings = 0;
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
@@ -48,18 +48,20 @@ export function planBench(runs: number): PlanFigures {
     an.push(performance.now() - t);
     const cu = process.cpuUsage(c);
     ac.push((cu.user + cu.system) / 1000);
-    t = performance.now();
-    const r = spawnSync(process.execPath, [path.join(REPO, 'bin/lpg.js'), 'scan', file, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
-    cl.push(performance.now() - t);
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, path.join(REPO, 'bin/lpg.js'), 'scan', file, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.status !== 1) throw new Error(`lpg scan ${file}: exit ${r.status}: ${r.stderr.slice(-300)}`);
+    const m = /(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)\s*$/.exec(r.stderr);
+    if (!m) throw new Error(`no timing from /usr/bin/time: ${r.stderr.slice(-300)}`);
+    cl.push(Number(m[1]) * 1000);
+    cc.push((Number(m[2]) + Number(m[3])) * 1000);
   }
-  return { file, bytes, instances, jsonParse: median(jp), parseTree: median(pt), analyze: median(an), analyzeCpu: median(ac), cli: median(cl), findings, runs };
+  return { file, bytes, instances, jsonParse: median(jp), parseTree: median(pt), analyze: median(an), analyzeCpu: median(ac), cli: median(cl), cliCpu: median(cc), findings, runs };
 }
 
 export function printPlan(f: PlanFigures): void {
   console.log(`plan: ${f.file}: ${f.instances} resource instances, ${(f.bytes / 1e6).toFixed(1)} MB (one line, as terraform show -json writes it), ${f.findings} findings; median of ${f.runs}:`);
   console.log(`  analysis (read with offsets, synthetic module, all rules, mapping) ${f.analyze.toFixed(0)} ms (CPU ${f.analyzeCpu.toFixed(0)} ms); floor: JSON.parse ${f.jsonParse.toFixed(0)} ms, jsonc-parser parseTree ${f.parseTree.toFixed(0)} ms`);
-  console.log(`  lpg scan plan.json --format json (process start to exit) ${f.cli.toFixed(0)} ms`);
+  console.log(`  lpg scan plan.json --format json (process start to exit) ${f.cli.toFixed(0)} ms (CPU ${f.cliCpu.toFixed(0)} ms)`);
   console.log(`  reproduce: npx tsx scripts/bench/plan.ts ${f.runs}`);
 }
 
