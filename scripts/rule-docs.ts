@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { allRules } from '../server/src/core/rules';
 import type { RuleMeta } from '../server/src/core/types';
+import { CFN_DOCS } from '../server/src/core/rules/cfn-docs';
 
 export const DOCS_DIR = path.resolve(__dirname, '../docs/rules');
 
@@ -22,11 +23,13 @@ export function ruleDoc(m: RuleMeta): string {
     '',
     m.docs.trim(),
     '',
+    ...(CFN_DOCS[m.id] ? ['## CloudFormation and SAM', '', CFN_DOCS[m.id].trim(), ''] : []),
     '## Configure or silence',
     '',
     `- Severity or off: \`{"rules": {"${m.id}": "off" | "info" | "warning" | "error"}}\` in \`.lpg.json\`, or the editor setting \`lpg.rules\`.`,
   ];
   if (m.id !== 'parse-error') lines.push(`- One block: \`# lpg-ignore: ${m.id} -- reason\` on the line above it (the quick fix "Ignore ${m.id} for this block" writes it); a whole file: \`# lpg-ignore-file: ${m.id}\`.`);
+  if (m.id !== 'parse-error') lines.push(`- A template resource: \`# lpg-ignore: ${m.id} -- reason\` on the line above its logical id (YAML; the quick fix "Ignore ${m.id} for this resource" writes it), or \`Metadata: {lpg: {ignore: [${m.id}]}}\` (YAML or JSON).`);
   if (m.peerSuppressions?.length) lines.push(`- Existing suppressions of other checkers are honoured: ${m.peerSuppressions.map((p) => '`#' + p + '`').join(', ')}.`);
   lines.push('', '<!-- Generated from the rule\'s metadata by scripts/gen-rule-docs.ts (npm run docs:rules): edit the rule, not this file. -->', '');
   return lines.join('\n');

@@ -37,6 +37,10 @@ export const documentSelector = [
   { scheme: 'file', pattern: '**/*.tf.json' },
   { scheme: 'file', pattern: '**/*.tfvars' },
   { scheme: 'file', language: 'json' },
+  // CloudFormation / SAM templates: the server reads YAML and .template files by content (other YAML gets no diagnostics);
+  // no language or grammar is contributed, so YAML stays with the user's YAML extension
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', pattern: '**/*.template' },
 ];
 
 /** Optional progress/status notification the server may send. Every field is optional. */
@@ -174,7 +178,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{tf,tf.json,tfvars,json}');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{tf,tf.json,tfvars,json,yaml,yml,template}');
   context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector,

@@ -155,7 +155,7 @@ export class TestClient {
     const uri = uriOf(p);
     const t = text ?? fs.readFileSync(p, 'utf8');
     this.texts.set(uri, { text: t, version: 1 });
-    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: p.endsWith('.json') ? 'json' : 'terraform', version: 1, text: t } });
+    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: p.endsWith('.json') ? 'json' : /\.ya?ml$/.test(p) ? 'yaml' : 'terraform', version: 1, text: t } });
     return uri;
   }
 

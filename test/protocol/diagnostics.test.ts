@@ -43,7 +43,7 @@ describe('protocol: diagnostics', function () {
     const reg = c.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!;
     // lpg/status goes only to clients that ask for it (the VS Code client)
     assert.deepStrictEqual(c.statuses, []);
-    assert.deepStrictEqual((reg.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern), ['**/*.{tf,tf.json,tfvars,json}', '**/.lpg.json']);
+    assert.deepStrictEqual((reg.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern), ['**/*.{tf,tf.json,tfvars,json,yaml,yml,template}', '**/.lpg.json']);
   });
 
   it('follows incremental typing keystroke by keystroke: intact blocks keep their findings, parse-error only once the authority answered', async () => {

@@ -10,6 +10,7 @@ import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
 import { isPlanJson } from './frontends/plan/read';
 import { tooDeepAt, nestingMessage } from './limits';
+import { templateGroups } from './frontends/cfn/group';
 
 /** A syntax error from the authoritative parser (hcl2json), 0-based line and UTF-16 character. */
 export interface SyntaxError { line: number; character: number; message: string }
@@ -35,6 +36,13 @@ export function effectiveSeverity(rule: Rule, opts: AnalyzeOptions): Severity | 
 
 /** Analyses one Terraform module (a folder): all its files together. Never throws for bad input. */
 export function analyzeModule(files: SourceFile[], opts: AnalyzeOptions = {}): Finding[] {
+  // each CloudFormation template is a stack of its own: analysed alone (with the files it includes)
+  const groups = templateGroups(files);
+  if (groups) return groups.flatMap((g) => g.post(analyzeFiles(g.files, opts)));
+  return analyzeFiles(files, opts);
+}
+
+function analyzeFiles(files: SourceFile[], opts: AnalyzeOptions): Finding[] {
   const mi = new ModuleIndex(files);
   const facts = buildFacts(mi);
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -109,6 +117,11 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
     if (auth) {
       const start = f.lines.offsetAt({ line: auth.line, character: auth.character });
       out.push({ file: f.path, span: tokenSpan(f, start), message: auth.message });
+      continue;
+    }
+    if (f.kind === 'cfn') {
+      const e = f.syntax?.errors[0];
+      if (e) out.push({ file: f.path, span: firstLine(f, e.span), message: e.message });
       continue;
     }
     if (f.kind === 'json') {

@@ -5,6 +5,12 @@ import { parseTerraform, type Tree } from './parse/treesitter';
 import { syntaxFromTree, type BlockCache } from './model/hcl';
 import { syntaxFromTfJson } from './model/tfjson';
 import { tooDeepAt, nestingMessage } from './limits';
+import { mayBeTemplate, readTemplate } from './frontends/cfn/synth';
+
+/** Paths whose content may be a CloudFormation / SAM template. */
+export function mayBeTemplatePath(path: string): boolean {
+  return /\.(ya?ml|json|template)$/i.test(path) && !/\.tf\.json$/i.test(path);
+}
 
 /**
  * Builds a source file with its syntax model. `.tf`/`.tfvars` need `initParser()` to have run.
@@ -13,6 +19,18 @@ import { tooDeepAt, nestingMessage } from './limits';
 export function makeSourceFile(path: string, text: string, tree?: Tree, cache?: BlockCache): SourceFile {
   const kind = fileKind(path);
   const f: SourceFile = { path, text, kind, lines: new LineIndex(text) };
+  if ((kind === 'json' || kind === 'other') && mayBeTemplatePath(path) && mayBeTemplate(text)) {
+    // templates are recognised by content; other YAML and JSON stay as they were
+    const deep = tooDeepAt(text, true);
+    if (deep >= 0) {
+      // absurdly deep text is a syntax error of the template, not a stack overflow
+      f.kind = 'cfn';
+      f.syntax = { blocks: [], attrs: [], comments: [], errors: [{ span: { start: deep, end: deep + 1 }, message: nestingMessage() }] };
+      return f;
+    }
+    const t = readTemplate(path, text);
+    if (t) { f.kind = 'cfn'; f.syntax = t.syntax; return f; }
+  }
   f.syntax = syntaxOf(f, tree, cache);
   return f;
 }
@@ -30,6 +48,7 @@ export function syntaxOf(f: SourceFile, tree?: Tree, cache?: BlockCache): FileSy
     return s;
   }
   if (f.kind === 'tfjson') return syntaxFromTfJson(f.text);
+  if (f.kind === 'cfn') return readTemplate(f.path, f.text)?.syntax;
   return undefined;
 }
 

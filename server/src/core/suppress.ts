@@ -1,5 +1,6 @@
 import type { Block, Comment, Span } from './model/ast';
 import type { SourceFile } from './model/module';
+import { cfnInfo } from './frontends/cfn/synth';
 
 /** Peer suppression comments and the rule they silence. */
 export const PEER_SUPPRESSIONS: Record<string, string> = {
@@ -49,6 +50,8 @@ export function collectSuppressions(file: SourceFile): Suppressions {
     for (const c of b.blocks) visit(c);
   };
   for (const b of syn.blocks) visit(b);
+  // templates: `Metadata` suppressions (lpg, cfn-lint, cfn_nag) of a resource
+  for (const m of cfnInfo(syn)?.metadataIgnores ?? []) out.scoped.push({ span: m.span, ids: new Set(m.ids) });
   const commentLines = new Set(syn.comments.map((c) => file.lines.positionAt(c.span.start).line));
   for (const c of syn.comments) {
     const s = parseSuppression(c.text);

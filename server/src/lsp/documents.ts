@@ -9,6 +9,7 @@ import { makeSourceFile } from '../core/source';
 import { BlockCache } from '../core/model/hcl';
 import { keepIntactBlocks } from './intact';
 import { fileKind, type SourceFile } from '../core/model/module';
+import { mayBeTemplatePath } from '../core/source';
 import { LineIndex } from '../core/text';
 
 export class OpenDocument {
@@ -107,5 +108,6 @@ function endPosition(start: { line: number; character: number }, text: string): 
 
 export function isTerraformPath(p: string): boolean {
   const k = fileKind(p);
-  return k === 'tf' || k === 'tfjson' || k === 'tfvars' || k === 'json';
+  // YAML / .template files: CloudFormation templates are recognised by content when analysed
+  return k === 'tf' || k === 'tfjson' || k === 'tfvars' || k === 'json' || mayBeTemplatePath(p);
 }

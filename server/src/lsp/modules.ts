@@ -13,6 +13,7 @@ import type { OpenDocument } from './documents';
 export function isModuleFile(name: string): boolean {
   const n = name.toLowerCase();
   if (n.endsWith('.tpl') || n.endsWith('.tftpl')) return true;
+  if (n.endsWith('.yaml') || n.endsWith('.yml') || n.endsWith('.template')) return true; // CloudFormation templates and the OpenAPI files they include (by content)
   const k = fileKind(name);
   if (k === 'tf' || k === 'tfjson' || k === 'json') return true;
   if (k === 'tfvars') return name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');

@@ -169,7 +169,7 @@ export class LpgServer {
     }
     if (ws?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.conn.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{tf,tf.json,tfvars,json}' }, { globPattern: '**/.lpg.json' }],
+        watchers: [{ globPattern: '**/*.{tf,tf.json,tfvars,json,yaml,yml,template}' }, { globPattern: '**/.lpg.json' }],
       });
     }
     if (ws?.didChangeConfiguration?.dynamicRegistration) await this.conn.client.register(DidChangeConfigurationNotification.type, { section: 'lpg' });

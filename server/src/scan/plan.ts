@@ -6,13 +6,17 @@
  * next folder with Terraform files. A folder of policy JSON outside any module is a module of its own.
  */
 
+import { mayBeTemplatePath } from '../core/source';
+import { mayBeTemplate } from '../core/frontends/cfn/synth';
+
 /** Folders never entered. */
 export const SKIP_DIRS = new Set(['.terraform', 'node_modules', '.git']);
 
 /** Files a scan reads: Terraform, variables, JSON (policies), templates. */
 export function isScannedFile(name: string): boolean {
   const n = name.toLowerCase();
-  return n.endsWith('.tf') || n.endsWith('.tf.json') || n.endsWith('.tfvars') || n.endsWith('.json') || n.endsWith('.tpl') || n.endsWith('.tftpl');
+  return n.endsWith('.tf') || n.endsWith('.tf.json') || n.endsWith('.tfvars') || n.endsWith('.json') || n.endsWith('.tpl') || n.endsWith('.tftpl')
+    || n.endsWith('.yaml') || n.endsWith('.yml') || n.endsWith('.template');
 }
 
 export function isTerraformFile(name: string): boolean {
@@ -24,6 +28,9 @@ export function isTerraformFile(name: string): boolean {
 export function worthReading(name: string, text: string): boolean {
   const n = name.toLowerCase();
   if (n.endsWith('.tf') || n.endsWith('.tf.json') || n.endsWith('.tfvars')) return true;
+  // CloudFormation / SAM templates (recognised by content) and the OpenAPI files they include
+  if (mayBeTemplatePath(n) && (mayBeTemplate(text) || text.includes('x-amazon-apigateway-integration'))) return true;
+  if (n.endsWith('.yaml') || n.endsWith('.yml') || n.endsWith('.template')) return false;
   return text.includes('Statement') || text.includes('"Policy"');
 }
 
@@ -34,7 +41,7 @@ export function worthReading(name: string, text: string): boolean {
  * not parsed (a scan of a monorepo then parses only the folders that matter). Its syntax errors are
  * not reported either: `parse-error` is about the files the other rules read.
  */
-const RELEVANT = /lambda|aws_iam_|statement|"policy"/i;
+const RELEVANT = /lambda|aws_iam_|statement|"policy"|AWS::Serverless::/i;
 export function mayBeRelevant(text: string): boolean {
   return RELEVANT.test(text);
 }

@@ -6,6 +6,7 @@ import type { Attribute, Block, Span } from '../model/ast';
 import type { SourceFile } from '../model/module';
 import type { SpanEdit } from '../rules/rule';
 import { eolOf } from '../text';
+import { cfnInsertProperty, cfnReplace } from '../frontends/cfn/writer';
 
 export function lineStartOf(text: string, offset: number): number {
   let i = offset;
@@ -31,6 +32,7 @@ export function indentUnit(text: string): string {
 }
 
 export function replaceSpan(file: SourceFile, span: Span, newText: string): SpanEdit {
+  if (file.kind === 'cfn') return cfnReplace(file, span, newText);
   return { file: file.path, start: span.start, end: span.end, newText };
 }
 
@@ -60,6 +62,7 @@ function eqColumn(file: SourceFile, a: Attribute): number {
  * after `after` (or the last attribute), with the block's indentation and `=` alignment.
  */
 export function insertAttribute(file: SourceFile, block: Block, name: string, value: { hcl: string; json: string }, after?: Attribute): SpanEdit[] {
+  if (file.kind === 'cfn') return cfnInsertProperty(file, block, name, value, after);
   const text = file.text;
   const eol = eolOf(text);
   if (block.json) return [jsonInsertIntoObject(file, block.bodyStart - 1, block.bodyEnd, `${JSON.stringify(name)}: ${value.json}`)];

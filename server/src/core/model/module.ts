@@ -3,7 +3,8 @@ import { attr } from './ast';
 import { LineIndex } from '../text';
 import { concat, strVal, tagFile, UNKNOWN, type Sym, type Token, type Value } from './value';
 
-export type FileKind = 'tf' | 'tfjson' | 'tfvars' | 'json' | 'other';
+/** `cfn`: a CloudFormation / SAM template (recognised by content, see `source.ts`). */
+export type FileKind = 'tf' | 'tfjson' | 'tfvars' | 'json' | 'cfn' | 'other';
 
 export function fileKind(path: string): FileKind {
   const p = path.toLowerCase();
@@ -57,7 +58,7 @@ export class ModuleIndex {
         for (const a of f.syntax.attrs) this.tfvars.set(a.name, { value: a, file: f });
         continue;
       }
-      if (f.kind !== 'tf' && f.kind !== 'tfjson') continue;
+      if (f.kind !== 'tf' && f.kind !== 'tfjson' && f.kind !== 'cfn') continue;
       for (const b of f.syntax.blocks) {
         if (b.type === 'resource' && b.labels.length >= 2) this.addResource(b.labels[0].value, b.labels[1].value, b, f, false);
         else if (b.type === 'data' && b.labels.length >= 2) this.addResource(b.labels[0].value, b.labels[1].value, b, f, true);

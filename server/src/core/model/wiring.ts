@@ -634,6 +634,8 @@ export function atomOfToken(t: Token): Atom | undefined { return ATOM_TOKENS.get
 
 export interface Coverage {
   fn: Tri; qual: Tri; principal: Tri; action: Tri; source: Tri; rest: Tri;
+  /** CloudFormation `Condition`: 'no-match' when the permission may be absent while the trigger exists. */
+  cond?: Tri;
   all: Tri;
 }
 
@@ -651,7 +653,13 @@ export function principalCovers(p: Permission, principal: string): Tri {
 }
 
 function principalCoversText(p: Permission, principal: string): Tri {
-  const t = text(p.principal);
+  let t = text(p.principal);
+  // `logs.${region}.amazonaws.com` (a regional principal whose region is a token) still names its service
+  const v = p.principal?.value;
+  if (t === undefined && v?.k === 'str' && v.parts.length > 1 && v.parts.every((x) => typeof x === 'string' || x.resource === 'data.aws_region.current')) {
+    t = v.parts.map((x) => (typeof x === 'string' ? x : 'us-east-1')).join('');
+    if (!isServicePrincipal(t)) return 'unknown';
+  }
   if (t === undefined) return 'unknown';
   if (t === '*') return 'match';
   if (p.origin === 'json' && p.principalType && p.principalType !== 'Service') return 'no-match';
@@ -705,6 +713,10 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   const qual = t.fn.k === 'fn' && pf.k === 'fn' ? sameQual(t.fn.qual, pf.qual) : 'unknown';
   const principal = principalCovers(p, t.principal);
   const action = actionCovers(p);
+  // a trigger that refers to a conditional function exists only under that condition (CloudFormation rejects it otherwise)
+  const pc = conditionOf(p.resource), tc = conditionOf(t.resource) ?? (t.fn.k === 'fn' ? conditionOf(t.fn.fn) : undefined);
+  const cond: Tri = pc === undefined || pc === tc ? 'match' : 'no-match';
+  if (cond === 'no-match') return { fn, qual, principal, action, source: 'unknown', rest: 'unknown', cond, all: 'no-match' };
   // Another function, service or action: no match whatever the source ARN says, and no caller reads
   // `source`/`rest` of such a pair, so the ARN matching (the costly part: every permission meets every
   // trigger on each keystroke) is skipped.
@@ -720,13 +732,14 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
   if (p.origin === 'json' && p.statement && p.statement.conditions.some((c) => !/^aws:Source(Arn|Account)$/i.test(c.key))) rest = 'unknown';
   if (p.origin === 'json' && p.statement && p.statement.conditions.some((c) => /^aws:SourceArn$/i.test(c.key) && !/^(Arn|String)(Like|Equals)(IfExists)?$/.test(c.operator))) rest = 'unknown';
   if (p.invokedViaFunctionUrl) rest = 'unknown';
-  return { fn, qual, principal, action, source, rest, all: and3(fn, qual, principal, action, source, rest) };
+  return { fn, qual, principal, action, source, rest, cond, all: and3(fn, qual, principal, action, source, rest) };
 }
 
 export type Verdict =
   | { k: 'covered' }
   | { k: 'unknown' }
-  | { k: 'missing' }
+  /** `conditional`: permissions that would cover the trigger but exist only under a CloudFormation condition. */
+  | { k: 'missing'; conditional?: Permission[] }
   | { k: 'source-mismatch'; perms: Permission[] }
   | { k: 'qualifier-mismatch'; perms: Permission[] }
   | { k: 'credentials' };
@@ -747,13 +760,26 @@ function computeVerdict(w: Wiring, t: Trigger): Verdict {
   const covs = w.permsOn(t.fn.fn).map((p) => ({ p, c: coverage(w, p, t) }));
   if (covs.some((x) => x.c.all === 'match')) return { k: 'covered' };
   if (covs.some((x) => x.c.all === 'unknown')) return { k: 'unknown' };
-  const near = covs.filter((x) => x.c.fn !== 'no-match' && x.c.principal !== 'no-match' && x.c.action !== 'no-match');
-  if (!near.length) return { k: 'missing' };
+  const near = covs.filter((x) => x.c.fn !== 'no-match' && x.c.principal !== 'no-match' && x.c.action !== 'no-match' && x.c.cond !== 'no-match');
+  if (!near.length) {
+    const conditional = covs.filter((x) => x.c.cond === 'no-match' && x.c.fn !== 'no-match' && x.c.principal !== 'no-match' && x.c.action !== 'no-match').map((x) => x.p);
+    return conditional.length ? { k: 'missing', conditional } : { k: 'missing' };
+  }
   const q = near.filter((x) => x.c.qual === 'no-match' && x.c.source !== 'no-match');
   if (q.length) return { k: 'qualifier-mismatch', perms: q.map((x) => x.p) };
   const s = near.filter((x) => x.c.source === 'no-match' && x.c.qual !== 'no-match');
-  if (s.length) return { k: 'source-mismatch', perms: s.map((x) => x.p) };
+  // a permission that (may) serve another invoker of the function is right: this trigger lacks its own (RULES: source-arn-mismatch)
+  const fn = t.fn.fn;
+  const wrong = s.filter((x) => !w.triggersOn(fn).some((o) => o !== t && o.service === t.service && coverage(w, x.p, o).all !== 'no-match'));
+  if (wrong.length) return { k: 'source-mismatch', perms: wrong.map((x) => x.p) };
+  if (s.length) return { k: 'missing' };
   return { k: 'unknown' };
+}
+
+/** The CloudFormation `Condition` a resource is created under (templates only). */
+function conditionOf(r: Resource | undefined): string | undefined {
+  const a = r ? attr(r.block, 'cfn_condition') : undefined;
+  return a && a.value.t === 'lit' && typeof a.value.value === 'string' ? a.value.value : undefined;
 }
 
 function handedToModule(w: Wiring, address: string): boolean {

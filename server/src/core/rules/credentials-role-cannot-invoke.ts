@@ -1,3 +1,4 @@
+import { cfnAddStatement } from '../frontends/cfn/writer';
 import type { FixSpec, Rule, RuleContext, SpanEdit } from './rule';
 import type { PolicyDoc, Statement, Field } from '../model/policy';
 import type { ModuleIndex } from '../model/module';
@@ -74,6 +75,13 @@ function addStatement(ctx: RuleContext, docs: PolicyDoc[], arn: { hcl: string; j
   for (const d of docs) {
     if (d.role === 'trust' || !d.statements.length) continue;
     const file = ctx.module.file(d.file);
+    if (file?.kind === 'cfn') {
+      // templates: the writer adds the statement in the template's style
+      const last = d.statements[d.statements.length - 1];
+      const e = last.expr && last.file === d.file ? cfnAddStatement(file, last.expr.span, arn.json) : undefined;
+      if (e) return [e];
+      continue;
+    }
     if (!file || (file.kind !== 'tf' && d.style !== 'json')) continue;
     const text = file.text;
     const eol = eolOf(text);

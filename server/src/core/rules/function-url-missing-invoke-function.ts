@@ -1,4 +1,5 @@
 import type { FixSpec, Rule } from './rule';
+import { cfnCompanionEdit } from '../frontends/cfn/permission';
 import type { Permission } from '../model/facts';
 import { text } from '../model/facts';
 import { attr } from '../model/ast';
@@ -114,6 +115,10 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
       else if (p.origin === 'json') {
         const edit = companionStatement(ctx.file(p.file), p);
         if (edit) fixes.push({ title: 'Add the companion lambda:InvokeFunction statement (lambda:InvokedViaFunctionUrl)', preferred: true, edits: [edit] });
+      } else if (p.resource) {
+        // templates: the companion AWS::Lambda::Permission (undefined for other formats)
+        const edit = cfnCompanionEdit(p.resource.block);
+        if (edit) fixes.push({ title: 'Add the companion lambda:InvokeFunction permission (InvokedViaFunctionUrl: true)', preferred: true, edits: [edit] });
       }
       const who = p.resource ? p.resource.address : 'the resource-policy statement';
       // the function URL itself, for public grants

@@ -14,6 +14,7 @@ import { sourceArnMismatch } from './source-arn-mismatch';
 import { qualifierMismatch } from './qualifier-mismatch';
 import { credentialsRoleCannotInvoke } from './credentials-role-cannot-invoke';
 import { functionUrlMissingInvokeFunction } from './function-url-missing-invoke-function';
+import { notificationBeforePermission } from './notification-before-permission';
 
 /** Every rule, in reporting order. */
 export const allRules: Rule[] = [
@@ -31,6 +32,7 @@ export const allRules: Rule[] = [
   qualifierMismatch,
   credentialsRoleCannotInvoke,
   functionUrlMissingInvokeFunction,
+  notificationBeforePermission,
   parseError,
 ];
 

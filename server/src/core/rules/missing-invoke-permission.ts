@@ -1,7 +1,14 @@
 import type { FixSpec, Rule } from './rule';
+import type { Permission } from '../model/facts';
+import { attr } from '../model/ast';
 import { verdictOf, wiringOf } from '../model/wiring';
-import { insertBlockAfter } from '../fix/edits';
-import { fnLabel, invokerLabel, permissionBlockFor, permissionJsonEdit, related, usedNames } from './outage';
+import { fnLabel, invokerLabel, permissionEditFor, related, usedNames } from './outage';
+
+/** CloudFormation: the permissions that exist only under a condition the trigger is not under. */
+function conditionNote(perms: Permission[] | undefined): string {
+  const names = (perms ?? []).map((p) => { const c = p.resource && attr(p.resource.block, 'cfn_condition'); return c && c.value.t === 'lit' ? `${p.resource!.address} exists only under condition ${String(c.value.value)}` : undefined; }).filter(Boolean);
+  return names.length ? ` whenever it exists (${names.join('; ')})` : '';
+}
 
 export const missingInvokePermission: Rule = {
   meta: {
@@ -38,16 +45,11 @@ Fix: insert a complete \`aws_lambda_permission\` block after the trigger, with \
       const group = [t.fn.ref, fnLabel(t.fn), t.service, t.invoker?.hcl ?? t.resource.address].join('|');
       const first = !groups.has(group);
       groups.add(group);
-      if (file.kind === 'tf') {
-        const block = permissionBlockFor(w, t, file, reserved);
-        if (block) fixes.push({ title: `Add aws_lambda_permission.${block.name} for ${t.principal}`, preferred: block.preferred && first, edits: [insertBlockAfter(file, t.resource.block, block.text)] });
-      } else if (file.kind === 'tfjson') {
-        const j = permissionJsonEdit(w, t, file, reserved);
-        if (j) fixes.push({ title: `Add aws_lambda_permission.${j.name} for ${t.principal}`, preferred: j.preferred && first, edits: [j.edit] });
-      }
+      const add = permissionEditFor(w, t, file, reserved);
+      if (add) fixes.push({ title: add.title, preferred: add.preferred && first, edits: [add.edit] });
       ctx.report({
         file: t.fnField.file, span: t.fnField.span,
-        message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: no aws_lambda_permission grants ${t.principal}${t.fn.qual.k === 'alias' ? ' on the alias' : ''}; ${t.effect}.`,
+        message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: no aws_lambda_permission grants ${t.principal}${t.fn.qual.k === 'alias' ? ' on the alias' : ''}${conditionNote(v.conditional)}; ${t.effect}.`,
         fixes, related: related(t), suppressTarget: t.resource.block.span,
       });
     }

@@ -12,6 +12,26 @@ import { parseTree, type Node as JNode } from 'jsonc-parser';
 import type { SpanEdit } from './rule';
 import { SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
 import type { FnRef, Trigger, Wiring } from '../model/wiring';
+import { insertBlockAfter } from '../fix/edits';
+import { cfnPermissionEdit } from '../frontends/cfn/permission';
+
+/** The edit that adds the permission a trigger needs, in the trigger file's format (HCL, Terraform JSON, template). */
+export function permissionEditFor(w: Wiring, t: Trigger, file: SourceFile, reserved = usedNames(w)): { edit: SpanEdit; preferred: boolean; title: string } | undefined {
+  if (file.kind === 'tf') {
+    const block = permissionBlockFor(w, t, file, reserved);
+    return block && { edit: insertBlockAfter(file, t.resource.block, block.text), preferred: block.preferred, title: `Add aws_lambda_permission.${block.name} for ${t.principal}` };
+  }
+  if (file.kind === 'tfjson') {
+    const j = permissionJsonEdit(w, t, file, reserved);
+    return j && { edit: j.edit, preferred: j.preferred, title: `Add aws_lambda_permission.${j.name} for ${t.principal}` };
+  }
+  if (file.kind === 'cfn') {
+    const b = permissionBlockFor(w, t, file, reserved);
+    const c = b && cfnPermissionEdit(t, b.pairs, reserved.names);
+    return c && { edit: c.edit, preferred: b!.preferred, title: `Add AWS::Lambda::Permission ${c.name} for ${t.principal}` };
+  }
+  return undefined;
+}
 
 /** The span of a block's header: `resource "type" "name"`. */
 export function headerSpan(b: Block): Span {
