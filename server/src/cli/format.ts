@@ -24,7 +24,7 @@ export interface OutFinding {
   fingerprint?: string;
 }
 
-export interface OutError { file?: string; message: string; /** SARIF only (not printed in JSON). */ uri?: string }
+export interface OutError { file?: string; /** Text output only: the path as findings print it. */ displayFile?: string; message: string; /** SARIF only (not printed in JSON). */ uri?: string }
 
 export interface Summary {
   files: number;

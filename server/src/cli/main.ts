@@ -6,8 +6,9 @@
  *   lpg lsp --stdio
  *   lpg --help | --version
  *
- * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal error;
- * 4 nothing to check (no Terraform or policy file under the PATHs) without --allow-empty.
+ * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal
+ * error; 3 incomplete: a file or folder could not be read, or a --fix could not be written (2 wins over
+ * 3, 3 over 1); 4 nothing to check (no Terraform or policy file under the PATHs) without --allow-empty.
  */
 import { parseArgs } from 'util';
 import * as fs from 'fs';
@@ -17,7 +18,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Finding, RuleMeta, Severity } from '../core/types';
 import { allRules } from '../core/rules';
 import { ConfigError, scan, type ScanResult } from '../scan';
-import { checkSyntax, disposeHcl2Json } from '../hcl2json';
+import { checkSyntax, disposeHcl2Json, takeHcl2JsonFailures } from '../hcl2json';
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
 import { assignFingerprints, baselineText, BaselineError, filterBaseline, readBaseline } from './fingerprint';
 import { formatGitlab, formatJunit, type CiFinding } from './formats-ci';
@@ -52,8 +53,15 @@ PATH defaults to "."; a file PATH analyses its folder and reports only that file
 point at the .tf sources of its modules when they are present, else at the plan.
 Skipped folders: .terraform/, node_modules/, .git/.
 
-Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or internal error,
-4 nothing to check: no Terraform or policy JSON file under the PATHs (unless --allow-empty).
+Exit codes:
+  0  no finding at or above --fail-on
+  1  at least one finding at or above --fail-on
+  2  usage, configuration or internal error
+  3  incomplete: a file or folder could not be read, or --fix could not write a file
+     (its findings are reported, its fixes are not counted); 2 wins over 3, 3 over 1
+  4  nothing to check: no Terraform or policy JSON file under the PATHs (unless --allow-empty)
+Files skipped on purpose (too big, binary, not UTF-8, FIFOs and devices, symbolic links
+that lead outside the scanned folder) are listed on stderr and do not change the exit code.
 `;
 
 class UsageError extends Error {}
@@ -147,7 +155,9 @@ async function runScan(args: string[], io: Io): Promise<number> {
   const summary: Summary = { files: 0, modules: 0, findings: 0, error: 0, warning: 0, info: 0, fixed: 0 };
   const diffs: string[] = [];
   let internal = false;
+  let incomplete = false;
   const seen = new Set<string>();
+  const notices: OutError[] = [];
 
   for (const target of targets) {
     const ruleErrors: OutError[] = [];
@@ -176,16 +186,9 @@ async function runScan(args: string[], io: Io): Promise<number> {
       if (fromCwd.startsWith('..') || path.isAbsolute(fromCwd)) return pathToFileURL(a).href;
       return fromCwd.split(path.sep).map(encodeURIComponent).join('/');
     };
-    const texts = new Map<string, string>();
-    const textOf = (rel: string): string | undefined => {
-      if (!texts.has(rel)) {
-        const change = r.fixed?.changes.find((c) => c.file === rel);
-        let t: string | undefined = change ? change.after : undefined;
-        if (t === undefined) { try { t = fs.readFileSync(abs(rel), 'utf8').replace(/^\uFEFF/, ''); } catch { t = undefined; } }
-        texts.set(rel, t ?? '');
-      }
-      return texts.get(rel) || undefined;
-    };
+    // Code frames show the texts as analysed: nothing is read again (a file swapped for a link to
+    // outside the root meanwhile is never printed).
+    const textOf = (rel: string): string | undefined => r.texts.get(rel);
     for (const f of r.findings) {
       const key = `${abs(f.file)}|${f.ruleId}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
       if (seen.has(key)) continue; // overlapping PATHs
@@ -193,20 +196,25 @@ async function runScan(args: string[], io: Io): Promise<number> {
       items.push({ file: jsonPath(f.file), displayFile: display(f.file), fingerprintFile: fromCwd(f.file), uri: uriFor(f.file), text: textOf(f.file), finding: f, editFile: jsonPath, uriFor });
       summary[f.severity]++;
     }
-    for (const i of r.issues) errors.push({ file: jsonPath(i.file), message: i.message, uri: uriFor(i.file) });
-    errors.push(...ruleErrors);
+    for (const i of r.issues) {
+      errors.push({ file: jsonPath(i.file), displayFile: display(i.file), message: i.message, uri: uriFor(i.file) });
+      if (i.incomplete) incomplete = true;
+    }
+    for (const n of r.notices) notices.push({ file: jsonPath(n.file), displayFile: display(n.file), message: n.message });
+    for (const f of takeHcl2JsonFailures()) notices.push({ file: jsonPath(f.file), displayFile: display(f.file), message: `HashiCorp's parser gave no answer (${f.reason}): its syntax was checked with tree-sitter only` });
+    for (const e of ruleErrors) errors.push(e);
     summary.files += r.filesRead;
     summary.modules += r.modules;
     candidates += (r.candidates ?? 0) + r.issues.length;
     if (r.fixed) {
       summary.fixed += r.fixed.applied.length;
       for (const c of r.fixed.changes) {
-        if (fix === 'dry-run') diffs.push(createTwoFilesPatch('a/' + display(c.file), 'b/' + display(c.file), c.before, c.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, '').replace(/([^\n])$/, '$1\n'));
+        if (fix === 'dry-run') diffs.push(createTwoFilesPatch('a/' + escapeControl(display(c.file)), 'b/' + escapeControl(display(c.file)), c.before, c.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, '').replace(/([^\n])$/, '$1\n'));
       }
       if (fix === 'write' && format === 'text') {
         for (const a of r.fixed.applied) io.err(`fixed ${escapeControl(display(a.file))}: ${escapeControl(a.title)} [${a.ruleId}]\n`);
       }
-      for (const x of r.fixed.rejected) errors.push({ file: jsonPath(x.file), message: `fix not applied (${x.title}): ${x.reason}`, uri: uriFor(x.file) });
+      for (const x of r.fixed.rejected) errors.push({ file: jsonPath(x.file), displayFile: display(x.file), message: `fix not applied (${x.title}): ${x.reason}`, uri: uriFor(x.file) });
     }
   }
   assignFingerprints(items);
@@ -248,9 +256,15 @@ async function runScan(args: string[], io: Io): Promise<number> {
   } else {
     io.out(formatText(items, summary));
   }
-  if (format === 'text') for (const e of errors) io.err(`lpg: ${e.file !== undefined ? escapeControl(e.file) + ': ' : ''}${escapeControl(e.message)}\n`);
+  // messages name files as the findings do (text: as the user would type them)
+  for (const e of notices) io.err(`lpg: ${e.file !== undefined ? escapeControl(format === 'text' ? e.displayFile ?? e.file : e.file) + ': ' : ''}${escapeControl(e.message)}\n`);
+  if (format === 'text') for (const e of errors) io.err(`lpg: ${e.file !== undefined ? escapeControl(e.displayFile ?? e.file) + ': ' : ''}${escapeControl(e.message)}\n`);
   else if (internal) io.err(`lpg: internal error: ${oneLine(errors.filter((e) => e.file === undefined).map((e) => e.message).join('; '))}\n`);
   if (internal) return 2;
+  if (incomplete) {
+    if (format === 'text' || fix === 'dry-run') io.err(`lpg: incomplete: ${fix === 'write' ? 'some files could not be read or written' : 'some files could not be read'} (exit code 3)\n`);
+    return 3;
+  }
   return failing ? 1 : 0;
 }
 

@@ -64,7 +64,7 @@ function analyzeFiles(files: SourceFile[], opts: AnalyzeOptions): Finding[] {
       report: (r) => reports.push(r),
     };
     try {
-      if (rule.meta.id === 'parse-error') reports.push(...parseErrors(files, opts));
+      if (rule.meta.id === 'parse-error') for (const r of parseErrors(files, opts)) reports.push(r);
       else rule.check(ctx);
     } catch (e) {
       opts.onRuleError?.(rule.meta.id, e);
@@ -135,7 +135,19 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
     const e = f.syntax?.errors[0];
     if (e) out.push({ file: f.path, span: e.span.end > e.span.start ? firstLine(f, e.span) : tokenSpan(f, e.span.start), message: e.message });
   }
+  for (const r of out) r.span = outsideCrlf(byPathOf(files, r.file).text, r.span);
   return out;
+}
+
+function byPathOf(files: SourceFile[], p: string): SourceFile { return files.find((f) => f.path === p)!; }
+
+/** A span whose ends do not fall between the `\r` and the `\n` of a CRLF (a position no editor can show). */
+function outsideCrlf(t: string, span: Span): Span {
+  const inside = (o: number): boolean => o > 0 && o < t.length && t.charCodeAt(o - 1) === 13 && t.charCodeAt(o) === 10;
+  let { start, end } = span;
+  if (inside(start)) start--;
+  if (inside(end)) end = end - 1 > start ? end - 1 : end + 1;
+  return { start, end };
 }
 
 /** A span cut at the end of its first line (a recovery node of a binary or badly broken file can cover all of it). */

@@ -34,6 +34,8 @@ export interface Hcl2JsonOptions {
 interface Pending {
   id: number;
   text: string;
+  /** The file asked about (for the record of failures). */
+  file?: string;
   resolve: (v: SyntaxError | null | undefined) => void;
   crash?: boolean;
 }
@@ -62,6 +64,8 @@ export class Hcl2Json {
   private disposed = false;
   /** Number of workers started so far (for tests and status). */
   starts = 0;
+  /** Files that got no answer because the worker died or timed out: the callers fell back to tree-sitter for them. */
+  readonly failures: { file: string; reason: string }[] = [];
   private readonly opts: Required<Omit<Hcl2JsonOptions, 'workerPath'>> & { workerPath?: string };
 
   constructor(opts: Hcl2JsonOptions = {}) {
@@ -82,7 +86,7 @@ export class Hcl2Json {
   async checkSyntax(file: string, text: string): Promise<SyntaxError | null | undefined> {
     if (!file.toLowerCase().endsWith('.tf')) return undefined;
     if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1); // HCL skips a BOM; keep offsets
-    const r = await this.parseRaw(text);
+    const r = await this.parseRaw(text, file);
     if (r === undefined) return undefined;
     if (r === true) return null;
     return firstDiagnostic(r, text) ?? undefined;
@@ -106,10 +110,10 @@ export class Hcl2Json {
   }
 
   /** true: parses; string: HCL's diagnostics message; undefined: no answer. */
-  private parseRaw(text: string): Promise<true | string | undefined> {
+  private parseRaw(text: string, file?: string): Promise<true | string | undefined> {
     if (this.disposed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      const p: Pending = { id: this.nextId++, text, resolve: resolve as Pending['resolve'] };
+      const p: Pending = { id: this.nextId++, text, file, resolve: resolve as Pending['resolve'] };
       this.queue.push(p);
       this.pump();
     });
@@ -142,6 +146,7 @@ export class Hcl2Json {
     const ms = this.opts.timeoutMs + Math.ceil(p.text.length / 100);
     this.timer = setTimeout(() => {
       // A parser stuck on one input: give up on it and start afresh.
+      if (p.file) this.failures.push({ file: p.file, reason: `timed out after ${ms} ms` });
       this.finish(p, undefined);
       this.stopWorker();
       this.pump();
@@ -155,6 +160,7 @@ export class Hcl2Json {
     const p = this.current;
     if (w !== this.worker || !p || p.id !== m.id) return;
     const result = m.ok ? true : m.internal ? undefined : m.message;
+    if (m.internal && p.file) this.failures.push({ file: p.file, reason: `internal error: ${m.message ?? 'no message'}` });
     this.finish(p, result as never);
     const big = p.text.length >= this.opts.recycleBigFileChars || this.chars >= this.opts.recycleAfterChars;
     if (big || m.internal) this.stopWorker();
@@ -165,7 +171,10 @@ export class Hcl2Json {
     if (w !== this.worker) return;
     this.worker = undefined;
     const p = this.current;
-    if (p) this.finish(p, undefined);
+    if (p) {
+      if (p.file) this.failures.push({ file: p.file, reason: 'its worker stopped' });
+      this.finish(p, undefined);
+    }
     this.pump();
   }
 
@@ -223,6 +232,11 @@ export function warmUp(): Promise<void> { return hcl2json().warmUp().catch(() =>
 /** The first syntax error of a `.tf` file per HashiCorp's parser (see Hcl2Json.checkSyntax). */
 export function checkSyntax(file: string, text: string): Promise<SyntaxError | null | undefined> {
   return hcl2json().checkSyntax(file, text);
+}
+
+/** Files the shared parser could not answer about (worker died or timed out), since the last call; clears the record. */
+export function takeHcl2JsonFailures(): { file: string; reason: string }[] {
+  return shared ? shared.failures.splice(0) : [];
 }
 
 /** Stops the shared worker. */

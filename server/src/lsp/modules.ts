@@ -7,6 +7,7 @@ import * as path from 'path';
 import { fileKind, type SourceFile } from '../core/model/module';
 import { makeSourceFile, mayBePolicyJson } from '../core/source';
 import { worthReading } from '../scan/plan';
+import { readTextSync } from '../scan/fs';
 import type { OpenDocument } from './documents';
 
 /** Files that belong to a module for the analysis: `.tf`, `.tf.json`, auto-loaded `.tfvars`, JSON files that may be policies. */
@@ -19,6 +20,13 @@ export function isModuleFile(name: string): boolean {
   if (k === 'tfvars') return name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
   return false;
 }
+
+/**
+ * The most the language server analyses per file, whatever lpg.maxFileSizeMB says: the analysis of
+ * a file is one synchronous parse (tree-sitter, ~3-5 s per MB), and the server must keep answering
+ * requests (a hostile repository's 4 MB file would block it for 15-20 s).
+ */
+export const EDITOR_MAX_FILE_BYTES = 1024 * 1024;
 
 interface DiskEntry { mtimeMs: number; size: number; rel: string; file?: SourceFile; skipped?: string }
 
@@ -35,6 +43,9 @@ export class DiskCache {
   private readonly entries = new Map<string, DiskEntry>();
   /** Called once per file that is skipped because of its size or an error. */
   onSkip: (absPath: string, why: string) => void = () => {};
+  /** May a file's real path be read? (workspace confinement: symbolic links out of the workspace folders are not followed). */
+  allowed: ((real: string) => boolean) | undefined;
+  outsideMessage = 'symbolic link to outside the workspace folders (not followed)';
 
   invalidate(absPath: string): void { this.entries.delete(absPath); }
   invalidateDir(dir: string): void { for (const k of this.entries.keys()) if (path.dirname(k) === dir) this.entries.delete(k); }
@@ -44,7 +55,11 @@ export class DiskCache {
   read(absPath: string, maxBytes: number, relPath = path.basename(absPath), stat?: fs.Stats): SourceFile | undefined {
     let st = stat;
     try { st ??= fs.statSync(absPath); } catch { this.entries.delete(absPath); return undefined; }
-    if (!st.isFile()) return undefined;
+    if (!st.isFile()) {
+      if (!this.entries.get(absPath)?.skipped) this.onSkip(absPath, `skipped ${absPath}: not a regular file`);
+      this.entries.set(absPath, { mtimeMs: st.mtimeMs, size: st.size, rel: relPath, skipped: 'not a regular file' });
+      return undefined;
+    }
     const hit = this.entries.get(absPath);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.rel === relPath && !(hit.skipped && st.size <= maxBytes && hit.skipped.includes('maxFileSizeMB'))) return hit.file;
     const entry: DiskEntry = { mtimeMs: st.mtimeMs, size: st.size, rel: relPath };
@@ -54,13 +69,15 @@ export class DiskCache {
       this.onSkip(absPath, entry.skipped);
       return undefined;
     }
-    let text: string;
-    try { text = fs.readFileSync(absPath, 'utf8'); } catch (e) {
-      entry.skipped = `skipped ${absPath}: ${(e as Error).message}`;
+    // Read as the CLI reads (scan/fs.ts): non-blocking, the type checked on the descriptor, binary
+    // (NUL bytes), UTF-16 and non-UTF-8 files skipped, links out of the workspace not followed.
+    const r = readTextSync(absPath, relPath, { maxBytes, allowed: this.allowed, outsideMessage: this.outsideMessage, tooBig: (size) => tooBig(absPath, size, maxBytes) });
+    if ('message' in r) {
+      entry.skipped = r.message.startsWith('skipped ') ? r.message : `skipped ${absPath}: ${r.message.replace(/^skipped: /, '')}`;
       this.onSkip(absPath, entry.skipped);
       return undefined;
     }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const text = r.text;
     if (!worthReading(relPath, text)) return undefined;
     entry.file = makeSourceFile(relPath, text);
     return entry.file;
@@ -70,6 +87,7 @@ export class DiskCache {
 export function tooBig(absPath: string, size: number, maxBytes: number): string {
   const mb = (n: number) => String(+(n / 1048576).toPrecision(3));
   const human = size >= 1048576 ? `${mb(size)} MB` : `${Math.ceil(size / 1024)} KB`;
+  if (maxBytes >= EDITOR_MAX_FILE_BYTES) return `skipped ${path.basename(absPath)}: ${human} is over the ${mb(EDITOR_MAX_FILE_BYTES)} MB the editor analyses per file to stay responsive (the cap of lpg.maxFileSizeMB here; lpg scan checks it)`;
   return `skipped ${path.basename(absPath)}: ${human} is over lpg.maxFileSizeMB (${mb(maxBytes)})`;
 }
 
@@ -83,7 +101,7 @@ export function moduleFiles(dir: string, open: Map<string, OpenDocument>, disk: 
   const names = new Set<string>(extra);
   let entries: fs.Dirent[] = [];
   try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { /* folder gone or unsaved file: open documents only */ }
-  for (const e of entries) if ((e.isFile() || e.isSymbolicLink()) && isModuleFile(e.name)) names.add(e.name);
+  for (const e of entries) if (!e.isDirectory() && isModuleFile(e.name)) names.add(e.name); // FIFOs and devices too: DiskCache.read skips them with a message
   for (const d of open.values()) if (path.dirname(d.fsPath) === dir && isModuleFile(path.basename(d.fsPath))) names.add(path.basename(d.fsPath));
   for (const name of [...names].sort()) {
     const p = path.join(dir, ...name.split('/'));
@@ -92,6 +110,7 @@ export function moduleFiles(dir: string, open: Map<string, OpenDocument>, disk: 
     let f: SourceFile | undefined;
     if (doc) {
       if (doc.text.length > filter.maxBytes(p)) { filter.skipped?.(p, tooBig(p, doc.text.length, filter.maxBytes(p))); continue; }
+      if (doc.text.includes('\0')) { filter.skipped?.(p, `skipped ${path.basename(p)}: binary file (contains NUL bytes)`); continue; }
       f = doc.sourceFile(name);
       if (!worthReading(name, f.text)) continue;
     } else f = disk.read(p, filter.maxBytes(p), name);

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType,
-  TextDocumentSyncKind, ShowMessageNotification, MessageType, ExecuteCommandRequest, WorkDoneProgress,
+  TextDocumentSyncKind, ShowMessageNotification, ResponseError, ErrorCodes, MessageType, ExecuteCommandRequest, WorkDoneProgress,
   type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type Connection, type Diagnostic,
   type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit, type ProgressToken,
 } from 'vscode-languageserver';
@@ -17,12 +17,13 @@ import type { Rule } from '../core/rules/rule';
 import type { SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 import { OpenDocument, isTerraformPath } from './documents';
-import { DiskCache, moduleFiles, type FileFilter } from './modules';
+import { DiskCache, EDITOR_MAX_FILE_BYTES, moduleFiles, type FileFilter } from './modules';
 import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, readProjectConfig, type Settings } from './settings';
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
-import { fixAllTexts, minimalEdit } from './fixall';
-import { walk as walkFiles } from '../scan/fs';
+import { fixAll, minimalEdit } from './fixall';
+import { FixCheckCache, unsafeFixReason } from './hostile';
+import { walk as walkFiles, isInside, realOr } from '../scan/fs';
 import { mayBeRelevant, planModules, relativeTo, isTerraformFile } from '../scan/plan';
 
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
@@ -66,6 +67,8 @@ export class LpgServer {
     this.scheduler = new Debouncer((dir) => this.validateModule(dir), (dir, e) => this.logError(`validation of ${dir}`, e));
     // unopened files: a log line (a scan may skip many); open documents get a message (filterOf)
     this.disk.onSkip = (_p, why) => { this.skippedFiles++; this.conn.console.warn('lpg: ' + why); };
+    // workspace confinement: no file reached through a symbolic link out of the workspace folders is read
+    this.disk.allowed = (real) => !this.folders.length || this.folders.some((f) => isInside(this.realFolder(f.path), real));
   }
 
   // ---------------------------------------------------------------- wiring
@@ -124,6 +127,15 @@ export class LpgServer {
     // not onExecuteCommand: it hides params.workDoneToken, which decides who creates the progress
     c.onRequest(ExecuteCommandRequest.type, (p, token) => this.guarded('executeCommand', () => this.executeCommand(p, token), null));
     c.onShutdown(() => { this.scheduler.dispose(); this.scanning?.cancel(); });
+  }
+
+  /** Quick fixes re-parsed per document version (code actions are asked on every cursor move). */
+  private readonly fixChecks = new FixCheckCache();
+  private readonly realFolders = new Map<string, string>();
+  private realFolder(p: string): string {
+    let r = this.realFolders.get(p);
+    if (r === undefined) { r = realOr(p); this.realFolders.set(p, r); }
+    return r;
   }
 
   private pushedSettings: unknown;
@@ -210,7 +222,7 @@ export class LpgServer {
   }
 
   private filterOf(s: FolderSettings): FileFilter {
-    return { excluded: (abs) => s.exclude(abs), maxBytes: () => s.settings.maxFileSizeMB * 1048576, skipped: (abs, why) => this.warnOnce(abs + why, why) };
+    return { excluded: (abs) => s.exclude(abs), maxBytes: () => Math.min(s.settings.maxFileSizeMB * 1048576, EDITOR_MAX_FILE_BYTES), skipped: (abs, why) => this.warnOnce(abs + why, why) };
   }
 
   // ---------------------------------------------------------------- validation
@@ -432,7 +444,11 @@ export class LpgServer {
       } else {
         for (const f of r.findings) if (intersects(f.range, p.range)) pairs.push({ fixes: f.fixes, diag: toDiagnostic(f, r.dir, doc.version, (a) => this.uriOf(a)) });
       }
-      for (const { fixes, diag } of pairs) for (const fix of fixes) actions.push(fixToCodeAction(fix, r.dir, diag, eo));
+      for (const { fixes, diag } of pairs) for (const fix of fixes) {
+        const why = this.fixChecks.check(fix, doc.uri, doc.version, () => unsafeFixReason(fix, doc.sourceFile(relPath(r.dir, doc.fsPath)), (p) => this.docs.get(path.join(r.dir, ...p.split('/')))?.text ?? this.disk.read(path.join(r.dir, ...p.split('/')), EDITOR_MAX_FILE_BYTES, p)?.text), doc.text.length);
+        if (why) { this.conn.console.warn(`lpg: quick fix "${fix.title}" left out: ${why}`); continue; }
+        actions.push(fixToCodeAction(fix, r.dir, diag, eo));
+      }
     }
     if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.Source))) && r.findings.some((f) => f.fixes.some((x) => x.preferred))) {
       const edit = await this.fixAllEdit(doc, token);
@@ -448,7 +464,8 @@ export class LpgServer {
     if (token?.isCancellationRequested) return undefined;
     const name = relPath(dir, doc.fsPath);
     if (!m.abs.has(name)) return undefined;
-    const texts = fixAllTexts(m.files, name, m.opts, () => !!token?.isCancellationRequested);
+    const { texts, dropped } = fixAll(m.files, name, m.opts, () => !!token?.isCancellationRequested);
+    for (const d of dropped) this.conn.console.warn(`lpg: fix all in ${doc.fsPath}: left out "${d.title}" [${d.ruleId}]: ${d.reason}`);
     if (!texts.size) return undefined;
     const byPath = new Map(m.files.map((f) => [f.path, f]));
     const edits = [...texts].map(([file, text]) => {
@@ -477,7 +494,7 @@ export class LpgServer {
         const r = await this.conn.workspace.applyEdit({ label: 'lpg: fix all', edit });
         return { applied: r.applied };
       }
-      default: throw new Error('unknown command ' + p.command);
+      default: return new ResponseError(ErrorCodes.InvalidParams, `lpg: unknown command ${JSON.stringify(p.command)} (known: ${Object.values(COMMANDS).join(', ')})`);
     }
   }
 
@@ -511,7 +528,7 @@ export class LpgServer {
       const plan: { dir: string; files: string[] }[] = [];
       for (const root of roots) {
         const fset = await this.settingsFor(path.join(root.path, '_'));
-        const w = await walkFiles(root.path, (rel) => fset.exclude(path.join(root.path, rel)));
+        const w = await walkFiles(root.path, (rel) => fset.exclude(path.join(root.path, rel)), { allowed: (real) => this.disk.allowed?.(real) ?? true, outsideMessage: 'skipped: ' + this.disk.outsideMessage });
         for (const issue of w.issues) this.conn.console.warn(`lpg: ${issue.file}: ${issue.message}`);
         for (const m of planModules(w.files.filter((f) => path.posix.basename(f) !== '.lpg.json'))) {
           const dir = path.join(root.path, ...(m.dir ? m.dir.split('/') : []));

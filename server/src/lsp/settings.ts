@@ -1,7 +1,11 @@
 /** The `lpg` settings of one workspace folder: editor settings (`workspace/configuration`) merged with the folder's `.lpg.json`. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFIG_FILE, ignoreMatcher, parseConfig } from '../scan/config';
+import { CONFIG_FILE, MAX_IGNORE_GLOBS, ignoreMatcher, parseConfig } from '../scan/config';
+import { kindOf, readTextSync } from '../scan/fs';
+
+/** Largest `.lpg.json` read (the CLI's limit). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 import type { SeveritySetting } from '../core/types';
 
 export type RunMode = 'onType' | 'onSave';
@@ -47,7 +51,8 @@ export function normalizeSettings(raw: unknown): Settings {
     run: r.run === 'onSave' ? 'onSave' : 'onType',
     debounceMs: Number.isFinite(debounce) && debounce >= 0 ? Math.min(debounce, 60_000) : DEFAULT_SETTINGS.debounceMs,
     rules: rulesOf(r.rules),
-    exclude: globsOf(r.exclude),
+    // a workspace's settings come from the repository (.vscode/settings.json): bounded like `.lpg.json`
+    exclude: globsOf(r.exclude).slice(0, MAX_IGNORE_GLOBS),
     maxFileSizeMB: Number.isFinite(max) && max > 0 ? max : DEFAULT_SETTINGS.maxFileSizeMB,
   };
 }
@@ -57,8 +62,13 @@ export interface ProjectConfig { rules: Record<string, SeveritySetting>; ignore:
 /** Reads `<root>/.lpg.json` with the CLI's parser (same validation); a broken file yields its error message and no settings. */
 export function readProjectConfig(root: string): ProjectConfig {
   const file = path.join(root, CONFIG_FILE);
-  let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return { rules: {}, ignore: [] }; }
+  // Read as the CLI reads it: a FIFO, socket or device is never opened for a blocking read, size limited.
+  let st: fs.Stats;
+  try { st = fs.statSync(file); } catch { return { rules: {}, ignore: [] }; }
+  if (!st.isFile()) return { rules: {}, ignore: [], error: `${file}: ${kindOf(st)}, not a regular file` };
+  const r = readTextSync(file, CONFIG_FILE, { maxBytes: MAX_CONFIG_BYTES, tooBig: (size, max) => `${(size / 1048576).toFixed(1)} MB is over the ${max / 1048576} MB limit of a configuration file` });
+  if ('message' in r) return r.incomplete ? { rules: {}, ignore: [] } : { rules: {}, ignore: [], error: `${file}: ${r.message.replace(/^skipped: /, '')}` };
+  const text = r.text;
   try {
     const c = parseConfig(text, file);
     return { rules: c.rules, ignore: c.ignore };

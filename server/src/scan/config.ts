@@ -1,16 +1,20 @@
 /**
  * The configuration file `.lpg.json` at the scanned root:
  *   {"rules": {"<rule id>": "off" | "info" | "warning" | "error"}, "ignore": ["glob", ...]}
- * Globs (picomatch) match paths relative to the root with `/` separators; they can never match
- * anything outside the root (patterns with `..` segments or absolute paths are rejected).
+ * Globs (glob.ts: matched in time linear in the path) match paths relative to the root with `/`
+ * separators; they can never match anything outside the root (patterns with `..` segments or
+ * absolute paths are rejected). At most MAX_IGNORE_GLOBS globs of GLOB_LIMITS.maxLength characters.
  * Pure: the caller reads the file.
  */
-import picomatch from 'picomatch';
+import { compileGlob, GLOB_LIMITS } from './glob';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { SeveritySetting } from '../core/types';
 import { allRules } from '../core/rules';
 
 export const CONFIG_FILE = '.lpg.json';
+
+/** Most `ignore` globs a configuration may hold (a bigger list is refused, not matched against every path). */
+export const MAX_IGNORE_GLOBS = 1000;
 
 /** Every rule id of the catalogue (RULES.md), implemented or not yet: stable public names. */
 export const CATALOGUE_RULE_IDS = [
@@ -66,13 +70,15 @@ export function parseConfig(text: string, file = CONFIG_FILE): LpgConfig {
   const ignore: string[] = [];
   if (obj.ignore !== undefined) {
     if (!Array.isArray(obj.ignore)) throw new ConfigError(file, '"ignore" must be an array of glob strings');
+    if (obj.ignore.length > MAX_IGNORE_GLOBS) throw new ConfigError(file, `"ignore" has ${obj.ignore.length} globs: the limit is ${MAX_IGNORE_GLOBS}`);
     for (const g of obj.ignore) {
       if (typeof g !== 'string' || !g.trim()) throw new ConfigError(file, `"ignore" entries must be non-empty glob strings, not ${JSON.stringify(g)}`);
       const p = g.replace(/^!/, '');
       if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.split(/[\\/]/).includes('..')) {
         throw new ConfigError(file, `ignore glob "${g}" reaches outside the scanned root: globs are relative to the folder of ${CONFIG_FILE} and may not start with "/" or contain ".."`);
       }
-      try { picomatch(p); } catch (e) { throw new ConfigError(file, `ignore glob "${g}" is invalid: ${(e as Error).message}`); }
+      if (g.length > GLOB_LIMITS.maxLength) throw new ConfigError(file, `ignore glob "${g.slice(0, 40)}…" is invalid: longer than ${GLOB_LIMITS.maxLength} characters`);
+      try { compileGlob(p); } catch (e) { throw new ConfigError(file, `ignore glob "${g}" is invalid: ${(e as Error).message}`); }
       ignore.push(g);
     }
   }
@@ -88,10 +94,10 @@ export function ignoreMatcher(globs: string[]): (relPath: string) => boolean {
   const compiled = globs.map((g) => {
     const neg = g.startsWith('!');
     const p = (neg ? g.slice(1) : g).replace(/^\.\//, '').replace(/\/+$/, '');
-    const opts = { dot: true };
-    const self = picomatch(p, opts);
-    const under = picomatch(p + '/**', opts);
-    return { neg, test: (s: string) => self(s) || under(s) };
+    // `p/**` matches `p` itself and everything under it
+    let test: (s: string) => boolean;
+    try { test = compileGlob(p + '/**'); } catch { test = () => false; } // editor settings are not validated up front: a bad glob matches nothing
+    return { neg, test };
   });
   return (rel) => {
     const r = rel.replace(/\\/g, '/').replace(/^\.\//, '');

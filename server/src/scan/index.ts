@@ -10,16 +10,18 @@ import { initParser } from '../core/parse/treesitter';
 import { CONFIG_FILE, ConfigError, ignoreMatcher, parseConfig, type LpgConfig } from './config';
 import { mayBeRelevant, planModules, worthReading, type ModulePlan } from './plan';
 import { analyzeModuleTextsChecked, type AnalyzeModuleOptions, type ModuleInput, type SyntaxChecker } from './module';
-import { fixModule } from './fix';
+import { fixModule, type AppliedFix, type RejectedFix } from './fix';
+import { pushAll } from '../core/fix/apply';
 import { AnalysisPool } from './pool';
-import { errText, readText, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
+import { isInside, kindOf, readText, readTextSync, realOr, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
+import * as fs from 'fs';
 import { isPlanFile, scanPlanText } from './planscan';
 
 export * from './config';
 export * from './plan';
 export * from './module';
 export * from './fix';
-export { walk, readText, writeTextAtomic, toRel, type ScanIssue } from './fs';
+export { walk, readText, readTextSync, writeTextAtomic, toRel, type ScanIssue } from './fs';
 export { isPlanFile, scanPlanText } from './planscan';
 
 export interface ScanOptions {
@@ -69,21 +71,40 @@ export interface ScanResult {
   modules: number;
   /** Root-relative paths of the Terraform plans analysed. */
   plans?: string[];
-  /** With `fix`: the fixes applied and the files changed. */
-  fixed?: { applied: { ruleId: string; file: string; title: string }[]; rejected: { ruleId: string; file: string; title: string; reason: string }[]; changes: FileChange[] };
+  /** With `fix`: the fixes applied (and written, with `write`), those left out, and the files changed. */
+  fixed?: { applied: AppliedFix[]; rejected: RejectedFix[]; changes: FileChange[] };
+  /** Texts of the files with findings, as analysed (for code frames: nothing is read again from disk). */
+  texts: Map<string, string>;
+  /** Notices about the configuration (a `.lpg.json` that is not a regular file is ignored). */
+  notices: ScanIssue[];
 }
 
+/** Largest configuration file read (bytes): a bigger one is refused with this limit. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** Loads the configuration for a root: the explicit file, or `.lpg.json` in the root, or defaults. Throws ConfigError. */
-export async function loadConfig(root: string, configFile?: string): Promise<{ config: LpgConfig; file?: string }> {
+export async function loadConfig(root: string, configFile?: string): Promise<{ config: LpgConfig; file?: string; notice?: string }> {
   const file = configFile ?? path.join(root, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (e) {
-    if (!configFile && (e as NodeJS.ErrnoException).code === 'ENOENT') return { config: { rules: {}, ignore: [] } };
-    throw new ConfigError(file, `cannot read configuration: ${errText(e)}`);
+  const none = { config: { rules: {}, ignore: [] } };
+  let st: fs.Stats;
+  try { st = fs.statSync(file); } catch (e) {
+    if (!configFile && (e as NodeJS.ErrnoException).code === 'ENOENT') return none;
+    st = undefined as never;
   }
-  return { config: parseConfig(text, file), file };
+  // A `.lpg.json` that is a FIFO, socket, device or folder is ignored (never opened for a blocking read).
+  if (!configFile && st && !st.isFile()) return { ...none, notice: `ignored: ${kindOf(st)}, not a regular file` };
+  const r = readTextSync(file, CONFIG_FILE, {
+    maxBytes: MAX_CONFIG_BYTES,
+    tooBig: (size, max) => `${(size / 1048576).toFixed(1)} MB is over the ${max / 1048576} MB limit of a configuration file`,
+    // the root's `.lpg.json` may not be a link to outside the root
+    allowed: configFile ? undefined : (real) => isInside(realOr(root), real),
+    outsideMessage: 'symbolic link to outside the scanned root (not followed)',
+  });
+  if ('message' in r) {
+    if (!configFile && / not a regular file|outside the scanned root/.test(r.message)) return { ...none, notice: `ignored: ${r.message.replace(/^skipped: /, '')}` };
+    throw new ConfigError(file, r.message.startsWith('cannot read') ? r.message.replace('cannot read file', 'cannot read configuration') : r.message.replace(/^skipped: /, ''));
+  }
+  return { config: parseConfig(r.text, file), file };
 }
 
 /** Scans a folder or a single file (its folder is analysed, only the file is reported). */
@@ -92,15 +113,18 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const st = await fsp.stat(target); // throws for a missing target: a usage error for the caller
   const root = st.isDirectory() ? target : path.dirname(target);
   const single = st.isDirectory() ? undefined : toRel(root, target);
-  if (single && single.toLowerCase().endsWith('.json') && st.size <= PLAN_MAX_BYTES) {
+  if (single && single.toLowerCase().endsWith('.json') && st.isFile() && st.size <= PLAN_MAX_BYTES) {
     const text = (await fsp.readFile(target, 'utf8').catch(() => '')).replace(/^\uFEFF/, '');
     if (isPlanFile(single, text)) return scanPlanTarget(target, text, opts);
   }
-  const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
+  const { config, file: configFile, notice } = opts.config ? { config: opts.config, file: undefined, notice: undefined } : await loadConfig(root, opts.configFile);
   const isIgnored = ignoreMatcher(config.ignore);
   const pruneDirs = !config.ignore.some((g) => g.startsWith('!'));
-  const walked = await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel));
-  const issues: ScanIssue[] = [...walked.issues];
+  const realRoot = realOr(root);
+  const inRoot = (real: string): boolean => isInside(realRoot, real);
+  const walked = await walk(root, (rel, isDir) => isDir && pruneDirs && isIgnored(rel), { allowed: inRoot });
+  const issues: ScanIssue[] = walked.issues.filter((i) => (single ? i.file === single : i.file !== CONFIG_FILE)); // the configuration file has its own notice
+  const notices: ScanIssue[] = notice ? [{ file: CONFIG_FILE, message: notice }] : [];
   let plans = planModules(walked.files);
   if (single) {
     plans = plans.filter((m) => m.files.includes(single));
@@ -111,15 +135,18 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
 
   if (opts.warmUp && plans.some((m) => m.files.some((f) => f.toLowerCase().endsWith('.tf')))) opts.warmUp();
   await initParser();
-  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0 };
+  const result: ScanResult = { root, file: single, config, configFile, findings: [], issues, filesRead: 0, modules: 0, texts: new Map(), notices };
   if (opts.fix) result.fixed = { applied: [], rejected: [], changes: [] };
   const reads = new Map<string, ReadText>();
+  const keepTexts = (findings: Finding[], texts?: Map<string, string>): void => {
+    for (const f of findings) if (!result.texts.has(f.file)) { const t = texts?.get(f.file) ?? reads.get(f.file)?.text; if (t !== undefined) result.texts.set(f.file, t); }
+  };
 
   const plansFound: { rel: string; text: string }[] = [];
   const load = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
     const files: { path: string; text: string }[] = [];
     for (const rel of m.files) {
-      const r = await readText(path.join(root, ...rel.split('/')), rel);
+      const r = await readText(path.join(root, ...rel.split('/')), rel, { allowed: inRoot });
       if ('message' in r) { issues.push(r); continue; }
       // a Terraform plan is analysed on its own (below), not as a file of the folder's module
       if (isPlanFile(rel, r.text)) {
@@ -145,7 +172,8 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const settle = async (x: { dir: string; p: Promise<Finding[]> }): Promise<void> => {
     const findings = await x.p;
     opts.onModule?.(x.dir, findings);
-    result.findings.push(...findings);
+    pushAll(result.findings, findings);
+    keepTexts(findings);
   };
   try {
   let next = plans.length ? load(plans[0]) : undefined;
@@ -162,20 +190,31 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     };
     if (opts.fix) {
       const r = await fixModule(input, aopts);
-      const findings = r.findings;
-      result.fixed!.applied.push(...r.applied);
-      result.fixed!.rejected.push(...r.rejected);
+      let findings = r.findings;
+      let applied = r.applied;
+      let texts = r.texts;
+      const failed = new Set<string>();
       for (const file of r.changed) {
         const rd = reads.get(file)!;
         const change: FileChange = { file, before: rd.text, after: r.texts.get(file)!, bom: rd.bom, written: false };
         if (opts.fix === 'write') {
-          const err = await writeTextAtomic(path.join(root, ...file.split('/')), change.after, rd.bom, rd.raw);
-          if (err) { change.message = err; issues.push({ file, message: err }); } else change.written = true;
+          const err = await writeTextAtomic(path.join(root, ...file.split('/')), change.after, rd.bom, rd.raw, { allowed: inRoot });
+          if (err) { change.message = err; failed.add(file); issues.push({ file, message: `not fixed: ${err}`, incomplete: true }); } else change.written = true;
         }
         result.fixed!.changes.push(change);
       }
+      if (failed.size) {
+        // The truth on disk: files not written keep their text, their fixes are not applied, and the
+        // findings are those of the texts as they now are on disk.
+        applied = applied.filter((a) => !a.files.some((f) => failed.has(f)));
+        texts = new Map([...r.texts].map(([p, t]) => [p, failed.has(p) ? reads.get(p)!.text : t] as const));
+        findings = await analyzeModuleTextsChecked({ ...input, files: input.files.map((f) => ({ path: f.path, text: texts.get(f.path)! })) }, aopts);
+      }
+      pushAll(result.fixed!.applied, applied);
+      pushAll(result.fixed!.rejected, r.rejected);
       opts.onModule?.(input.dir, findings);
-      result.findings.push(...findings);
+      pushAll(result.findings, findings);
+      keepTexts(findings, texts);
     } else {
       if (!poolTried && result.modules >= 3) { poolTried = true; pool = AnalysisPool.create(); }
       inflight.push({ dir: input.dir, p: pool ? pool.analyze(input, aopts) : analyzeModuleTextsChecked(input, aopts) });
@@ -189,6 +228,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   for (const p of plansFound) {
     const r = await scanPlanText(root, path.join(root, ...p.rel.split('/')), p.text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, p.rel) });
     const findings = r.findings.filter((f) => !isIgnored(f.file));
+    keepTexts(findings, r.texts);
     (result.plans ??= []).push(p.rel);
     result.modules++;
     result.filesRead += 1 + r.sourcesRead;
@@ -201,16 +241,18 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
 /** `lpg scan plan.json`: one Terraform plan, with the `.tf` sources of its modules when present. */
 async function scanPlanTarget(target: string, text: string, opts: ScanOptions): Promise<ScanResult> {
   const root = opts.planRoot ?? path.dirname(target);
-  const { config, file: configFile } = opts.config ? { config: opts.config, file: undefined } : await loadConfig(root, opts.configFile);
+  const { config, file: configFile, notice } = opts.config ? { config: opts.config, file: undefined, notice: undefined } : await loadConfig(root, opts.configFile);
   const rel = toRel(root, target);
-  const result: ScanResult = { root, file: rel, config, configFile, candidates: 1, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel] };
+  const notices: ScanIssue[] = notice ? [{ file: CONFIG_FILE, message: notice }] : [];
+  const result: ScanResult = { root, file: rel, config, configFile, candidates: 1, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel], texts: new Map(), notices };
   if (opts.fix) {
     result.fixed = { applied: [], rejected: [], changes: [] };
-    result.issues.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });
+    notices.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });
   }
   const r = await scanPlanText(root, target, text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, rel) });
   const isIgnored = ignoreMatcher(config.ignore);
   result.findings = r.findings.filter((f) => f.file === rel || !isIgnored(f.file));
+  for (const f of result.findings) { const t = r.texts.get(f.file); if (t !== undefined) result.texts.set(f.file, t); }
   result.filesRead = 1 + r.sourcesRead;
   opts.onModule?.(rel, r.findings);
   return result;

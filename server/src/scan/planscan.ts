@@ -37,9 +37,9 @@ export interface PlanScanOptions {
  * root module's source folder (default: the plan's folder).
  * Returns the findings and the number of source files read.
  */
-export async function scanPlanText(root: string, planAbs: string, planText: string, planRoot: string | undefined, opts: PlanScanOptions = {}): Promise<{ findings: Finding[]; sourcesRead: number }> {
+export async function scanPlanText(root: string, planAbs: string, planText: string, planRoot: string | undefined, opts: PlanScanOptions = {}): Promise<{ findings: Finding[]; sourcesRead: number; texts: Map<string, string> }> {
   // a plan that mentions neither Lambda nor IAM has nothing for the rules (its JSON errors are still reported)
-  if (!mayBeRelevant(planText) && isPlanJson(planText) && /^[01]\./.test(planVersion(planText))) return { findings: [], sourcesRead: 0 };
+  if (!mayBeRelevant(planText) && isPlanJson(planText) && /^[01]\./.test(planVersion(planText))) return { findings: [], sourcesRead: 0, texts: new Map() };
   const planPath = toRel(root, planAbs);
   const rootAbs = planRoot ?? path.dirname(planAbs);
   const rootDir = toRel(root, rootAbs);
@@ -62,5 +62,7 @@ export async function scanPlanText(root: string, planAbs: string, planText: stri
     }
   }
   const findings = analyzePlan({ planPath, planText, rootDir, sources, modulesJson }, { rules: opts.rules, onRuleError: opts.onRuleError });
-  return { findings, sourcesRead: sources.length };
+  // the texts as analysed, for code frames and fingerprints (nothing is read again from disk)
+  const texts = new Map<string, string>([[planPath, planText], ...sources.map((f) => [f.path, f.text] as [string, string])]);
+  return { findings, sourcesRead: sources.length, texts };
 }

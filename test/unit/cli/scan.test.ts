@@ -89,7 +89,7 @@ describe('scan: fixes', () => {
     const checkSyntax = async (_p: string, t: string) => (t.includes('lambda:*') ? null : { line: 1, character: 0, message: 'broken' });
     const r = await fixModule({ dir: '', files: [{ path: 'p.tf', text }] }, { checkSyntax });
     assert.deepStrictEqual(r.applied, []);
-    assert.deepStrictEqual(r.rejected.map((x) => [x.ruleId, x.reason]), [['broad-permission-action', 'would break the syntax of p.tf']]);
+    assert.deepStrictEqual(r.rejected.map((x) => [x.ruleId, x.reason]), [['broad-permission-action', "it would break the syntax of p.tf (HashiCorp's parser: 2:1 broken)"]]);
     assert.deepStrictEqual(r.changed, []);
     assert.strictEqual(r.texts.get('p.tf'), text);
   });

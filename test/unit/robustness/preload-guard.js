@@ -50,6 +50,7 @@ if (vanish || eacces) {
   };
   wrap('readFileSync');
   wrap('statSync');
+  wrap('openSync');
   const origP = fs.promises.readFile;
   fs.promises.readFile = function (p, ...rest) {
     const s = typeof p === 'string' ? p : '';
@@ -57,4 +58,33 @@ if (vanish || eacces) {
     if (eacces && s.endsWith(eacces)) { const e = new Error(`EACCES: permission denied, open '${s}'`); e.code = 'EACCES'; return Promise.reject(e); }
     return origP.call(this, p, ...rest);
   };
+}
+
+// LPG_FAULT_HCL2JSON_DIE=1: HashiCorp's parser worker dies on each request (as an out-of-memory kill would do).
+if (process.env.LPG_FAULT_HCL2JSON_DIE) {
+  const wt = require('worker_threads');
+  const post = wt.Worker.prototype.postMessage;
+  wt.Worker.prototype.postMessage = function (m, ...rest) {
+    if (m && typeof m === 'object' && m.name === '__lpg__.tf' && !/^locals \{/.test(m.text)) { void this.terminate(); return; }
+    return post.call(this, m, ...rest);
+  };
+}
+
+// LPG_FAULT_ENOSPC=name: the disk is full when a temporary file for `name` is written (as `lpg scan --fix` does).
+if (process.env.LPG_FAULT_ENOSPC) {
+  const name = process.env.LPG_FAULT_ENOSPC;
+  const full = new Set();
+  const open = fs.openSync;
+  fs.openSync = function (p, ...rest) {
+    const fd = open.call(this, p, ...rest);
+    if (typeof p === 'string' && p.includes(`.${name}.lpg-`)) full.add(fd);
+    return fd;
+  };
+  for (const k of ['writeFileSync', 'writeSync']) {
+    const orig = fs[k];
+    fs[k] = function (fd, ...rest) {
+      if (typeof fd === 'number' && full.has(fd)) { full.delete(fd); const e = new Error('ENOSPC: no space left on device, write'); e.code = 'ENOSPC'; e.errno = -28; e.syscall = 'write'; throw e; }
+      return orig.call(this, fd, ...rest);
+    };
+  }
 }

@@ -25,6 +25,14 @@ export function indentAt(text: string, offset: number): string {
 }
 /** One indentation step of the file: a tab, or the smallest space indent (default two spaces). */
 export function indentUnit(text: string): string {
+  // cached for the last text: a rule calls it once per finding, and a file can have 100,000 findings
+  if (text === unitCache.text) return unitCache.unit;
+  const unit = computeIndentUnit(text);
+  unitCache = { text, unit };
+  return unit;
+}
+let unitCache = { text: '', unit: '  ' };
+function computeIndentUnit(text: string): string {
   if (/^\t+\S/m.test(text)) return '\t';
   let min = 0;
   for (const m of text.matchAll(/^( +)\S/gm)) if (!min || m[1].length < min) min = m[1].length;
@@ -77,6 +85,10 @@ export function insertAttribute(file: SourceFile, block: Block, name: string, va
     const at = lineEndOf(text, block.bodyStart);
     return [{ file: file.path, start: at, end: at, newText: `${eol}${indent}${name} = ${value.hcl}` }];
   }
+  const lineOf = (o: number): number => file.lines.positionAt(o).line;
+  // The block's `}` on the anchor's line (`resource "x" "y" { principal = "s3.amazonaws.com" }`):
+  // the attribute goes inside, and the block is split over lines (never after the `}`).
+  if (block.bodyEnd < block.span.end && lineOf(block.bodyEnd) === lineOf(anchor.span.end)) return splitOneLine(file, block, anchor, name, value.hcl, blockIndent, eol);
   const indent = indentAt(text, anchor.span.start);
   const group = alignGroup(file, block, anchor);
   const cols = group.map((a) => eqColumn(file, a));
@@ -104,6 +116,32 @@ export function insertAttribute(file: SourceFile, block: Block, name: string, va
   const lineEnd = lineEndOf(text, at);
   edits.push({ file: file.path, start: lineEnd, end: lineEnd, newText: `${eol}${indent}${name}${pad}= ${value.hcl}` });
   return edits;
+}
+
+/**
+ * insertAttribute for a block whose `}` shares the anchor's line: the attributes of that line each
+ * get a line of their own, the new one after them (aligned as `terraform fmt` does), then the `}`.
+ * Gives no edit when something else than attributes and blanks shares the line (a comment, a nested block).
+ */
+function splitOneLine(file: SourceFile, block: Block, anchor: Attribute, name: string, hcl: string, blockIndent: string, eol: string): SpanEdit[] {
+  const text = file.text;
+  const lineOf = (o: number): number => file.lines.positionAt(o).line;
+  const line = lineOf(block.bodyEnd);
+  const openOnLine = lineOf(block.bodyStart) === line;
+  const from = openOnLine ? block.bodyStart : lineStartOf(text, anchor.span.start);
+  const onLine = [...block.attrs].filter((a) => a.span.start >= from && a.span.end <= block.bodyEnd).sort((a, b) => a.span.start - b.span.start);
+  if (!onLine.length || block.blocks.some((b) => b.span.end > from && b.span.start < block.bodyEnd)) return [];
+  // only blanks (or `,` between one-line attributes) between them
+  let at = from;
+  for (const a of onLine) { if (text.slice(at, a.span.start).trim() !== '') return []; at = a.span.end; }
+  if (text.slice(at, block.bodyEnd).trim() !== '') return [];
+  const indent = openOnLine ? blockIndent + indentUnit(text) : indentAt(text, onLine[0].span.start);
+  const width = Math.max(name.length, ...onLine.map((a) => a.name.length));
+  const valueOf = (a: Attribute): string => text.slice(text.indexOf('=', a.nameSpan.end) + 1, a.span.end).trim();
+  const lines = onLine.map((a) => `${indent}${text.slice(a.nameSpan.start, a.nameSpan.end)}${' '.repeat(width - a.name.length + 1)}= ${valueOf(a)}`);
+  lines.push(`${indent}${name}${' '.repeat(width - name.length + 1)}= ${hcl}`);
+  const head = openOnLine ? eol : '';
+  return [{ file: file.path, start: from, end: block.bodyEnd, newText: `${head}${lines.join(eol)}${eol}${blockIndent}` }];
 }
 
 /** Inserts text as a new top-level block after `block`, separated by a blank line. */
