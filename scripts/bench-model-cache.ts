@@ -1,6 +1,7 @@
 // A/B: the syntax model per keystroke with and without the per-document block cache (same incremental trees), 300-permission file (55 KB).
 // npx tsx scripts/bench-model-cache.ts
-import { initParser, parseTerraform } from '../server/src/core/parse/treesitter';
+import { parseTerraform } from '../server/src/core/parse/treesitter';
+import { initParser } from '../server/src/host/node-wasm';
 import { syntaxFromTree, BlockCache } from '../server/src/core/model/hcl';
 const PERM = (i: number) => `resource "aws_lambda_permission" "p${i}" {\n  statement_id  = "AllowAPI${i}"\n  action        = "lambda:InvokeFunction"\n  function_name = "f${i}"\n  principal     = "apigateway.amazonaws.com"\n}\n\n`;
 (async () => {

@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { initParser } from '../server/src/core/parse/treesitter';
+import { initParser } from '../server/src/host/node-wasm';
 import { fuzz, loadFolders, summary, REPO } from '../test/unit/robustness/fuzzlib';
 import { fixFuzz, fixSummary } from '../test/unit/robustness/fixfuzz';
 import { Hcl2Json } from '../server/src/hcl2json';

@@ -23,7 +23,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 // The runtime: what bin/lpg.js and the bundles load (dist/cli.js; dist/server.js for `lpg lsp`;
 // dist/scan-worker.js for scans of many modules; dist/hcl2json/worker.js + dist/main.wasm.gz for
-// HashiCorp's parser; the tree-sitter WASM files), and the rule pages the diagnostics refer to.
+// HashiCorp's parser; the tree-sitter WASM files; dist/web/ for `lpg web`), and the rule pages the diagnostics refer to.
 const files = [
   'bin/lpg.js',
   'dist/cli.js',
@@ -33,6 +33,8 @@ const files = [
   'dist/main.wasm.gz',
   'dist/tree-sitter.wasm',
   'dist/tree-sitter-terraform.wasm',
+  // `lpg web`: the paste-and-fix page it serves
+  ...(existsSync(join(root, 'dist', 'web')) ? readdirSync(join(root, 'dist', 'web')).filter((f) => !f.endsWith('.map')).map((f) => `dist/web/${f}`) : ['dist/web/index.html']),
   ...readdirSync(join(root, 'docs', 'rules')).filter((f) => f.endsWith('.md')).map((f) => `docs/rules/${f}`),
 ];
 const missing = files.filter((f) => !existsSync(join(root, f)));

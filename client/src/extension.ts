@@ -25,6 +25,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { SHOW_WIRING, VIEW_ID, WiringTree, reveal, showWiring, type WiringItem } from './wiring';
 
 export const SOURCE = 'lpg';
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('lpg');
@@ -62,6 +63,8 @@ export interface LpgApi {
   ready(): Promise<void>;
   status(): { text: string; detail?: string; severity: vscode.LanguageStatusSeverity; busy: boolean };
   lastScan(): { findings: number; files: number } | undefined;
+  /** The "Lambda wiring" view's items (after asking the server again). */
+  wiringItems(): Promise<WiringItem[]>;
 }
 
 /** Validation slower than this (beyond the configured debounce) turns the status item into a warning. */
@@ -71,6 +74,7 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.LanguageStatusItem;
 let lastScan: { findings: number; files: number } | undefined;
+let wiringTree: WiringTree | undefined;
 let slow: { file: string; ms: number } | undefined;
 /** Documents sent to the server and not yet answered with diagnostics: uri -> time sent. */
 const pending = new Map<string, number>();
@@ -222,6 +226,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
         // Keep a closed file's diagnostics cleared until it is opened again or a new scan runs.
         if (clearedOnClose.has(uri.toString()) && !scanning) return next(uri, []);
         next(uri, diagnostics);
+        wiringTree?.schedule();
       },
     },
   };
@@ -229,6 +234,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   c.onDidChangeState(() => { if (c.state !== State.Running) pending.clear(); updateStatus(); });
   // Registered before start: vscode-languageclient re-installs it on every (re)connection.
   c.onNotification('lpg/status', onServerStatus);
+  c.onNotification('lpg/wiringChanged', () => wiringTree?.schedule());
   return c;
 }
 
@@ -386,13 +392,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<LpgApi
     if (e.affectsConfiguration('lpg.run') || e.affectsConfiguration('lpg.debounceMs')) { slow = undefined; updateStatus(); }
   }));
 
+  // the "Lambda wiring" view and the CodeLens command
+  wiringTree = new WiringTree(() => client, log);
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: wiringTree, showCollapseAll: true });
+  wiringTree.visible = () => treeView.visible;
+  context.subscriptions.push(treeView, treeView.onDidChangeVisibility((e) => { if (e.visible) wiringTree?.shown(); }));
+  command('lambdaPermissionGuard.refreshWiring', () => wiringTree?.refresh());
+  command('lambdaPermissionGuard.revealWiring', (loc: Parameters<typeof reveal>[0]) => reveal(loc));
+  command(SHOW_WIRING, showWiring);
+
   const started = startClient(context);
+  void started.then(() => wiringTree?.schedule(0));
   context.subscriptions.push({ dispose: () => { void client?.stop(); } });
   return {
     client: () => client,
     ready: async () => { await started; },
     status: () => ({ text: status.text, detail: status.detail, severity: status.severity, busy: status.busy }),
     lastScan: () => lastScan,
+    wiringItems: async () => { await wiringTree?.refresh(); return wiringTree?.items() ?? []; },
   };
 }
 

@@ -9,7 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { initParser, parseTerraform } from '../../server/src/core/parse/treesitter';
+import { parseTerraform } from '../../server/src/core/parse/treesitter';
+import { initParser } from '../../server/src/host/node-wasm';
 import { isScannedFile, mayBeRelevant, SKIP_DIRS } from '../../server/src/scan/plan';
 
 async function main(): Promise<void> {

@@ -4,8 +4,8 @@
  * /tmp/lpg-bench (LPG_BENCH_TMP) on first use. Machine-dependent: the core count and load average
  * are printed with the figures.
  *
- *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo, plan)
- *   npm run bench -- typing|start|scan|plan [RUNS]
+ *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo, web, plan)
+ *   npm run bench -- typing|start|scan|web|plan [RUNS]
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +14,7 @@ import { typing, start, median } from './typing';
 import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
 import { monorepo } from './gen';
 import { planBench, printPlan } from './plan';
+import { webBench } from './web';
 
 async function main(): Promise<void> {
   const what = process.argv[2] ?? 'all';
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
     const m = monorepo();
     console.log(`monorepo: ${m.dir}: ${m.files} files, ${(m.bytes / 1e6).toFixed(1)} MB, ${m.lambdaModules} of 1000 folders are Lambda modules (npx tsx scripts/bench/gen.ts)`);
     printScan(await scanBench('monorepo', m.dir, runs, () => undefined), m.dir);
+  }
+  if (what === 'all' || what === 'web') {
+    if (!fs.existsSync(`${REPO}/dist/web/index.html`)) { console.error('dist/web is missing: run npm run build'); process.exit(2); }
+    try { await webBench(runs); } catch (e) { console.log(`page: not measured: ${(e as Error).message}`); }
   }
   if (what === 'all' || what === 'plan') printPlan(planBench(runs));
   console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -10,11 +10,14 @@
  * the round trip didChange -> publishDiagnostics p50/p95/max (client side: includes JSON-RPC and pipe
  * time, so it is an upper bound of the server time).
  * start: process start to the first publishDiagnostics of an opened file, median of 5.
+ * LPG_BENCH_CODELENS=1: the client advertises workspace.codeLens.refreshSupport and, after each
+ * edit's diagnostics, asks for the file's CodeLens as VS Code does (lens round trip reported apart).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { CodeLensRequest } from 'vscode-languageserver-protocol';
 import { TestClient, positionAt, SERVER } from '../../test/protocol/client';
 import { typingModule } from './gen';
 
@@ -45,12 +48,15 @@ function script(text: string, edits: number): { offset: number; insert?: string;
   return ops.slice(0, edits);
 }
 
-export async function typing(units: number, edits: number): Promise<{ lines: number; p50: number; p95: number; max: number; edits: number; serverRss: number }> {
+export async function typing(units: number, edits: number): Promise<{ lines: number; p50: number; p95: number; max: number; edits: number; serverRss: number; lens?: { p50: number; p95: number; count: number } }> {
+  const lenses = process.env.LPG_BENCH_CODELENS === '1';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-bench-typing-'));
   const file = path.join(dir, 'main.tf');
   const text = typingModule(units);
   fs.writeFileSync(file, text);
-  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' } });
+  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, codeLensRefresh: lenses, initializationOptions: lenses ? { wiring: true } : undefined });
+  const lensTimes: number[] = [];
+  let lensCount = 0;
   try {
     await c.initialize();
     const uri = await c.open(file);
@@ -64,9 +70,14 @@ export async function typing(units: number, edits: number): Promise<{ lines: num
       const v = await c.change(uri, [{ range: { start, end }, newText: op.insert ?? '' }]);
       await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
       times.push(performance.now() - t0);
+      if (lenses) {
+        const t1 = performance.now();
+        lensCount = ((await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? []).length;
+        lensTimes.push(performance.now() - t1);
+      }
     }
     const rss = rssOf(c.proc.pid!);
-    return { lines: text.split('\n').length - 1, p50: median(times), p95: pct(times, 95), max: Math.max(...times), edits: times.length, serverRss: rss };
+    return { lines: text.split('\n').length - 1, p50: median(times), p95: pct(times, 95), max: Math.max(...times), edits: times.length, serverRss: rss, ...(lenses ? { lens: { p50: median(lensTimes), p95: pct(lensTimes, 95), count: lensCount } } : {}) };
   } finally {
     await c.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -106,7 +117,7 @@ async function main(): Promise<void> {
   if (what === 'typing') {
     for (const units of [100, 10]) {
       const r = await typing(units, edits);
-      console.log(`typing ${r.lines} lines: ${r.edits} edits, didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; server RSS ${r.serverRss} MB`);
+      console.log(`typing ${r.lines} lines: ${r.edits} edits, didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; server RSS ${r.serverRss} MB${r.lens ? `; codeLens (${r.lens.count} lenses) p50 ${r.lens.p50.toFixed(1)} ms, p95 ${r.lens.p95.toFixed(1)} ms` : ''}`);
     }
   } else if (what === 'start') {
     const xs: number[] = [];

@@ -53,6 +53,8 @@ export interface ClientOptions {
   command?: string[];
   env?: Record<string, string>;
   initializationOptions?: unknown;
+  /** Advertise workspace.codeLens.refreshSupport (refresh requests are counted in `codeLensRefreshes`). */
+  codeLensRefresh?: boolean;
 }
 
 export class TestClient {
@@ -68,6 +70,10 @@ export class TestClient {
   /** `lpg/status` notifications. */
   readonly statuses: { state: string; uri?: string; durationMs?: number; slow?: boolean; findings?: number; files?: number }[] = [];
   readonly configRequests: { scopeUri?: string; section?: string }[] = [];
+  /** workspace/codeLens/refresh requests received. */
+  codeLensRefreshes = 0;
+  /** Other notifications by method (e.g. `lpg/wiringChanged`). */
+  readonly notifications: { method: string; params: unknown }[] = [];
   readonly createdProgress: ProgressToken[] = [];
   /** Text of open documents as this client knows it. */
   readonly texts = new Map<string, { text: string; version: number }>();
@@ -97,6 +103,8 @@ export class TestClient {
       this.configRequests.push(it);
       return (it.scopeUri && this.settings[it.scopeUri]) ?? this.settings['*'] ?? null;
     }));
+    this.conn.onRequest('workspace/codeLens/refresh', () => { this.codeLensRefreshes++; this.wake(); return null; });
+    this.conn.onNotification('lpg/wiringChanged', (p: unknown) => { this.notifications.push({ method: 'lpg/wiringChanged', params: p }); this.wake(); });
     this.conn.onRequest(RegistrationRequest.type, (p) => { this.registrations.push(...p.registrations); this.wake(); });
     this.conn.onRequest(WorkDoneProgressCreateRequest.type, (p) => { this.createdProgress.push(p.token); });
     this.conn.onUnhandledProgress((p: { token: ProgressToken; value: TestClient['progress'][number]['value'] }) => {
@@ -137,6 +145,7 @@ export class TestClient {
         didChangeConfiguration: { dynamicRegistration: true },
         didChangeWatchedFiles: { dynamicRegistration: o.watchedFiles !== false },
         applyEdit: true,
+        ...(o.codeLensRefresh ? { codeLens: { refreshSupport: true } } : {}),
         workspaceEdit: { documentChanges: o.documentChanges !== false, ...(o.snippets ? { snippetEditSupport: true } : {}) } as never,
       },
       textDocument: {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { initParser } from '../../server/src/core/parse/treesitter';
+import { initParser } from '../../server/src/host/node-wasm';
 import { makeSourceFile } from '../../server/src/core/source';
 import { analyzeModule, type AnalyzeOptions } from '../../server/src/core/analyze';
 import type { Finding, Fix, TextEdit } from '../../server/src/core/types';

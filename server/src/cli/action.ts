@@ -1,7 +1,8 @@
 /**
  * The GitHub Action (action.yml -> action/index.js -> dist/action.js): runs `lpg scan` (dist/cli.js)
  * in the workspace, writes the report file (SARIF by default, for github/codeql-action/upload-sarif),
- * a job summary with the findings table, annotations on the changed lines, and the step outputs;
+ * a job summary with the findings table (and the Mermaid wiring graph of the folders whose Terraform
+ * changed), annotations on the changed lines, and the step outputs;
  * fails the step per `fail-on`.
  *
  * Environment as GitHub sets it: GITHUB_WORKSPACE, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT,
@@ -92,6 +93,29 @@ export function changedLines(workspace: string, env: Env, log: (s: string) => vo
     }
   }
   return out;
+}
+
+/** GitHub renders Mermaid blocks up to 50,000 characters. */
+const MAX_MERMAID = 40_000;
+
+/**
+ * The job summary's wiring section: `lpg graph --format mermaid` of the folders whose Terraform the
+ * pull request (or push) changed, within the scanned paths; nothing when no change is known.
+ */
+export function wiringOfChanges(workspace: string, paths: string[], changed: Map<string, Set<number>> | undefined, cli: string, config?: string): string[] {
+  if (!changed) return [];
+  const roots = paths.map((p) => path.resolve(workspace, p));
+  const files = [...changed.keys()].filter((f) => {
+    if (!/\.tf(\.json)?$/i.test(f)) return false;
+    const abs = path.resolve(workspace, f);
+    return fs.existsSync(abs) && roots.some((r) => abs === r || !path.relative(r, abs).startsWith('..'));
+  }).sort();
+  if (!files.length) return [];
+  const r = spawnSync(process.execPath, [cli, 'graph', ...files, '--format', 'mermaid', ...(config ? ['--config', config] : [])], { cwd: workspace, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0 || !r.stdout.includes('["λ ')) return [];
+  const head = ['', '### Lambda wiring of the changed folders', '', 'Who invokes each function, and with which permission (`lpg graph`); outages in red, undecided dashed.', ''];
+  if (r.stdout.length > MAX_MERMAID) return [...head, `The diagram is too large for the summary (${r.stdout.length} characters): run \`lpg graph ${files.length === 1 ? files[0] : '<folders>'} --format mermaid\` locally.`];
+  return [...head, '```mermaid', r.stdout.trimEnd(), '```'];
 }
 
 function splitPaths(s: string): string[] {
@@ -189,6 +213,7 @@ export async function runAction(env: Env = process.env, log: (s: string) => void
       for (const e of doc.errors.slice(0, 50)) summary.push(`- ${mdCell((e.file ? e.file + ': ' : '') + e.message)}`);
     }
     if (annotate === 'changed' && changed && skipped) summary.push('', `${skipped} ${skipped === 1 ? 'finding is' : 'findings are'} outside the changed lines (not annotated).`);
+    summary.push(...wiringOfChanges(workspace, paths, changed ?? (annotate === 'changed' ? undefined : changedLines(workspace, env, () => undefined)), cli, config));
     summary.push('', `Report: \`${path.relative(workspace, outFile) || output}\` (${format}).`, '');
     if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, summary.join('\n') + '\n');
 

@@ -3,7 +3,9 @@
  *
  *   lpg scan [PATH ...] [--format text|json|sarif|gitlab|junit] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
  *            [--baseline FILE [--write-baseline]] [--allow-empty] [--plan-root DIR]
+ *   lpg graph [PATH ...] [--format mermaid|dot|json|text] [--config FILE]
  *   lpg lsp --stdio
+ *   lpg web [--port N]
  *   lpg --help | --version
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage, configuration or internal
@@ -22,7 +24,10 @@ import { checkSyntax, disposeHcl2Json, takeHcl2JsonFailures } from '../hcl2json'
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
 import { assignFingerprints, baselineText, BaselineError, filterBaseline, readBaseline } from './fingerprint';
 import { formatGitlab, formatJunit, type CiFinding } from './formats-ci';
+import { GRAPH_FORMATS, graphsOf, renderGraphs, type GraphFormat } from './graph';
+import type { FolderGraph } from '../core/graph-render';
 import pkg from '../../../package.json';
+import { runWeb } from './web';
 
 const VERSION: string = pkg.version;
 
@@ -32,7 +37,9 @@ and IAM policy JSON: outages (missing or mismatched invoke permissions) and expo
 Usage:
   lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module), files,
                                   or Terraform plans (terraform show -json tfplan > plan.json)
+  lpg graph [PATH ...] [options]  draw who invokes each Lambda function, and with which permission
   lpg lsp --stdio                 run the language server over stdio (for editors)
+  lpg web [--port N]              serve the paste-and-fix page on 127.0.0.1 (default port 8080)
   lpg --help | --version
 
 Options of scan:
@@ -47,6 +54,10 @@ Options of scan:
                                   (default lpg-baseline.json) and exit 0
   --allow-empty                   exit 0 when there is nothing to check (default: exit 4)
   --plan-root DIR                 the root module's source folder of a plan (default: the plan's folder)
+
+Options of graph:
+  --format mermaid|dot|json|text  output format (default: text); outages red, undecided dashed
+  --config FILE                   configuration file (its "ignore" globs apply)
 
 PATH defaults to "."; a file PATH analyses its folder and reports only that file. A plan JSON
 (recognised by its content) is analysed as the whole configuration it resolves; its findings
@@ -77,7 +88,9 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(HELP); return cmd === undefined ? 2 : 0; }
     if (cmd === '--version' || cmd === '-v' || cmd === '-V') { io.out(VERSION + '\n'); return 0; }
     if (cmd === 'lsp') return runLsp(argv.slice(1));
+    if (cmd === 'web') return await runWeb(argv.slice(1), io, (m) => new UsageError(m));
     if (cmd === 'scan') return await runScan(argv.slice(1), io);
+    if (cmd === 'graph') return await runGraph(argv.slice(1), io);
     throw new UsageError(`unknown command '${cmd}'`);
   } catch (e) {
     if (e instanceof UsageError) { io.err(`lpg: ${oneLine(e.message)}. Run 'lpg --help' for usage.\n`); return 2; }
@@ -266,6 +279,31 @@ async function runScan(args: string[], io: Io): Promise<number> {
     return 3;
   }
   return failing ? 1 : 0;
+}
+
+async function runGraph(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  if (parsed.values.help) { io.out(HELP); return 0; }
+  const format = (parsed.values.format ?? 'text') as GraphFormat;
+  if (!GRAPH_FORMATS.includes(format)) throw new UsageError(`--format must be mermaid, dot, json or text, not '${parsed.values.format}'`);
+  const configFile = parsed.values.config !== undefined ? path.resolve(parsed.values.config) : undefined;
+  if (configFile && !fs.existsSync(configFile)) throw new UsageError(`--config: no such file: ${parsed.values.config}`);
+  const targets = parsed.positionals.length ? parsed.positionals : ['.'];
+  for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
+  const folders: FolderGraph[] = [];
+  const seen = new Set<string>(); // several PATHs in one folder (the changed files of a pull request): its graph once
+  for (const t of targets) {
+    const r = await graphsOf(t, configFile);
+    for (const f of r.folders) if (!seen.has(f.abs)) { seen.add(f.abs); folders.push({ dir: f.dir, graph: f.graph }); }
+    for (const i of r.issues) io.err(`lpg: ${escapeControl(i.file)}: ${escapeControl(i.message)}\n`);
+  }
+  io.out(renderGraphs(folders, format, escapeControl));
+  return 0;
 }
 
 export { summaryLine };

@@ -1,7 +1,7 @@
 import type { Finding, Fix, RelatedLocation, Severity, SeveritySetting } from './types';
 import type { Span } from './model/ast';
 import { ModuleIndex, type SourceFile } from './model/module';
-import { buildFacts } from './model/facts';
+import { buildFacts, type Facts } from './model/facts';
 import type { FixSpec, Report, Rule, RuleContext } from './rules/rule';
 import { allRules } from './rules';
 import { collectSuppressions, isSuppressed, type Suppressions } from './suppress';
@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   only?: Set<string>;
   /** Rules to run (defaults to all). */
   ruleSet?: Rule[];
+  /** Receives the folder's facts once the rules ran (their wiring index and verdicts are cached on them: the wiring graph reads them). */
+  onFacts?: (facts: Facts) => void;
 }
 
 export function effectiveSeverity(rule: Rule, opts: AnalyzeOptions): Severity | undefined {
@@ -81,6 +83,7 @@ function analyzeFiles(files: SourceFile[], opts: AnalyzeOptions): Finding[] {
       findings.push(toFinding(rule, severity, f, r, byPath));
     }
   }
+  opts.onFacts?.(facts);
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId < b.ruleId ? -1 : 1));
   return findings;
 }

@@ -12,11 +12,17 @@ export const FIX_ALL_KIND = CodeActionKind.SourceFixAll + '.lpg';
 
 export function ruleDocsUrl(ruleId: string): string { return DOCS_BASE + ruleId + '.md'; }
 
-export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try { return path.normalize(fileURLToPath(uri)); } catch { return undefined; }
-}
-export function pathToUri(p: string): string { return pathToFileURL(p).href; }
+/** How the server's paths and the client's URIs map: `file:` URIs on Node; the browser host (lsp/browser/main.ts) maps any scheme. */
+export const uriMapping = {
+  toPath(uri: string): string | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    try { return path.normalize(fileURLToPath(uri)); } catch { return undefined; }
+  },
+  toUri(p: string): string { return pathToFileURL(p).href; },
+};
+
+export function uriToPath(uri: string): string | undefined { return uriMapping.toPath(uri); }
+export function pathToUri(p: string): string { return uriMapping.toUri(p); }
 
 const SEV: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
 

@@ -10,7 +10,7 @@ import {
   type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type Connection, type Diagnostic,
   type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit, type ProgressToken,
 } from 'vscode-languageserver';
-import { initParser } from '../core/parse/treesitter';
+import { initParser } from '../host/node-wasm';
 import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { Rule } from '../core/rules/rule';
@@ -25,6 +25,8 @@ import { fixAll, minimalEdit } from './fixall';
 import { FixCheckCache, unsafeFixReason } from './hostile';
 import { walk as walkFiles, isInside, realOr } from '../scan/fs';
 import { mayBeRelevant, planModules, relativeTo, isTerraformFile } from '../scan/plan';
+import { WiringService } from './wiring';
+import type { Facts } from '../core/model/facts';
 
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
 
@@ -63,7 +65,15 @@ export class LpgServer {
   /** Counters for tests and the status item: validations run, last analysis time. */
   readonly stats = { validations: 0, lastMs: 0 };
 
+  /** CodeLens, hovers and `lpg/wiring` (wiring.ts), from the facts of each validation. */
+  private readonly wiring: WiringService;
+
   constructor(private readonly conn: Connection, private readonly opts: ServerOptions = {}) {
+    this.wiring = new WiringService(conn, {
+      moduleDirOf: (p) => this.moduleDirOf(p), uriOf: (p) => this.uriOf(p), logError: (w, e) => this.logError(w, e),
+      hasOpenDocument: (dir) => [...this.docs.values()].some((d) => this.moduleDirOf(d.fsPath) === dir),
+      codeLensEnabled: (p) => this.codeLensEnabled(p),
+    });
     this.scheduler = new Debouncer((dir) => this.validateModule(dir), (dir, e) => this.logError(`validation of ${dir}`, e));
     // unopened files: a log line (a scan may skip many); open documents get a message (filterOf)
     this.disk.onSkip = (_p, why) => { this.skippedFiles++; this.conn.console.warn('lpg: ' + why); };
@@ -121,11 +131,14 @@ export class LpgServer {
     c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => {
       if (!this.caps.workspace?.configuration) this.pushedSettings = p.settings?.lpg;
       this.settingsCache.clear();
+      this.lensSetting.clear();
+      this.wiring.configChanged();
       this.revalidateAll();
     }));
     c.onCodeAction((p, token) => this.guarded('codeAction', () => this.codeActions(p, token), [] as CodeAction[]));
     // not onExecuteCommand: it hides params.workDoneToken, which decides who creates the progress
     c.onRequest(ExecuteCommandRequest.type, (p, token) => this.guarded('executeCommand', () => this.executeCommand(p, token), null));
+    this.wiring.listen();
     c.onShutdown(() => { this.scheduler.dispose(); this.scanning?.cancel(); });
   }
 
@@ -152,7 +165,8 @@ export class LpgServer {
     if (p.workspaceFolders?.length) this.folders = p.workspaceFolders.flatMap((f) => { const fp = uriToPath(f.uri); return fp ? [{ uri: f.uri, path: fp }] : []; });
     else if (p.rootUri) { const fp = uriToPath(p.rootUri); if (fp) this.folders = [{ uri: p.rootUri, path: fp }]; }
     else if (p.rootPath) this.folders = [{ uri: pathToUri(p.rootPath), path: path.normalize(p.rootPath) }];
-    const io = p.initializationOptions as { settings?: unknown; client?: string; status?: boolean } | undefined;
+    const io = p.initializationOptions as { settings?: unknown; client?: string; status?: boolean; wiring?: boolean } | undefined;
+    this.wiring.initialize(this.caps, io);
     this.pushedSettings = io?.settings;
     this.statusNotifications = io?.status ?? io?.client === 'vscode';
     this.ready = initParser().catch((e) => this.logError('tree-sitter init', e));
@@ -162,6 +176,7 @@ export class LpgServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
         executeCommandProvider: { commands: [COMMANDS.scan, COMMANDS.clear, COMMANDS.fixAll] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...this.wiring.capabilities(),
       },
       serverInfo: { name: 'lpg', version: '0.1.0' },
     };
@@ -223,6 +238,24 @@ export class LpgServer {
 
   private filterOf(s: FolderSettings): FileFilter {
     return { excluded: (abs) => s.exclude(abs), maxBytes: () => Math.min(s.settings.maxFileSizeMB * 1048576, EDITOR_MAX_FILE_BYTES), skipped: (abs, why) => this.warnOnce(abs + why, why) };
+  }
+
+  /** `lpg.codeLens.enabled` per workspace folder (default true). */
+  private readonly lensSetting = new Map<string, Promise<boolean>>();
+  private codeLensEnabled(p: string): Promise<boolean> {
+    const folder = this.folderOf(p);
+    let v = this.lensSetting.get(folder.path);
+    if (!v) {
+      v = (async () => {
+        let raw: unknown = (this.pushedSettings as { codeLens?: unknown } | undefined)?.codeLens;
+        if (this.caps.workspace?.configuration) {
+          try { raw = await this.conn.workspace.getConfiguration({ scopeUri: folder.uri, section: 'lpg.codeLens' }); } catch (e) { this.logError('workspace/configuration', e); }
+        }
+        return (raw as { enabled?: unknown } | null | undefined)?.enabled !== false;
+      })();
+      this.lensSetting.set(folder.path, v);
+    }
+    return v;
   }
 
   // ---------------------------------------------------------------- validation
@@ -306,7 +339,9 @@ export class LpgServer {
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
-    const findings = analyzeModule(files, opts);
+    const facts: Facts[] = []; // one per stack: each template, and the folder's other files
+    const findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
+    this.wiring.record(dir, facts, abs);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
     const seen = new Set<string>();
@@ -503,6 +538,8 @@ export class LpgServer {
     for (const p of this.scanned) { this.results.delete(p); this.publish(pathToUri(p), null, []); }
     this.scanned.clear();
     this.scanPlans.clear();
+    const open = new Set([...this.docs.values()].map((d) => this.moduleDirOf(d.fsPath)));
+    this.wiring.retain((dir) => open.has(dir));
     return { cleared: n };
   }
 

@@ -6,7 +6,7 @@
 import * as fsp from 'fs/promises';
 import * as path from 'path';
 import type { Finding } from '../core/types';
-import { initParser } from '../core/parse/treesitter';
+import { initParser } from '../host/node-wasm';
 import { CONFIG_FILE, ConfigError, ignoreMatcher, parseConfig, type LpgConfig } from './config';
 import { mayBeRelevant, planModules, worthReading, type ModulePlan } from './plan';
 import { analyzeModuleTextsChecked, type AnalyzeModuleOptions, type ModuleInput, type SyntaxChecker } from './module';

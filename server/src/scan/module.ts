@@ -4,7 +4,8 @@
  */
 import { analyzeModule, type SyntaxError } from '../core/analyze';
 import { makeSourceFile } from '../core/source';
-import { initParser } from '../core/parse/treesitter';
+// Node: the WASM files of this install; browser bundles swap host/node-wasm for host/browser-wasm (scripts/build.mjs)
+import { initParser } from '../host/node-wasm';
 import type { SourceFile } from '../core/model/module';
 import type { Finding, Fix, SeveritySetting } from '../core/types';
 import { relativeTo } from './plan';

@@ -5,7 +5,7 @@
  * (hcl2json lives in the main thread), {id, needsAuthority: true}: the caller then analyses the module itself.
  */
 import { parentPort } from 'worker_threads';
-import { initParser } from '../core/parse/treesitter';
+import { initParser } from '../host/node-wasm';
 import { makeSourceFile } from '../core/source';
 import type { Finding, SeveritySetting } from '../core/types';
 import { analyzeModuleTextsSync } from './module';

@@ -22,3 +22,22 @@ export function buildSuite(): string {
 }
 
 if (require.main === module) console.log(buildSuite());
+
+export const WEB_SUITE_JS = path.join(REPO, 'out/e2e-vscode/suite-web/index.js');
+
+/** The same suite for the web worker extension host: browser platform, mocha's browser build, an assert stand-in. */
+export function buildWebSuite(): string {
+  buildSync({
+    entryPoints: [path.join(__dirname, 'suite/web.ts')],
+    outfile: WEB_SUITE_JS,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'cjs',
+    sourcemap: 'inline',
+    external: ['vscode'],
+    alias: { 'node:assert/strict': path.join(__dirname, 'suite/assert-web.ts') },
+    logLevel: 'warning',
+  });
+  return WEB_SUITE_JS;
+}

@@ -88,6 +88,22 @@ describe('GitHub Action entry point (action/index.js with the environment GitHub
     assert.match(r.summary, /Report: `lpg-results\.sarif` \(sarif\)\./);
   });
 
+  it('the job summary draws the wiring of the folders the pull request changed (Mermaid), and nothing when no Terraform changed', () => {
+    const { dir, base, head } = pullRequestRepo();
+    const r = runAction(dir, { paths: 'infra' }, { pull_request: { base: { sha: base }, head: { sha: head } } });
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    // infra/ is examples/ plus a permission on a function of another folder: the same diagram as the README's
+    const diagram = /<!-- lpg graph examples --format mermaid -->\n```mermaid\n([\s\S]*?)```/.exec(readme)![1];
+    assert.ok(r.summary.includes('\n### Lambda wiring of the changed folders\n\nWho invokes each function, and with which permission (`lpg graph`); outages in red, undecided dashed.\n\n```mermaid\n' + diagram + '```\n\nReport: `lpg-results.sarif` (sarif).\n'), r.summary);
+    // a change outside Terraform: no diagram
+    fs.writeFileSync(path.join(dir, 'NOTES.md'), 'notes\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'notes');
+    const notes = runAction(dir, { paths: 'infra' }, { pull_request: { base: { sha: head }, head: { sha: git(dir, 'rev-parse', 'HEAD') } } });
+    assert.ok(!notes.summary.includes('Lambda wiring'), notes.summary);
+    assert.ok(!notes.summary.includes('```mermaid'), notes.summary);
+  });
+
   it('push: the lines changed since the event\'s "before" commit; a base missing from the clone annotates every finding', () => {
     const { dir, base, head } = pullRequestRepo();
     const push = runAction(dir, { paths: 'infra' }, { before: base, after: head });

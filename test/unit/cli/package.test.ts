@@ -22,7 +22,7 @@ describe('npm package: pack, npm install -g, lpg on the PATH', function () {
 
   before(() => { inst = installGlobally(); });
 
-  it('the tarball holds only the runtime: bin, the bundles the CLI loads, the WASM files, the rule docs', () => {
+  it('the tarball holds only the runtime: bin, the bundles the CLI loads, the WASM files, the page of lpg web, the rule docs', () => {
     assert.strictEqual(path.basename(inst.tarball), `lambda-permission-guard-${version}.tgz`);
     const entries = execFileSync('tar', ['-tzf', inst.tarball], { encoding: 'utf8' }).trim().split('\n').map((e) => e.replace(/^package\//, '')).sort();
     const docs = fs.readdirSync(path.join(ROOT, 'docs', 'rules')).filter((f) => f.endsWith('.md')).map((f) => `docs/rules/${f}`);
@@ -30,6 +30,7 @@ describe('npm package: pack, npm install -g, lpg on the PATH', function () {
       'LICENSE', 'README.md', 'bin/lpg.js',
       'dist/cli.js', 'dist/hcl2json/worker.js', 'dist/main.wasm.gz', 'dist/scan-worker.js', 'dist/server.js',
       'dist/tree-sitter-terraform.wasm', 'dist/tree-sitter.wasm',
+      ...['index.html', 'main.js', 'style.css', 'tree-sitter-terraform.wasm', 'tree-sitter.wasm', 'worker.js'].map((f) => `dist/web/${f}`),
       ...docs, 'package.json',
     ].sort());
     assert.ok(fs.statSync(inst.tarball).size < 3 * 1024 * 1024, `${fs.statSync(inst.tarball).size} bytes`);
@@ -95,5 +96,22 @@ describe('npm package: pack, npm install -g, lpg on the PATH', function () {
     });
     p.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     try { await answered; } finally { p.kill(); }
+  });
+
+  it('lpg web serves the page from the installed package on 127.0.0.1', async () => {
+    const p = spawn('lpg', ['web', '--port', '0'], { cwd: tempDir(), env: inst.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        p.stdout.on('data', (d) => { out += d; const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out); if (m) resolve(m[0]); });
+        p.on('exit', (code) => reject(new Error(`lpg web exited (${code}): ${out} ${err}`)));
+      });
+      const page = await fetch(url);
+      assert.strictEqual(page.status, 200);
+      assert.match(await page.text(), /Nothing leaves this page\./);
+      assert.strictEqual((await fetch(url + 'tree-sitter.wasm')).headers.get('content-type'), 'application/wasm');
+    } finally { p.kill(); }
   });
 });

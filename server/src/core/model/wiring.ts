@@ -12,7 +12,7 @@ import { exprText } from './module';
 import type { Field } from './policy';
 import { isServicePrincipal, serviceOf } from './principals';
 import { actionLike, and3, arnLike, arnLikeItems, expandToken, opaqueAtom, or3, symItems, ACCOUNT, PARTITION, REGION, type Atom, type ShapeHost, type SymItem, type Tri } from './arn';
-import { knownString, soleToken, type Sym, type Token, type Value } from './value';
+import { asList, knownString, soleToken, type Sym, type Token, type Value } from './value';
 
 export interface InvokerExpr {
   /** Terraform expression text of the invoker's source ARN, e.g. `"${aws_api_gateway_rest_api.api.execution_arn}/*\/*"`. */
@@ -337,6 +337,8 @@ export interface Trigger {
   effect: string;
   /** Block whose span a fix inserts after (the trigger's top-level block). */
   label: string;
+  /** What triggers, when the folder shows it (for the wiring graph): `POST /orders`, `GET /items`, `s3:ObjectCreated:*`, `pre_sign_up`. */
+  detail?: string;
 }
 
 function field(mi: ModuleIndex, r: Resource, a: Attribute | undefined): Field | undefined {
@@ -441,6 +443,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       invokerName: api ? api.r.address : 'the REST API',
       credentials: field(mi, r, attr(r.block, 'credentials')),
       effect: what ? `every request to ${what} will fail with 500` : 'every request through this integration will fail with 500',
+      detail: what,
     });
   }
   for (const r of mi.ofType('aws_api_gateway_authorizer')) {
@@ -484,6 +487,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       invokerName: api ? api.r.address : 'the API',
       credentials: field(mi, r, attr(r.block, 'credentials_arn')),
       effect: routeKey !== undefined && routeItems ? `every request to ${routeKey} will fail with 500` : 'every request to its routes will fail with 500',
+      detail: routeKey,
     });
     const last = w.triggers[w.triggers.length - 1];
     if (last.source) last.source = itemsValue(w, last.source, ['/', anon(r.address + '#stage', ':/'), '/', ...(routeItems ?? [opaqueAtom(r.address + '#route')])]);
@@ -521,7 +525,8 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
       if (!f) continue;
       const fn = w.resolveFn(f.value);
       if (fn.k !== 'fn') continue;
-      add({ kind: 's3', resource: r, fnField: f, fnAttr: 'lambda_function_arn', fn, principal: 's3.amazonaws.com', source, invoker, invokerName: b ? b.r.address : 'the bucket', effect: `S3 event notifications from ${b ? b.r.address : 'the bucket'} will not be delivered` });
+      const events = asList(mi.evaluate(attr(lf, 'events')?.value)).map((e) => knownString(e));
+      add({ kind: 's3', resource: r, fnField: f, fnAttr: 'lambda_function_arn', fn, principal: 's3.amazonaws.com', source, invoker, invokerName: b ? b.r.address : 'the bucket', effect: `S3 event notifications from ${b ? b.r.address : 'the bucket'} will not be delivered`, detail: events.length && events.every((e) => e !== undefined) ? events.join(', ') : undefined });
     }
   }
   // SNS subscriptions
@@ -595,7 +600,7 @@ function indexTriggers(w: Wiring, mi: ModuleIndex): void {
         const f = field(mi, r, x.a)!;
         const fn = w.resolveFn(f.value);
         if (fn.k !== 'fn') continue;
-        add({ kind: 'cognito', resource: r, fnField: f, fnAttr: x.name, fn, principal: 'cognito-idp.amazonaws.com', source: r.multi ? undefined : tokValue(self), invoker: r.multi ? undefined : invokerOf(self, '', r), invokerName: r.address, effect: `the ${x.name.replace(/\..*/, '')} trigger of ${r.address} will fail` });
+        add({ kind: 'cognito', resource: r, fnField: f, fnAttr: x.name, fn, principal: 'cognito-idp.amazonaws.com', source: r.multi ? undefined : tokValue(self), invoker: r.multi ? undefined : invokerOf(self, '', r), invokerName: r.address, effect: `the ${x.name.replace(/\..*/, '')} trigger of ${r.address} will fail`, detail: x.name.replace(/\..*/, '') });
       }
     }
   }
@@ -736,8 +741,10 @@ export function coverage(w: Wiring, p: Permission, t: Trigger): Coverage {
 }
 
 export type Verdict =
-  | { k: 'covered' }
-  | { k: 'unknown' }
+  /** `perms`: the permissions that let the trigger in. */
+  | { k: 'covered'; perms: Permission[] }
+  /** Why it is undecided: the function reference, a module handed the function, or the permissions that may or may not apply. */
+  | { k: 'unknown'; why: { k: 'fn' } | { k: 'module'; module: string } | { k: 'perms'; perms: Permission[] } }
   /** `conditional`: permissions that would cover the trigger but exist only under a CloudFormation condition. */
   | { k: 'missing'; conditional?: Permission[] }
   | { k: 'source-mismatch'; perms: Permission[] }
@@ -752,14 +759,17 @@ export function verdictOf(w: Wiring, t: Trigger): Verdict {
 }
 
 function computeVerdict(w: Wiring, t: Trigger): Verdict {
-  if (t.fn.k !== 'fn') return { k: 'unknown' };
+  if (t.fn.k !== 'fn') return { k: 'unknown', why: { k: 'fn' } };
   if (t.credentials) return { k: 'credentials' };
   // a module of the folder that is handed the function may grant the permission itself
-  if (handedToModule(w, t.fn.fn.address) || (t.fn.qual.k === 'alias' && handedToModule(w, t.fn.qual.alias.address))) return { k: 'unknown' };
+  const module = handedToModule(w, t.fn.fn.address) ?? (t.fn.qual.k === 'alias' ? handedToModule(w, t.fn.qual.alias.address) : undefined);
+  if (module !== undefined) return { k: 'unknown', why: { k: 'module', module } };
   // permissions on other functions are definite no-matches: they change none of the answers below
   const covs = w.permsOn(t.fn.fn).map((p) => ({ p, c: coverage(w, p, t) }));
-  if (covs.some((x) => x.c.all === 'match')) return { k: 'covered' };
-  if (covs.some((x) => x.c.all === 'unknown')) return { k: 'unknown' };
+  const covering = covs.filter((x) => x.c.all === 'match');
+  if (covering.length) return { k: 'covered', perms: covering.map((x) => x.p) };
+  const open = covs.filter((x) => x.c.all === 'unknown');
+  if (open.length) return { k: 'unknown', why: { k: 'perms', perms: open.map((x) => x.p) } };
   const near = covs.filter((x) => x.c.fn !== 'no-match' && x.c.principal !== 'no-match' && x.c.action !== 'no-match' && x.c.cond !== 'no-match');
   if (!near.length) {
     const conditional = covs.filter((x) => x.c.cond === 'no-match' && x.c.fn !== 'no-match' && x.c.principal !== 'no-match' && x.c.action !== 'no-match').map((x) => x.p);
@@ -773,7 +783,7 @@ function computeVerdict(w: Wiring, t: Trigger): Verdict {
   const wrong = s.filter((x) => !w.triggersOn(fn).some((o) => o !== t && o.service === t.service && coverage(w, x.p, o).all !== 'no-match'));
   if (wrong.length) return { k: 'source-mismatch', perms: wrong.map((x) => x.p) };
   if (s.length) return { k: 'missing' };
-  return { k: 'unknown' };
+  return { k: 'unknown', why: { k: 'perms', perms: near.map((x) => x.p) } };
 }
 
 /** The CloudFormation `Condition` a resource is created under (templates only). */
@@ -782,13 +792,14 @@ function conditionOf(r: Resource | undefined): string | undefined {
   return a && a.value.t === 'lit' && typeof a.value.value === 'string' ? a.value.value : undefined;
 }
 
-function handedToModule(w: Wiring, address: string): boolean {
+/** The name of a module block of the folder that is handed `address`, if any. */
+function handedToModule(w: Wiring, address: string): string | undefined {
   const re = new RegExp('\\b' + address.replace(/[.]/g, '\\.') + '\\b');
-  for (const m of w.facts.module.modules.values()) {
+  for (const [name, m] of w.facts.module.modules) {
     const b = m.value;
-    if (re.test(m.file.text.slice(b.bodyStart, b.bodyEnd))) return true;
+    if (re.test(m.file.text.slice(b.bodyStart, b.bodyEnd))) return name;
   }
-  return false;
+  return undefined;
 }
 
 /** Every trigger a permission may serve (its coverage is not a definite no-match). */

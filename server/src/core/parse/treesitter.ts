@@ -1,30 +1,42 @@
 import { Parser, Language, type Tree, type Node, type Edit } from 'web-tree-sitter';
-import * as path from 'path';
-import * as fs from 'fs';
 
 export type { Tree, Node, Edit };
+
+/**
+ * Where the two WASM files come from; the host decides (the core reads no files). Each is a path or
+ * URL that web-tree-sitter loads itself (Node: a file path; a browser: a URL, fetched), or the bytes.
+ * Node hosts: `nodeParserWasm()` (server/src/host/node-wasm.ts); the page and the web extension: URLs.
+ */
+export interface ParserWasm {
+  /** web-tree-sitter's runtime, `tree-sitter.wasm`. */
+  runtime: string | Uint8Array;
+  /** The Terraform grammar, `tree-sitter-terraform.wasm`. */
+  grammar: string | Uint8Array;
+}
 
 let ready: Promise<void> | undefined;
 let language: Language | undefined;
 let parser: Parser | undefined;
 
-/** Directory holding `tree-sitter.wasm` and `tree-sitter-terraform.wasm`: next to the bundle, or node_modules in development. */
-function wasmPath(file: string): string {
-  const local = path.join(__dirname, file);
-  if (fs.existsSync(local)) return local;
-  if (file === 'tree-sitter.wasm') return path.join(path.dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm');
-  return require.resolve('@tree-sitter-grammars/tree-sitter-hcl/' + file);
-}
-
-/** Loads the WASM runtime and the Terraform grammar once. */
-export function initParser(): Promise<void> {
+/**
+ * Loads the WASM runtime and the Terraform grammar once. The first call must name the WASM files;
+ * later calls (with or without them) share the first one's promise.
+ */
+export function initParser(wasm?: ParserWasm): Promise<void> {
   if (!ready) {
+    if (!wasm) return Promise.reject(new Error('tree-sitter is not initialised: the host must call initParser(wasm) first, naming tree-sitter.wasm and tree-sitter-terraform.wasm'));
     ready = (async () => {
-      await Parser.init({ locateFile: (f: string) => wasmPath(f) });
-      language = await Language.load(wasmPath('tree-sitter-terraform.wasm'));
-      parser = new Parser();
-      parser.setLanguage(language);
+      const runtime = wasm.runtime;
+      // Emscripten module options: a file name/URL through locateFile, or the bytes themselves
+      // (with bytes, locateFile still answers: web-tree-sitter resolves the file name before it looks at wasmBinary)
+      const opts = typeof runtime === 'string' ? { locateFile: () => runtime } : { wasmBinary: runtime, locateFile: (f: string) => f };
+      await Parser.init(opts as unknown as Parameters<typeof Parser.init>[0]);
+      language = await Language.load(wasm.grammar);
+      const p = new Parser();
+      p.setLanguage(language);
+      parser = p;
     })();
+    ready.catch(() => { ready = undefined; });
   }
   return ready;
 }

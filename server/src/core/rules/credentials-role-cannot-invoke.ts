@@ -1,7 +1,7 @@
 import { cfnAddStatement } from '../frontends/cfn/writer';
 import type { FixSpec, Rule, RuleContext, SpanEdit } from './rule';
 import type { PolicyDoc, Statement, Field } from '../model/policy';
-import type { ModuleIndex } from '../model/module';
+import type { ModuleIndex, Resource } from '../model/module';
 import { knownString, soleToken, type Token, type Value } from '../model/value';
 import { actionLike, and3, or3, type Tri } from '../model/arn';
 import { wiringOf, type Trigger, type Wiring } from '../model/wiring';
@@ -143,28 +143,13 @@ Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to t
   },
   check(ctx) {
     const w = wiringOf(ctx.facts);
-    const mi = ctx.module;
     const fixed = new Set<string>();
     for (const t of w.triggers) {
-      if (t.fn.k !== 'fn' || !t.credentials || t.service !== 'apigateway') continue;
-      const role = roleOf(mi, t.credentials.value);
-      if (!role) continue;
-      const { docs, complete } = ctx.facts.policiesOfRole(role);
-      if (!complete) continue;
-      const roleRes = mi.resources.get(role)!;
-      if (roleRes.block.attrs.some((a) => a.name === 'permissions_boundary')) continue;
-      const arn = fnArn(t);
-      if (!arn) continue;
-      const trust = docs.filter((d) => d.role === 'trust' && d.owner?.address === role);
-      const identity = docs.filter((d) => d.role !== 'trust');
-      // a role without any permission policy in the folder is probably completed elsewhere
-      if (!identity.length) continue;
-      const trustOk: Tri = trust.length ? docsAllow(w, trust, 'sts:AssumeRole', undefined, 'apigateway.amazonaws.com') : 'unknown';
-      const idOk = docsAllow(w, identity, 'lambda:InvokeFunction', arn.value);
-      let why: string | undefined;
+      const rv = roleVerdict(w, t);
+      if (!rv || rv.k !== 'cannot') continue;
+      const { role, roleRes, identity, arn, why } = rv;
       const fixes: FixSpec[] = [];
-      if (idOk === 'no-match') {
-        why = `whose policies do not allow lambda:InvokeFunction on ${fnLabel(t.fn)}`;
+      if (rv.idOk === 'no-match' && t.fn.k === 'fn') {
         const edits = addStatement(ctx, identity, arn);
         // integrations sharing role and function share one statement: one preferred fix
         const first = !fixed.has(role + '|' + arn.hcl);
@@ -176,16 +161,43 @@ Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to t
           const block = `resource "aws_iam_role_policy" "${roleRes.name}_invoke_${t.fn.fn.name}" {\n${unit}role = ${role}.id\n${unit}policy = jsonencode({\n${unit}${unit}Version = "2012-10-17"\n${unit}${unit}Statement = [{\n${unit}${unit}${unit}Effect   = "Allow"\n${unit}${unit}${unit}Action   = "lambda:InvokeFunction"\n${unit}${unit}${unit}Resource = ${arn.hcl}\n${unit}${unit}}]\n${unit}})\n}`;
           fixes.push({ title: `Add an aws_iam_role_policy allowing lambda:InvokeFunction to ${role}`, preferred: false, edits: [insertBlockAfter(f, roleRes.block, block)] });
         }
-      } else if (trustOk === 'no-match' && idOk === 'match') {
-        why = 'whose trust policy does not let apigateway.amazonaws.com assume it';
       }
-      if (!why) continue;
       ctx.report({
         file: t.fnField.file, span: t.fnField.span,
         message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: ${t.resource.address} uses the credentials role ${role}, ${why}; ${t.effect}.`,
-        fixes, related: related(t, [{ file: roleRes.file.path, span: headerSpan(roleRes.block), message: `role ${role}` }, { file: t.credentials.file, span: t.credentials.span, message: 'credentials' }]),
+        fixes, related: related(t, [{ file: roleRes.file.path, span: headerSpan(roleRes.block), message: `role ${role}` }, { file: t.credentials!.file, span: t.credentials!.span, message: 'credentials' }]),
         suppressTarget: t.resource.block.span,
       });
     }
   },
 };
+
+/** What the credentials role of an API Gateway trigger decides (the rule above and the wiring graph read it). */
+export type RoleVerdict =
+  | { k: 'cannot'; role: string; roleRes: Resource; identity: PolicyDoc[]; arn: { value: Value; hcl: string; json: string }; idOk: Tri; why: string }
+  | { k: 'permitted'; role: string; roleRes: Resource }
+  | { k: 'unknown'; role?: string; roleRes?: Resource; why: string };
+
+/** The verdict of the trigger's credentials role; undefined for a trigger without credentials (a resource policy decides). */
+export function roleVerdict(w: Wiring, t: Trigger): RoleVerdict | undefined {
+  if (t.fn.k !== 'fn' || !t.credentials || t.service !== 'apigateway') return undefined;
+  const mi = w.facts.module;
+  const role = roleOf(mi, t.credentials.value);
+  if (!role) return { k: 'unknown', why: 'its credentials role is not a role of the folder' };
+  const roleRes = mi.resources.get(role)!;
+  const { docs, complete } = w.facts.policiesOfRole(role);
+  if (!complete) return { k: 'unknown', role, roleRes, why: `not every policy of ${role} is known` };
+  if (roleRes.block.attrs.some((a) => a.name === 'permissions_boundary')) return { k: 'unknown', role, roleRes, why: `${role} has a permissions boundary` };
+  const arn = fnArn(t);
+  if (!arn) return { k: 'unknown', role, roleRes, why: 'the invoked qualifier is unknown' };
+  const trust = docs.filter((d) => d.role === 'trust' && d.owner?.address === role);
+  const identity = docs.filter((d) => d.role !== 'trust');
+  // a role without any permission policy in the folder is probably completed elsewhere
+  if (!identity.length) return { k: 'unknown', role, roleRes, why: `${role} has no permission policy in the folder` };
+  const trustOk: Tri = trust.length ? docsAllow(w, trust, 'sts:AssumeRole', undefined, 'apigateway.amazonaws.com') : 'unknown';
+  const idOk = docsAllow(w, identity, 'lambda:InvokeFunction', arn.value);
+  if (idOk === 'no-match') return { k: 'cannot', role, roleRes, identity, arn, idOk, why: `whose policies do not allow lambda:InvokeFunction on ${fnLabel(t.fn)}` };
+  if (trustOk === 'no-match' && idOk === 'match') return { k: 'cannot', role, roleRes, identity, arn, idOk, why: 'whose trust policy does not let apigateway.amazonaws.com assume it' };
+  if (idOk === 'match' && trustOk === 'match') return { k: 'permitted', role, roleRes };
+  return { k: 'unknown', role, roleRes, why: idOk !== 'match' ? `it is not known whether the policies of ${role} allow lambda:InvokeFunction on ${fnLabel(t.fn)}` : `it is not known whether the trust policy of ${role} lets apigateway.amazonaws.com assume it` };
+}

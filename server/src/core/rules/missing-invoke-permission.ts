@@ -5,7 +5,8 @@ import { verdictOf, wiringOf } from '../model/wiring';
 import { fnLabel, invokerLabel, permissionEditFor, related, usedNames } from './outage';
 
 /** CloudFormation: the permissions that exist only under a condition the trigger is not under. */
-function conditionNote(perms: Permission[] | undefined): string {
+/** ` whenever it exists (aws_lambda_permission.x exists only under condition C)` for permissions under another CloudFormation condition. */
+export function conditionNote(perms: Permission[] | undefined): string {
   const names = (perms ?? []).map((p) => { const c = p.resource && attr(p.resource.block, 'cfn_condition'); return c && c.value.t === 'lit' ? `${p.resource!.address} exists only under condition ${String(c.value.value)}` : undefined; }).filter(Boolean);
   return names.length ? ` whenever it exists (${names.join('; ')})` : '';
 }

@@ -48,7 +48,7 @@ export function fnLabel(fn: FnRef): string {
   return base;
 }
 
-const SERVICE_NAMES: Record<string, string> = {
+export const SERVICE_NAMES: Record<string, string> = {
   apigateway: 'API Gateway', s3: 'S3 bucket', sns: 'SNS topic', events: 'EventBridge rule', logs: 'CloudWatch Logs log group',
   elasticloadbalancing: 'Target group', 'cognito-idp': 'Cognito user pool', iot: 'IoT topic rule',
 };

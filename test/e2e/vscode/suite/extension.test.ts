@@ -4,7 +4,6 @@
  * test/fixtures/vscode-workspace opened as the workspace folder.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'guardrail.lambda-permission-guard';
@@ -20,6 +19,11 @@ function file(rel: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'a workspace folder is open');
   return vscode.Uri.joinPath(folder.uri, rel);
+}
+
+/** A file's text on disk, through the workspace file system (works in the Node and the web extension host). */
+async function diskText(uri: vscode.Uri): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
 
 function ruleOf(d: vscode.Diagnostic): string {
@@ -113,7 +117,7 @@ describe('Lambda Permission Guard in the VS Code extension host', () => {
     ].join('\n'));
     await waitFor('missing-source-arn to go away', () => lpg(uri, 'missing-source-arn').length === 0);
     assert.ok(await editor.document.save());
-    assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), editor.document.getText());
+    assert.equal(await diskText(uri), editor.document.getText());
   });
 
   it('checks IAM policy JSON files (json language) and fixes them', async () => {
@@ -174,7 +178,7 @@ describe('Lambda Permission Guard in the VS Code extension host', () => {
 
   it('editor.codeActionsOnSave with source.fixAll.lpg fixes the file when it is saved', async () => {
     const uri = file('onsave/permission.tf');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from([
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode([
       'resource "aws_lambda_permission" "events" {',
       '  action        = "lambda:*"',
       '  function_name = "nightly"',
@@ -192,7 +196,7 @@ describe('Lambda Permission Guard in the VS Code extension host', () => {
       await editor.edit((b) => b.insert(new vscode.Position(6, 0), '# saved\n'));
       await vscode.commands.executeCommand('workbench.action.files.save');
       await waitFor('the fix applied on save', () => editor.document.getText().includes('"lambda:InvokeFunction"') && !editor.document.isDirty);
-      assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), [
+      assert.equal(await diskText(uri), [
         'resource "aws_lambda_permission" "events" {',
         '  action        = "lambda:InvokeFunction"',
         '  function_name = "nightly"',
@@ -205,6 +209,55 @@ describe('Lambda Permission Guard in the VS Code extension host', () => {
       await waitFor('broad-permission-action to go away', () => lpg(uri).length === 0);
     } finally {
       await cfg.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
+    }
+  });
+
+  it('a permission in another, unopened file of the folder ends the open file\'s outage (cross-file)', async () => {
+    const api = file('cross/api.tf');
+    const lambda = file('cross/lambda.tf');
+    await vscode.workspace.fs.writeFile(api, new TextEncoder().encode([
+      'resource "aws_api_gateway_rest_api" "orders" {',
+      '  name = "orders-api"',
+      '}',
+      '',
+      'resource "aws_api_gateway_integration" "post" {',
+      '  rest_api_id             = aws_api_gateway_rest_api.orders.id',
+      '  resource_id             = aws_api_gateway_rest_api.orders.root_resource_id',
+      '  http_method             = "POST"',
+      '  integration_http_method = "POST"',
+      '  type                    = "AWS_PROXY"',
+      '  uri                     = aws_lambda_function.orders.invoke_arn',
+      '}',
+      '',
+      'resource "aws_lambda_function" "orders" {',
+      '  function_name = "orders"',
+      '  role          = "arn:aws:iam::123456789012:role/orders"',
+      '  handler       = "index.handler"',
+      '  runtime       = "nodejs20.x"',
+      '  filename      = "orders.zip"',
+      '}',
+      '',
+    ].join('\n')));
+    try {
+      const editor = await open('cross/api.tf');
+      const [d] = await waitFor('missing-invoke-permission', () => { const l = lpg(editor.document.uri, 'missing-invoke-permission'); return l.length ? l : undefined; });
+      assert.equal(editor.document.getText(d.range), 'aws_lambda_function.orders.invoke_arn');
+      // the permission arrives in a file that is never opened
+      await vscode.workspace.fs.writeFile(lambda, new TextEncoder().encode([
+        'resource "aws_lambda_permission" "api" {',
+        '  action        = "lambda:InvokeFunction"',
+        '  function_name = aws_lambda_function.orders.function_name',
+        '  principal     = "apigateway.amazonaws.com"',
+        '  source_arn    = "${aws_api_gateway_rest_api.orders.execution_arn}/*/*"',
+        '}',
+        '',
+      ].join('\n')));
+      await waitFor('the outage to go once the other file grants the invoke', () => lpg(editor.document.uri, 'missing-invoke-permission').length === 0);
+      await vscode.workspace.fs.delete(lambda);
+      await waitFor('the outage back once that file is deleted', () => lpg(editor.document.uri, 'missing-invoke-permission').length === 1);
+    } finally {
+      await closeAll();
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(api, '..'), { recursive: true, useTrash: false });
     }
   });
 

@@ -17,6 +17,8 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension.test.js', mocha);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./extension.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./wiring.test');
   const lines: string[] = [];
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
