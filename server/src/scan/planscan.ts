@@ -10,7 +10,7 @@ import * as path from 'path';
 import { analyzePlan, planSourceFolders } from '../core/frontends/plan';
 import { isPlanJson, mayBePlanJson } from '../core/frontends/plan/read';
 import { makeSourceFile } from '../core/source';
-import { initParser } from '../core/parse/treesitter';
+import { initParser } from '../host/node-wasm';
 import type { SourceFile } from '../core/model/module';
 import type { Finding, SeveritySetting } from '../core/types';
 import { MAX_FILE_BYTES, toRel } from './fs';
