@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import * as fs from 'fs';
-import { initParser } from '../core/parse/treesitter';
+import { initParser } from '../host/node-wasm';
 import { makeSourceFile } from '../core/source';
 import { graphOfFiles } from '../core/graph';
 import { toDot, toMermaid, toText, type FolderGraph } from '../core/graph-render';
