@@ -5,7 +5,7 @@
  * are printed with the figures.
  *
  *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo, web, plan)
- *   npm run bench -- typing|start|scan|web|plan [RUNS]
+ *   npm run bench -- typing|modules|start|scan|web|plan [RUNS]
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +14,7 @@ import { typing, start, median } from './typing';
 import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
 import { monorepo } from './gen';
 import { planBench, printPlan } from './plan';
+import { typingInChild } from './modules';
 import { webBench } from './web';
 
 async function main(): Promise<void> {
@@ -28,6 +29,14 @@ async function main(): Promise<void> {
       console.log(`  didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (client round trip); server RSS ${r.serverRss} MB`);
       console.log(`  reproduce: npx tsx scripts/bench/typing.ts typing 500`);
     }
+  }
+  if (what === 'all' || what === 'modules') {
+    for (const n of [0, 10]) {
+      const r = await typingInChild(n, 500);
+      console.log(`typing in a ${r.lines}-line child module called by ${n} roots (${n} configurations re-validated per keystroke), 500 incremental edits, lpg.debounceMs 0:`);
+      console.log(`  didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (client round trip); server RSS ${r.serverRss} MB`);
+    }
+    console.log(`  reproduce: npx tsx scripts/bench/modules.ts 10 500`);
   }
   if (what === 'all' || what === 'start') {
     const xs: number[] = [];

@@ -4,6 +4,7 @@
 import type { Finding, Fix, Severity } from '../core/types';
 import type { RuleMeta } from '../core/types';
 import { LineIndex } from '../core/text';
+import { reasonCounts, type Coverage } from '../core/coverage';
 
 /** One finding ready for output: paths already as they must be printed. */
 export interface OutFinding {
@@ -53,7 +54,7 @@ export function escapeControl(s: string): string {
 // ---------- text ----------
 
 /** `file:line:col severity message [ruleId]` plus a code frame with a caret underline. */
-export function formatText(items: OutFinding[], summary: Summary, opts: { frames?: boolean } = {}): string {
+export function formatText(items: OutFinding[], summary: Summary, opts: { frames?: boolean; coverage?: Coverage } = {}): string {
   const out: string[] = [];
   for (const it of items) {
     const f = it.finding;
@@ -62,6 +63,7 @@ export function formatText(items: OutFinding[], summary: Summary, opts: { frames
     if (opts.frames !== false && it.text !== undefined) out.push(...codeFrame(it.text, f));
   }
   if (items.length) out.push('');
+  if (opts.coverage && opts.coverage.triggers) out.push(coverageLine(opts.coverage));
   out.push(summaryLine(summary));
   return out.join('\n') + '\n';
 }
@@ -71,6 +73,13 @@ export function summaryLine(s: Summary): string {
   const head = s.findings === 0 ? 'No findings' : `${s.findings} ${s.findings === 1 ? 'finding' : 'findings'} (${parts.join(', ')})`;
   const fixed = s.fixed ? `; fixed ${s.fixed}` : '';
   return `${head} in ${s.files} ${s.files === 1 ? 'file' : 'files'} (${s.modules} ${s.modules === 1 ? 'module' : 'modules'})${fixed}.`;
+}
+
+/** `Triggers: 12 found, 9 decided (7 covered), 3 undecided: 2 module source not installed: run terraform init; 1 value from a data source.` */
+export function coverageLine(c: Coverage): string {
+  const und = c.undecided.length;
+  const reasons = Object.entries(reasonCounts(c)).map(([r, n]) => `${n} ${escapeControl(r)}`).join('; ');
+  return `Triggers: ${c.triggers} found, ${c.decided} decided (${c.covered} covered), ${und} undecided${und ? ': ' + reasons : ''}.`;
 }
 
 /** The finding's first line, with a gutter, and a caret line under the range (up to its end on that line). */
@@ -121,9 +130,12 @@ export function toJsonFinding(it: OutFinding): JsonFinding {
   };
 }
 
-export function formatJson(items: OutFinding[], errors: OutError[], summary: Summary): string {
+export function formatJson(items: OutFinding[], errors: OutError[], summary: Summary, coverage?: Coverage): string {
   const errs = errors.map((e) => (e.file !== undefined ? { file: e.file, message: e.message } : { message: e.message }));
-  return JSON.stringify({ version: 1, findings: items.map(toJsonFinding), errors: errs, summary }, null, 2) + '\n';
+  const cov = coverage ?? { triggers: 0, decided: 0, covered: 0, undecided: [] };
+  // `coverage` (added after `summary`): triggers found, decided, covered, and each undecided one with its reason
+  const jc = { triggers: cov.triggers, decided: cov.decided, covered: cov.covered, undecided: cov.undecided.length, reasons: reasonCounts(cov), undecidedTriggers: cov.undecided };
+  return JSON.stringify({ version: 1, findings: items.map(toJsonFinding), errors: errs, summary, coverage: jc }, null, 2) + '\n';
 }
 
 // ---------- sarif ----------

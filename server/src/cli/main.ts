@@ -2,7 +2,8 @@
  * `lpg`: the command-line front end of the analysis core (bundled to dist/cli.js, run by bin/lpg.js).
  *
  *   lpg scan [PATH ...] [--format text|json|sarif|gitlab|junit] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
- *            [--baseline FILE [--write-baseline]] [--allow-empty] [--plan-root DIR]
+ *            [--baseline FILE [--write-baseline]] [--allow-empty]
+ *            [--var-file FILE ...] [--var NAME=VALUE ...] [--no-modules] [--plan-root DIR]
  *   lpg graph [PATH ...] [--format mermaid|dot|json|text] [--config FILE]
  *   lpg lsp --stdio
  *   lpg web [--port N]
@@ -19,7 +20,8 @@ import { pathToFileURL } from 'url';
 import { createTwoFilesPatch } from 'diff';
 import type { Finding, RuleMeta, Severity } from '../core/types';
 import { allRules } from '../core/rules';
-import { ConfigError, scan, type ScanResult } from '../scan';
+import { ConfigError, scan, varAssignment, type ScanResult, type VarSource } from '../scan';
+import { addCoverage, emptyCoverage, type Coverage } from '../core/coverage';
 import { checkSyntax, disposeHcl2Json, takeHcl2JsonFailures } from '../hcl2json';
 import { escapeControl, formatJson, formatSarif, formatText, summaryLine, type OutError, type OutFinding, type Summary } from './format';
 import { assignFingerprints, baselineText, BaselineError, filterBaseline, readBaseline } from './fingerprint';
@@ -49,6 +51,9 @@ Options of scan:
   --fail-on error|warning|info    lowest severity that makes the exit code 1 (default: error)
   --fix                           apply the preferred fixes, write the files, report what is left
   --fix-dry-run                   print the preferred fixes as a unified diff; write nothing
+  --var-file FILE                 a variable file for the root modules (repeatable; later ones win)
+  --var NAME=VALUE                a variable for the root modules (repeatable; in order with --var-file)
+  --no-modules                    analyse each folder alone (do not follow module calls)
   --baseline FILE                 report only findings that are not in FILE (written by --write-baseline)
   --write-baseline                write every current finding to the --baseline FILE
                                   (default lpg-baseline.json) and exit 0
@@ -59,9 +64,11 @@ Options of graph:
   --format mermaid|dot|json|text  output format (default: text); outages red, undecided dashed
   --config FILE                   configuration file (its "ignore" globs apply)
 
-PATH defaults to "."; a file PATH analyses its folder and reports only that file. A plan JSON
-(recognised by its content) is analysed as the whole configuration it resolves; its findings
-point at the .tf sources of its modules when they are present, else at the plan.
+PATH defaults to "."; a file PATH analyses its folder and reports only that file. A folder that no
+other folder of PATH calls is a root: it is analysed with the modules it calls (local sources, and
+registry or git sources installed by terraform init).
+A plan JSON (recognised by its content) is analysed as the whole configuration it resolves;
+its findings point at the .tf sources of its modules when they are present, else at the plan.
 Skipped folders: .terraform/, node_modules/, .git/.
 
 Exit codes:
@@ -123,8 +130,11 @@ async function runScan(args: string[], io: Io): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args, allowPositionals: true, strict: true, tokens: true,
       options: {
+        'var-file': { type: 'string', multiple: true },
+        var: { type: 'string', multiple: true },
+        'no-modules': { type: 'boolean' },
         format: { type: 'string', short: 'f' },
         config: { type: 'string', short: 'c' },
         'fail-on': { type: 'string' },
@@ -160,6 +170,22 @@ async function runScan(args: string[], io: Io): Promise<number> {
   const baseline = baselineFile !== undefined && !writeBaseline ? readBaseline(baselineFile) : undefined;
   let candidates = 0;
 
+  // --var-file and --var in command-line order (Terraform: the later wins)
+  const varFiles: VarSource[] = [];
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option' || t.value === undefined) continue;
+    if (t.name === 'var-file') {
+      let text: string;
+      try { text = fs.readFileSync(t.value, 'utf8').replace(/^\uFEFF/, ''); } catch { throw new UsageError(`--var-file: cannot read ${t.value}`); }
+      if (!t.value.toLowerCase().endsWith('.tfvars')) throw new UsageError(`--var-file: ${t.value} is not a .tfvars file`);
+      varFiles.push({ path: toPosix(path.relative(path.resolve(targets[0]), path.resolve(t.value))), text });
+    } else if (t.name === 'var') {
+      const line = varAssignment(t.value);
+      if (!line) throw new UsageError(`--var must be NAME=VALUE, not '${t.value}'`);
+      varFiles.push({ path: '(--var).tfvars', text: line });
+    }
+  }
+  let coverage: Coverage | undefined;
   const fix = v.fix ? 'write' as const : v['fix-dry-run'] ? 'dry-run' as const : undefined;
   const cwd = process.cwd();
   const multi = targets.length > 1;
@@ -177,7 +203,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const r: ScanResult = await scan(target, {
       // No eager warm-up: HashiCorp's parser is asked only about files tree-sitter finds an error in
       // (rare), so starting it for every scan would cost ~0.5 s of CPU for nothing.
-      configFile, checkSyntax, fix, planRoot,
+      configFile, checkSyntax, fix, varFiles, noModules: !!v['no-modules'], planRoot,
       onRuleError: (id, e, dir) => ruleErrors.push({ message: `rule ${id} failed in ${dir || '.'}: ${oneLine(e instanceof Error ? e.message : String(e))}` }),
     });
     if (ruleErrors.length) internal = true;
@@ -188,6 +214,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const abs = (rel: string): string => path.join(r.root, ...rel.split('/'));
     const jsonPath = (rel: string): string => (multi || isFile ? joinPosix(base, rel) : rel);
     const display = (rel: string): string => joinPosix(base, rel);
+    if (r.coverage) coverage = addCoverage(coverage ?? emptyCoverage(), { ...r.coverage, undecided: r.coverage.undecided.map((u) => ({ ...u, file: jsonPath(u.file) })) });
     const fromCwd = (rel: string): string => {
       const a = abs(rel);
       const r = path.relative(cwd, a);
@@ -254,7 +281,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
     io.out(diffs.join(''));
     io.err(`lpg: dry run: ${summary.fixed} ${summary.fixed === 1 ? 'fix' : 'fixes'} in ${diffs.length} ${diffs.length === 1 ? 'file' : 'files'} would be applied; ${items.length} ${items.length === 1 ? 'finding' : 'findings'} would remain.\n`);
   } else if (format === 'json') {
-    io.out(formatJson(items, errors, summary));
+    io.out(formatJson(items, errors, summary, coverage));
   } else if (format === 'gitlab') {
     io.out(formatGitlab(items, ruleMetas()));
   } else if (format === 'junit') {
@@ -267,7 +294,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
       errors, executionSuccessful: !internal,
     }));
   } else {
-    io.out(formatText(items, summary));
+    io.out(formatText(items, summary, { coverage }));
   }
   // messages name files as the findings do (text: as the user would type them)
   for (const e of notices) io.err(`lpg: ${e.file !== undefined ? escapeControl(format === 'text' ? e.displayFile ?? e.file : e.file) + ': ' : ''}${escapeControl(e.message)}\n`);

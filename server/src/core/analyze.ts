@@ -36,6 +36,14 @@ export function effectiveSeverity(rule: Rule, opts: AnalyzeOptions): Severity | 
   return s ?? rule.meta.severity;
 }
 
+const FACTS = new WeakMap<ModuleIndex, ReturnType<typeof buildFacts>>();
+/** The facts of an index, built once (coverage reads the same wiring as the rules). */
+export function factsOf(mi: ModuleIndex): ReturnType<typeof buildFacts> {
+  let f = FACTS.get(mi);
+  if (!f) { f = buildFacts(mi); FACTS.set(mi, f); }
+  return f;
+}
+
 /** Analyses one Terraform module (a folder): all its files together. Never throws for bad input. */
 export function analyzeModule(files: SourceFile[], opts: AnalyzeOptions = {}): Finding[] {
   // each CloudFormation template is a stack of its own: analysed alone (with the files it includes)
@@ -44,9 +52,20 @@ export function analyzeModule(files: SourceFile[], opts: AnalyzeOptions = {}): F
   return analyzeFiles(files, opts);
 }
 
+/** The findings of a folder's CloudFormation templates only (each its own stack); Terraform configurations are analysed apart (configuration.ts). */
+export function analyzeTemplates(files: SourceFile[], opts: AnalyzeOptions = {}): Finding[] {
+  const groups = templateGroups(files);
+  if (!groups) return [];
+  return groups.filter((g) => g.files[0]?.kind === 'cfn').flatMap((g) => g.post(analyzeFiles(g.files, opts)));
+}
+
 function analyzeFiles(files: SourceFile[], opts: AnalyzeOptions): Finding[] {
-  const mi = new ModuleIndex(files);
-  const facts = buildFacts(mi);
+  return analyzeIndex(new ModuleIndex(files), files, opts);
+}
+
+/** Analyses an index already built (a folder, or a whole configuration: model/config.ts) over its files. */
+export function analyzeIndex(mi: ModuleIndex, files: SourceFile[], opts: AnalyzeOptions = {}): Finding[] {
+  const facts = factsOf(mi);
   const byPath = new Map(files.map((f) => [f.path, f]));
   const supp = new Map<string, Suppressions>();
   const suppOf = (f: SourceFile): Suppressions => {

@@ -11,13 +11,14 @@ import {
   type ExecuteCommandParams, type InitializeParams, type InitializeResult, type WorkDoneProgressReporter, type WorkspaceEdit, type ProgressToken,
 } from 'vscode-languageserver';
 import { initParser } from '../host/node-wasm';
-import { analyzeModule, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
+import { analyzeModule, analyzeTemplates, factsOf, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { Rule } from '../core/rules/rule';
-import type { SourceFile } from '../core/model/module';
+import { ModuleIndex, type SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
 import { OpenDocument, isTerraformPath } from './documents';
 import { DiskCache, EDITOR_MAX_FILE_BYTES, moduleFiles, type FileFilter } from './modules';
+import { LspConfigs } from './configs';
 import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, readProjectConfig, type Settings } from './settings';
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
@@ -56,6 +57,9 @@ export class LpgServer {
   private readonly scanPlans = new Map<string, string[]>();
   private readonly syntaxCache = new Map<string, { text: string; err: SyntaxError | null | undefined }>();
   private readonly warned = new Set<string>();
+  /** Configurations (module calls) across folders: configs.ts. */
+  private readonly configs = new LspConfigs(this.docs, this.disk, (abs) => this.moduleDirOf(abs));
+  private readonly lastSettings = new Map<string, FolderSettings>();
   private caps: ClientCapabilities = {};
   private ready: Promise<void> = Promise.resolve();
   private readonly scheduler: Debouncer;
@@ -270,6 +274,7 @@ export class LpgServer {
   private async prepare(dir: string): Promise<{ files: SourceFile[]; abs: Map<string, string>; opts: AnalyzeOptions; pending: SourceFile[]; fs: FolderSettings }> {
     await this.ready;
     const fset = await this.settingsFor(path.join(dir, '_'));
+    this.lastSettings.set(dir, fset);
     const extra = [...(this.scanPlans.get(dir) ?? [])];
     for (const d of this.docs.values()) if (path.dirname(d.fsPath) !== dir && this.moduleDirOf(d.fsPath) === dir) extra.push(relPath(dir, d.fsPath));
     const { files, abs } = moduleFiles(dir, this.docs, this.disk, this.filterOf(fset), extra);
@@ -339,11 +344,19 @@ export class LpgServer {
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
+    const view = this.configView(dir, opts);
     const facts: Facts[] = []; // one per stack: each template, and the folder's other files
-    const findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
+    let findings: Finding[];
+    if (view) {
+      // Terraform: within its configurations (configs.ts); the wiring view still gets the folder's own facts
+      const tf = files.filter((f) => f.kind !== 'cfn');
+      if (tf.length) facts.push(factsOf(new ModuleIndex(tf)));
+      findings = [...files.flatMap((f) => view.byFile.get(abs.get(f.path)!) ?? []), ...analyzeTemplates(files, { ...opts, onFacts: (f) => facts.push(f) })];
+    } else findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
     this.wiring.record(dir, facts, abs);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
+    if (view) { this.publishOthers(dir, view); for (const m of view.problems) this.warnOnce(m, 'lpg: ' + m); }
     const seen = new Set<string>();
     for (const f of files) {
       const p = abs.get(f.path)!;
@@ -364,6 +377,26 @@ export class LpgServer {
     }
     for (const p of [...this.scanned]) if (this.results.get(p)?.dir === dir && !seen.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
     return findings;
+  }
+
+  /** The folder within the configurations that contain it (undefined: no module call links it to another folder). */
+  private configView(dir: string, opts: AnalyzeOptions): ReturnType<LspConfigs['analyze']> {
+    const fset = this.lastSettings.get(dir);
+    if (!fset) return undefined;
+    return this.configs.analyze(this.folderOf(path.join(dir, '_')).path, dir, this.filterOf(fset), opts, fset.settings.varFiles);
+  }
+
+  /** Open documents (and scanned files) of the other folders of the configurations: their findings changed too. */
+  private publishOthers(dir: string, view: NonNullable<ReturnType<LspConfigs['analyze']>>): void {
+    for (const [p, list] of view.byFile) {
+      const mdir = this.moduleDirOf(p);
+      if (mdir === dir) continue;
+      const doc = this.docs.get(p);
+      if (!doc && !this.scanned.has(p)) continue;
+      const version = doc ? doc.version : null;
+      this.results.set(p, { version, findings: list, dir: mdir });
+      this.publish(doc ? doc.uri : pathToUri(p), version, list.map((x) => toDiagnostic(x, mdir, version, (a) => this.uriOf(a))));
+    }
   }
 
   /** Folders known to hold `.tf`/`.tf.json` files (cleared when files are created or deleted). */
@@ -419,6 +452,7 @@ export class LpgServer {
       this.syntaxCache.delete(p);
       if (ch.type === FileChangeType.Deleted && this.scanned.has(p)) { this.scanned.delete(p); this.results.delete(p); this.publish(pathToUri(p), null, []); }
       if (ch.type !== FileChangeType.Changed) this.tfDirs.clear();
+      this.configs.invalidate();
       const dir = this.moduleDirOf(p);
       if ([...this.docs.values()].some((d) => this.moduleDirOf(d.fsPath) === dir)) dirs.add(dir);
       for (const [m, files] of this.scanPlans) {
@@ -451,7 +485,8 @@ export class LpgServer {
     const dir = this.moduleDirOf(doc.fsPath);
     const m = await this.prepare(dir);
     const name = relPath(dir, doc.fsPath);
-    const findings = analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
+    const view = this.configView(dir, m.opts);
+    const findings = view ? [...(view.byFile.get(doc.fsPath) ?? []), ...analyzeTemplates(m.files, { ...m.opts, only: new Set([name]) })] : analyzeModule(m.files, { ...m.opts, only: new Set([name]) });
     return { version: doc.version, findings, dir };
   }
 

@@ -17,9 +17,11 @@ export interface Settings {
   /** Globs relative to the workspace folder (editor `lpg.exclude` and `.lpg.json` `ignore`). */
   exclude: string[];
   maxFileSizeMB: number;
+  /** Variable files (relative to the workspace folder) for the root modules, later ones winning (`lpg.varFiles`). */
+  varFiles: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { run: 'onType', debounceMs: 150, rules: {}, exclude: [], maxFileSizeMB: 4 };
+export const DEFAULT_SETTINGS: Settings = { run: 'onType', debounceMs: 150, rules: {}, exclude: [], maxFileSizeMB: 4, varFiles: [] };
 
 const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);
 
@@ -54,6 +56,7 @@ export function normalizeSettings(raw: unknown): Settings {
     // a workspace's settings come from the repository (.vscode/settings.json): bounded like `.lpg.json`
     exclude: globsOf(r.exclude).slice(0, MAX_IGNORE_GLOBS),
     maxFileSizeMB: Number.isFinite(max) && max > 0 ? max : DEFAULT_SETTINGS.maxFileSizeMB,
+    varFiles: Array.isArray(r.varFiles) ? r.varFiles.filter((v): v is string => typeof v === 'string' && v.length > 0) : [],
   };
 }
 

@@ -16,6 +16,8 @@ import { AnalysisPool } from './pool';
 import { isInside, kindOf, readText, readTextSync, realOr, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
 import * as fs from 'fs';
 import { isPlanFile, scanPlanText } from './planscan';
+import { scanConfigurations, type VarSource } from './configs';
+import type { Coverage } from '../core/coverage';
 
 export * from './config';
 export * from './plan';
@@ -23,6 +25,7 @@ export * from './module';
 export * from './fix';
 export { walk, readText, readTextSync, writeTextAtomic, toRel, type ScanIssue } from './fs';
 export { isPlanFile, scanPlanText } from './planscan';
+export { varAssignment, type VarSource } from './configs';
 
 export interface ScanOptions {
   /** Configuration file (absolute); default `.lpg.json` in the root when it exists. */
@@ -39,6 +42,10 @@ export interface ScanOptions {
   onModule?: (dir: string, findings: Finding[]) => void;
   /** The root module's source folder of the Terraform plans scanned (absolute; default: each plan's folder). */
   planRoot?: string;
+  /** Variable files (`--var-file`, `--var`) for the roots, in precedence order (last wins). */
+  varFiles?: VarSource[];
+  /** Analyse each folder alone (module calls not followed). */
+  noModules?: boolean;
 }
 
 /** Plan JSON files can be bigger than the source files a scan reads. */
@@ -71,6 +78,8 @@ export interface ScanResult {
   modules: number;
   /** Root-relative paths of the Terraform plans analysed. */
   plans?: string[];
+  /** Triggers found, decided and undecided (configurations only). */
+  coverage?: Coverage;
   /** With `fix`: the fixes applied (and written, with `write`), those left out, and the files changed. */
   fixed?: { applied: AppliedFix[]; rejected: RejectedFix[]; changes: FileChange[] };
   /** Texts of the files with findings, as analysed (for code frames: nothing is read again from disk). */
@@ -164,6 +173,18 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     const input: ModuleInput = { dir: m.dir, files, only };
     return { input };
   };
+
+  if (!opts.fix) {
+    // whole configurations: roots and the modules they call (configs.ts)
+    const r = await scanConfigurations(root, plans, load, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
+    result.findings = r.findings;
+    keepTexts(r.findings);
+    result.coverage = r.coverage;
+    result.modules = r.modules;
+    result.filesRead = r.filesRead;
+    issues.push(...r.problems);
+    return result;
+  }
 
   // Analyses run in worker threads (pool.ts) when there are enough modules, at most 2 per worker in flight; results are taken in order.
   let pool: AnalysisPool | undefined;

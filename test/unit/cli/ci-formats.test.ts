@@ -167,7 +167,7 @@ describe('CI formats, fingerprints, baseline, nothing to check (built CLI)', fun
 
       const clean = lpg(['scan', 'examples', '--baseline', 'lpg-baseline.json'], { cwd: d });
       assert.strictEqual(clean.code, 0, clean.stderr);
-      assert.strictEqual(clean.stdout, 'No findings in 4 files (1 module).\n');
+      assert.strictEqual(clean.stdout, 'Triggers: 3 found, 3 decided (1 covered), 0 undecided.\nNo findings in 4 files (1 module).\n');
       assert.strictEqual(clean.stderr, 'lpg: 8 findings of the baseline lpg-baseline.json not shown\n');
 
       // A second public permission: new, reported, fails the run.

@@ -86,7 +86,7 @@ describe('lpg CLI (built, real process)', function () {
     it('prints exactly one JSON document with the documented shape', () => {
       const { code, doc } = json([FIXABLE]);
       assert.strictEqual(code, 0); // warnings and info only: below the default --fail-on error
-      assert.deepStrictEqual(Object.keys(doc), ['version', 'findings', 'errors', 'summary']);
+      assert.deepStrictEqual(Object.keys(doc), ['version', 'findings', 'errors', 'summary', 'coverage']);
       assert.strictEqual(doc.version, 1);
       assert.deepStrictEqual(doc.errors, []);
       for (const f of doc.findings) {

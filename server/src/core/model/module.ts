@@ -39,6 +39,23 @@ export interface Resource {
 
 export interface Located<T> { value: T; file: SourceFile }
 
+/**
+ * Where a module instance sits in its configuration (model/config.ts). Without one, the index is a
+ * folder analysed alone, as a root with no caller.
+ */
+export interface InstanceScope {
+  /** Appended to every resource address so that addresses are unique in the configuration (`@module.api`). */
+  suffix: string;
+  /** The caller's argument for a variable, evaluated in the caller; undefined when the caller passes none. */
+  input?(name: string): Value | undefined;
+  /** true when a module call binds this instance (a `null` default is then a known null). */
+  called: boolean;
+  /** `module.CALL.OUTPUT` of this instance: the child's output value; undefined when the call is not followed. */
+  output?(call: string, output: string | undefined): Value | undefined;
+  /** Variable files for the root instance (after its own `terraform.tfvars`/`*.auto.tfvars`), in precedence order. */
+  varFiles?: SourceFile[];
+}
+
 /** Everything of one Terraform module (folder), indexed by name. */
 export class ModuleIndex {
   readonly resources = new Map<string, Resource>();
@@ -51,8 +68,8 @@ export class ModuleIndex {
   private readonly localMemo = new Map<string, Value>();
   private readonly localBusy = new Set<string>();
 
-  constructor(readonly files: SourceFile[]) {
-    for (const f of files) {
+  constructor(readonly files: SourceFile[], readonly scope?: InstanceScope) {
+    for (const f of [...files, ...(scope?.varFiles ?? [])]) {
       if (!f.syntax) continue;
       if (f.kind === 'tfvars') {
         for (const a of f.syntax.attrs) this.tfvars.set(a.name, { value: a, file: f });
@@ -70,7 +87,7 @@ export class ModuleIndex {
   }
 
   private addResource(type: string, name: string, block: Block, file: SourceFile, isData: boolean): void {
-    const address = (isData ? 'data.' : '') + type + '.' + name;
+    const address = (isData ? 'data.' : '') + type + '.' + name + (this.scope?.suffix ?? '');
     const r: Resource = { address, type, name, block, file, multi: !!(attr(block, 'for_each') || attr(block, 'count')) };
     (isData ? this.data : this.resources).set(address, r);
     const key = (isData ? 'data.' : '') + type;
@@ -196,7 +213,15 @@ export class ModuleIndex {
     if (e.root === 'data' && name(0) && name(1)) { resource = `data.${name(0)}.${name(1)}`; i = 2; }
     else if (e.root === 'module' && name(0)) { resource = `module.${name(0)}`; i = 1; }
     else if (/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(e.root) && name(0)) { resource = `${e.root}.${name(0)}`; i = 1; }
+    if (resource && e.root === 'module' && this.scope?.output) {
+      // a followed module call: its output, evaluated in the child (count/for_each: one instance, any key)
+      let j = 1;
+      if (steps[j]?.k === 'index' || steps[j]?.k === 'splat') j++;
+      const out = this.scope.output(name(0)!, name(j));
+      if (out) return name(j) === undefined ? out : this.project(out, steps.slice(j + 1), e);
+    }
     if (!resource) return { k: 'str', parts: [{ ref: text }], src: e };
+    if (this.scope?.suffix) resource += this.scope.suffix;
     let key: string | undefined;
     if (steps[i]?.k === 'index') {
       const ix = steps[i] as Extract<typeof steps[number], { k: 'index' }>;
@@ -242,11 +267,18 @@ export class ModuleIndex {
   }
 
   variable(name: string): Value {
+    const given = this.scope?.input?.(name);
+    if (given) return given;
     const tv = this.tfvars.get(name);
     if (tv) return tagFile(this.evaluate(tv.value.value), tv.file.path);
     const decl = this.variables.get(name);
     const def = decl ? attr(decl.value, 'default') : undefined;
-    if (def) return tagFile(this.evaluate(def.value), decl!.file.path);
+    if (def) {
+      const v = this.evaluate(def.value);
+      // `default = null`: the attribute is left out when a caller passes nothing; with no caller it is unknown
+      if (v.k === 'null' && !this.scope?.called) return UNKNOWN('var.' + name + ' (null default, no caller)', def.value);
+      return tagFile(v, decl!.file.path);
+    }
     return UNKNOWN('var.' + name);
   }
 }

@@ -353,7 +353,8 @@ function tokenFor(tok: Token, attrName: string): Token {
 function tokValue(t: Token): Value { return { k: 'str', parts: [t] }; }
 function invokerOf(t: Token, suffix = '', resource?: Resource): InvokerExpr & { resource?: Resource } {
   const hcl = suffix ? `"\${${t.ref}}${suffix}"` : t.ref;
-  return { hcl, json: `\${${t.ref}}${suffix}`, invoker: baseRef(t), resource };
+  const at = t.resource ? t.resource.indexOf('@') : -1; // an invoker in a module instance (model/config.ts)
+  return { hcl, json: `\${${t.ref}}${suffix}`, invoker: baseRef(t) + (at < 0 ? '' : t.resource!.slice(at)), resource };
 }
 
 /** A token naming a resource of `types` through one of `attrs` (`aws_s3_bucket.b.id`). */
@@ -794,7 +795,7 @@ function conditionOf(r: Resource | undefined): string | undefined {
 
 /** The name of a module block of the folder that is handed `address`, if any. */
 function handedToModule(w: Wiring, address: string): string | undefined {
-  const re = new RegExp('\\b' + address.replace(/[.]/g, '\\.') + '\\b');
+  const re = new RegExp('\\b' + address.replace(/@.*/, '').replace(/[.]/g, '\\.') + '\\b'); // `@module.x`: the instance (model/config.ts)
   for (const [name, m] of w.facts.module.modules) {
     const b = m.value;
     if (re.test(m.file.text.slice(b.bodyStart, b.bodyEnd))) return name;

@@ -26,8 +26,10 @@ function", S3/SNS/EventBridge deliveries are dropped.
 
 Integrations with \`credentials\` (an IAM role) need no resource policy: see \`credentials-role-cannot-invoke\`.
 Nothing is reported when the trigger, the function or any permission that could apply is unknown
-(module outputs, variables, data sources), or when a \`module\` block of the folder is handed the
-function (the module may grant the permission).
+(outputs of modules that are not followed, variables without a value, data sources), or when a
+\`module\` block whose source is not followed (not installed) is handed the function (the module may
+grant the permission). Followed modules (local sources, installed registry modules) are part of the
+configuration: a trigger in the root and a permission in a child meet.
 
 Fix: insert a complete \`aws_lambda_permission\` block after the trigger, with \`statement_id\`, \`action\`,
 \`function_name\`, \`principal\`, \`source_arn\` (the invoker's ARN) and, for aliases, \`qualifier\`.`,

@@ -37,6 +37,9 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
       const service = serviceOf(principal);
       if (service === 'secretsmanager') continue;
       if (present(p.sourceArn)) continue;
+      // written but null (a variable left at `default = null`): left out on purpose, often under a `count` on that
+      // variable; a fix adding a second source_arn would not parse
+      if (p.sourceArn && p.origin === 'tf' && p.resource && attr(p.resource.block, 'source_arn')?.value.t !== 'lit') continue;
       const fixes: FixSpec[] = [];
       const inv = soleInvokerFor(ctx.facts, p);
       const fmt = SOURCE_ARN_FORMATS[service];

@@ -41,7 +41,8 @@ export function headerSpan(b: Block): Span {
 
 export function fnLabel(fn: FnRef): string {
   if (fn.k !== 'fn') return 'the function';
-  const base = fn.ref;
+  const at = fn.fn.address.indexOf('@'); // a function of a module instance (model/config.ts)
+  const base = at < 0 ? fn.ref : fn.ref + fn.fn.address.slice(at);
   if (fn.qual.k === 'alias') return `${base} (alias ${fn.qual.alias.address})`;
   if (fn.qual.k === 'lit') return `${base} (qualifier "${fn.qual.name}")`;
   if (fn.qual.k === 'version') return `${base} (published version)`;

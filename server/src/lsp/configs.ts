@@ -1,0 +1,218 @@
+/**
+ * The language server's view of configurations: when the folder being validated calls modules or is
+ * called by other folders of its workspace folder, it is analysed within every configuration that
+ * contains it (core/model/config.ts), and the open files of every folder of those configurations get
+ * their findings: editing a child re-validates its callers, editing a caller updates the child.
+ * Folders that neither call nor are called keep the per-folder analysis (nothing changes for them).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Finding } from '../core/types';
+import type { AnalyzeOptions, SyntaxError } from '../core/analyze';
+import type { SourceFile } from '../core/model/module';
+import { buildConfig, isLocalSource, joinDir, type ConfigHost, type Configuration } from '../core/model/config';
+import { analyzeConfiguration, instanceCounts, mergeConfigFindings, type InstanceFinding } from '../core/configuration';
+import { reachable } from '../core/workspace';
+import { makeSourceFile } from '../core/source';
+import { SKIP_DIRS, isTerraformFile } from '../scan/plan';
+import { readTextSync } from '../scan/fs';
+import { moduleFiles, type DiskCache, type FileFilter } from './modules';
+import type { OpenDocument } from './documents';
+import { pushAll } from '../core/fix/apply';
+
+const SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"([^"\n]*)"/g;
+/** Folders listed per workspace folder at most (a huge tree keeps the per-folder analysis beyond). */
+const MAX_DIRS = 5000;
+
+export interface ConfigAnalysis {
+  /** Findings per absolute file path, paths (file, related, edits) relative to that file's module folder. */
+  byFile: Map<string, Finding[]>;
+  /** Absolute folders whose files got findings here (every folder of the configurations). */
+  dirs: Set<string>;
+  /** Configuration problems (a cycle, a missing module folder), `file:line: message` with absolute paths. */
+  problems: string[];
+}
+
+export class LspConfigs {
+  /** Workspace folder -> root-relative folders holding Terraform. */
+  private readonly dirs = new Map<string, string[]>();
+
+  /** `moduleDirOf`: the server's module folder of a file (finding paths are made relative to it). */
+  constructor(private readonly docs: Map<string, OpenDocument>, private readonly disk: DiskCache, private readonly moduleDirOf: (abs: string) => string) {}
+
+  /**
+   * Root -> the analysis of its configuration, valid while every file of it is the same object (the
+   * disk cache and the open documents keep a file's object until its text changes) and the options
+   * are the same: a workspace scan validates each folder, and folders share configurations.
+   */
+  private readonly results = new Map<string, { files: SourceFile[]; key: string; items: InstanceFinding[]; counts: Map<string, number>; cfg: Configuration }>();
+
+  /** Folder -> module sources of its files on disk (open documents are read each time). */
+  private readonly diskSources = new Map<string, { names: string[]; sources: Map<string, string[]> }>();
+
+  /** Files were created, changed or deleted: list the folders and read their module sources again. */
+  invalidate(): void { this.dirs.clear(); this.diskSources.clear(); this.results.clear(); }
+
+  private listDirs(ws: string): string[] {
+    let l = this.dirs.get(ws);
+    if (l) return l;
+    const out: string[] = [];
+    const visit = (abs: string, rel: string): void => {
+      if (out.length >= MAX_DIRS) return;
+      let entries: fs.Dirent[];
+      try { entries = fs.readdirSync(abs, { withFileTypes: true }); } catch { return; }
+      if (entries.some((e) => e.isFile() && isTerraformFile(e.name))) out.push(rel);
+      for (const e of entries) if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) visit(path.join(abs, e.name), rel ? rel + '/' + e.name : e.name);
+    };
+    visit(ws, '');
+    l = out;
+    this.dirs.set(ws, l);
+    return l;
+  }
+
+  /** Literal module sources of a folder's Terraform files (open documents first), by text; disk files cached until invalidate(). */
+  private sources(absDir: string): string[] {
+    let disk = this.diskSources.get(absDir);
+    if (!disk) {
+      let names: string[] = [];
+      try { names = fs.readdirSync(absDir).filter((n) => isTerraformFile(n)); } catch { /* gone */ }
+      const sources = new Map<string, string[]>();
+      for (const n of names) {
+        // non-blocking, regular files only (a FIFO named x.tf never blocks the server)
+        const r = readTextSync(path.join(absDir, n), n);
+        const text = 'message' in r ? '' : r.text;
+        sources.set(n, [...text.matchAll(SOURCE)].map((m) => m[1]));
+      }
+      disk = { names, sources };
+      this.diskSources.set(absDir, disk);
+    }
+    const out: string[] = [];
+    const open = new Set<string>();
+    for (const d of this.docs.values()) {
+      if (path.dirname(d.fsPath) !== absDir || !isTerraformFile(d.fsPath)) continue;
+      open.add(path.basename(d.fsPath));
+      for (const m of d.text.matchAll(SOURCE)) out.push(m[1]);
+    }
+    for (const n of disk.names) if (!open.has(n)) pushAll(out, disk.sources.get(n) ?? []);
+    return out;
+  }
+
+  /**
+   * The findings of every configuration that contains `absDir`, or undefined when the folder is in
+   * no configuration with another folder (then the per-folder analysis applies).
+   */
+  analyze(ws: string, absDir: string, filter: FileFilter, opts: AnalyzeOptions, varFiles: string[] = []): ConfigAnalysis | undefined {
+    const relOf = (abs: string): string | undefined => {
+      const r = path.relative(ws, abs);
+      if (r.startsWith('..') || path.isAbsolute(r)) return undefined;
+      return r.split(path.sep).join('/');
+    };
+    const rel = relOf(absDir);
+    if (rel === undefined) return undefined;
+    const absOf = (d: string): string => (d === '' ? ws : path.join(ws, ...d.split('/')));
+    const dirs = new Set(this.listDirs(ws));
+    dirs.add(rel);
+    const made = new Map<string, SourceFile[] | undefined>();
+    const orig = new Map<string, SourceFile[]>();
+    const host: ConfigHost = {
+      folder: (d) => {
+        if (made.has(d)) return made.get(d);
+        const { files } = moduleFiles(absOf(d), this.docs, this.disk, filter);
+        orig.set(d, files);
+        const v = files.some((f) => f.kind === 'tf' || f.kind === 'tfjson') ? files.map((f) => ({ ...f, path: d === '' ? f.path : d + '/' + f.path })) : undefined;
+        made.set(d, v);
+        return v;
+      },
+      manifest: (d) => { const r = readTextSync(path.join(absOf(d), '.terraform', 'modules', 'modules.json'), 'modules.json'); return 'message' in r ? undefined : r.text; },
+      sources: (d) => this.sources(absOf(d)),
+    };
+    // callers by text: folder -> the folders that call it
+    const callers = new Map<string, string[]>();
+    for (const d of dirs) for (const s of host.sources!(d)) {
+      if (!isLocalSource(s)) continue;
+      const to = joinDir(d, s);
+      if (to === undefined || to === d || !dirs.has(to)) continue;
+      const l = callers.get(to);
+      if (l) l.push(d); else callers.set(to, [d]);
+    }
+    const own = host.sources!(rel);
+    const calls = own.some((s) => !isLocalSource(s)) || own.some((s) => { const to = joinDir(rel, s); return to !== undefined && to !== rel && dirs.has(to); });
+    // a folder alone keeps the per-folder analysis, unless variable files apply to it as a root
+    if (!calls && !callers.has(rel) && !varFiles.length) return undefined;
+    const rootsOf = (d: string): string[] => {
+      const seen = new Set([d]);
+      const todo = [d];
+      const roots: string[] = [];
+      while (todo.length) {
+        const x = todo.pop()!;
+        const up = callers.get(x) ?? [];
+        if (!up.length) roots.push(x);
+        for (const u of up) if (!seen.has(u)) { seen.add(u); todo.push(u); }
+      }
+      return roots.length ? roots : [d]; // a cycle with no root: the folder itself
+    };
+    // the configurations of the folder, and of every folder they hold (so each gets all its callers)
+    const roots = new Set(rootsOf(rel));
+    for (const r of [...roots]) for (const d of reachable(host, r, dirs)) for (const x of rootsOf(d)) roots.add(x);
+    const vf: SourceFile[] = [];
+    for (const v of varFiles) {
+      const abs = path.resolve(ws, v);
+      const doc = this.docs.get(abs);
+      let text: string | undefined = doc?.text;
+      if (text === undefined) { const r = readTextSync(abs, v); text = 'message' in r ? undefined : r.text; }
+      if (text !== undefined) vf.push(makeSourceFile(relOf(abs) ?? path.basename(abs), text));
+    }
+    // the validated folder's syntax verdicts are module-relative
+    let syntaxErrors: Map<string, SyntaxError | null> | undefined;
+    if (opts.syntaxErrors) {
+      syntaxErrors = new Map();
+      for (const [k, v] of opts.syntaxErrors) syntaxErrors.set(rel === '' ? k : rel + '/' + k, v);
+    }
+    const key = JSON.stringify([opts.rules ?? {}, [...(syntaxErrors ?? [])], vf.map((f) => [f.path, f.text]), opts.ruleSet?.map((r) => r.meta.id) ?? null]);
+    const configs: Configuration[] = [];
+    const items: InstanceFinding[] = [];
+    const counts = new Map<string, number>();
+    for (const r of roots) {
+      const c = buildConfig(r, host, { varFiles: vf });
+      if (!c) continue;
+      configs.push(c);
+      const files = [...new Set(c.instances.map((i) => i.dir))].flatMap((d) => orig.get(d) ?? []);
+      const hit = this.results.get(r);
+      if (hit && hit.key === key && hit.files.length === files.length && hit.files.every((f, i) => f === files[i])) {
+        pushAll(items, hit.items);
+        for (const [d, n] of hit.counts) counts.set(d, (counts.get(d) ?? 0) + n);
+        configs[configs.length - 1] = hit.cfg;
+        continue;
+      }
+      const mine = analyzeConfiguration(c, { ...opts, syntaxErrors, only: undefined });
+      const cnt = instanceCounts([c]);
+      this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
+      pushAll(items, mine);
+      for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
+    }
+    const merged = mergeConfigFindings(items, counts);
+    const byFile = new Map<string, Finding[]>();
+    const outDirs = new Set<string>();
+    for (const c of configs) for (const i of c.instances) { outDirs.add(absOf(i.dir)); for (const f of i.files) byFile.set(path.join(ws, ...realOf(f.path).split('/')), []); }
+    for (const f of merged) {
+      const abs = path.join(ws, ...f.file.split('/'));
+      const dir = this.moduleDirOf(abs);
+      const r = (p: string): string => path.relative(dir, path.join(ws, ...p.split('/'))).split(path.sep).join('/');
+      const local: Finding = {
+        ...f, file: r(f.file),
+        related: f.related.map((x) => ({ ...x, file: r(x.file) })),
+        fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, file: r(e.file) })), ...(x.snippet ? { snippet: { ...x.snippet, file: r(x.snippet.file) } } : {}) })),
+      };
+      const l = byFile.get(abs);
+      if (l) l.push(local); else byFile.set(abs, [local]);
+    }
+    const problems: string[] = [];
+    for (const c of configs) for (const p of c.problems) {
+      const f = c.files.find((x) => realOf(x.path) === p.file);
+      problems.push(`${path.join(ws, ...p.file.split('/'))}:${f ? f.lines.positionAt(p.span.start).line + 1 : 0}: ${p.message}`);
+    }
+    return { byFile, dirs: outDirs, problems };
+  }
+}
+
+function realOf(p: string): string { const i = p.indexOf('\u0000'); return i < 0 ? p : p.slice(0, i); }

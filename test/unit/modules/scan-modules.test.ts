@@ -1,0 +1,121 @@
+/**
+ * Configurations through `scan()` and the built `lpg` command: roots, installed modules read from
+ * `.terraform`, problems as issues, coverage, --var-file / --var with Terraform's precedence.
+ */
+import * as path from 'path';
+import { assert, ready } from '../helpers';
+import { scan, varAssignment } from '../../../server/src/scan';
+import { evalCondText } from '../../../server/src/core/model/cond';
+import { ModuleIndex } from '../../../server/src/core/model/module';
+import { makeSourceFile } from '../../../server/src/core/source';
+import { lpg, ensureBuilt, ROOT } from '../cli/run';
+import { FIXTURES } from './host';
+
+const fx = (name: string): string => path.join(FIXTURES, name);
+const brief = (fs: { ruleId: string; file: string; range: { start: { line: number; character: number } } }[]): string[] => fs.filter((f) => f.ruleId !== 'missing-source-account').map((f) => `${f.ruleId} ${f.file}:${f.range.start.line}:${f.range.start.character}`);
+
+describe('modules: scan', () => {
+  before(ready);
+
+  it('a scan analyses the root with its local child: the finding in the child comes from the caller', async () => {
+    const r = await scan(fx('arn-from-caller/control-plane'));
+    assert.deepStrictEqual(brief(r.findings), ['source-arn-mismatch modules/perm/main.tf:13:18']);
+    assert.strictEqual(r.modules, 2);
+    assert.deepStrictEqual({ ...r.coverage, decidedTriggers: undefined }, { triggers: 1, decided: 1, covered: 0, undecided: [], decidedTriggers: undefined });
+  });
+
+  it('scanning the child folder alone: no caller under the scanned tree, as before (variables unknown)', async () => {
+    const r = await scan(fx('arn-from-caller/control-plane/modules/perm'));
+    assert.deepStrictEqual(brief(r.findings), []);
+  });
+
+  it('--no-modules: each folder alone', async () => {
+    const r = await scan(fx('fn-in-child/invalid'), { noModules: true });
+    assert.deepStrictEqual(brief(r.findings), []);
+    assert.deepStrictEqual(r.coverage!.undecided.map((u) => u.reason), ['modules not followed']);
+  });
+
+  it('installed modules are read from .terraform/modules (which the walk skips)', async () => {
+    const r = await scan(fx('installed'));
+    assert.deepStrictEqual(brief(r.findings), ['missing-invoke-permission main.tf:14:27']);
+    assert.strictEqual(r.findings[0].related[1].file, '.terraform/modules/orders/main.tf');
+  });
+
+  it('a missing module folder and a cycle are issues, once each', async () => {
+    const a = await scan(fx('missing-folder'));
+    assert.deepStrictEqual(a.issues, [{ file: 'main.tf', message: 'line 2: module source folder not found: modules/lambda (source = "./modules/lambda")' }]);
+    const b = await scan(fx('cycle'));
+    assert.deepStrictEqual(b.issues, [{ file: 'modules/b/main.tf', message: 'line 2: module cycle: module.a.module.b.module.a calls modules/a again (. -> modules/a -> modules/b -> modules/a); not followed' }]);
+  });
+
+  it('--var-file: a wildcard that only prod\'s file introduces is found when that file is given; later files win', async () => {
+    const none = await scan(fx('varfiles'));
+    assert.deepStrictEqual(brief(none.findings), []); // environments/*.tfvars are not loaded by themselves
+    const prod = await scan(fx('varfiles'), { varFiles: [{ path: 'environments/prod.tfvars', text: 'invoke_principal = "*"\n' }] });
+    assert.deepStrictEqual(brief(prod.findings), ['public-invoke-principal main.tf:17:18']);
+    const prodThenDev = await scan(fx('varfiles'), { varFiles: [{ path: 'environments/prod.tfvars', text: 'invoke_principal = "*"\n' }, { path: '(--var).tfvars', text: varAssignment('invoke_principal=123456789012')! }] });
+    assert.deepStrictEqual(brief(prodThenDev.findings), []);
+  });
+
+  it('--var NAME=VALUE: strings quoted, HCL values (lists, objects, numbers, booleans) kept', () => {
+    assert.strictEqual(varAssignment('p=*'), 'p = "*"\n');
+    assert.strictEqual(varAssignment('n=3'), 'n = 3\n');
+    assert.strictEqual(varAssignment('l=["a"]'), 'l = ["a"]\n');
+    assert.strictEqual(varAssignment('s=a "b"'), 's = "a \\"b\\""\n');
+    assert.strictEqual(varAssignment('=x'), undefined);
+    assert.strictEqual(varAssignment('novalue'), undefined);
+  });
+
+  it('count/for_each of module resources: flags decided from variables and locals', () => {
+    const mi = new ModuleIndex([makeSourceFile('main.tf', `
+locals {
+  create = var.create && var.enabled
+}
+variable "create" { default = true }
+variable "enabled" { default = true }
+variable "url" { default = false }
+variable "x" { default = null }
+variable "m" { default = {} }
+`)], { suffix: '@module.m', called: true });
+    const cases: [string, unknown][] = [
+      ['local.create && !var.url ? 1 : 0', { k: 'num', v: 1 }],
+      ['local.create && var.url ? 1 : 0', { k: 'num', v: 0 }],
+      ['var.x == null ? 0 : 1', { k: 'num', v: 0 }],
+      ['length(var.m) > 0 ? 1 : 0', { k: 'num', v: 0 }],
+      ['var.unknown ? 1 : 0', undefined],
+      ['var.unknown && var.url ? 1 : 0', { k: 'num', v: 0 }],
+      ['var.create ? 1 : "x" + 1', undefined],
+    ];
+    for (const [t, want] of cases) assert.deepStrictEqual(evalCondText(t, mi), want, t);
+  });
+});
+
+describe('modules: lpg scan (built CLI)', () => {
+  before(function () { this.timeout(120_000); ensureBuilt(); });
+
+  it('--format json has a coverage object after summary; text prints a Triggers line before the summary', () => {
+    const j = lpg(['scan', 'test/fixtures/modules/not-installed', '--format', 'json']);
+    const doc = JSON.parse(j.stdout);
+    assert.deepStrictEqual(Object.keys(doc), ['version', 'findings', 'errors', 'summary', 'coverage']);
+    assert.deepStrictEqual(doc.coverage, {
+      triggers: 1, decided: 0, covered: 0, undecided: 1,
+      reasons: { 'module source not installed: run terraform init': 1 },
+      undecidedTriggers: [{ file: 'main.tf', line: 15, trigger: 'aws_apigatewayv2_integration.orders', reason: 'module source not installed: run terraform init' }],
+    });
+    const t = lpg(['scan', 'test/fixtures/modules/not-installed']);
+    assert.strictEqual(t.stdout, 'Triggers: 1 found, 0 decided (0 covered), 1 undecided: 1 module source not installed: run terraform init.\nNo findings in 1 file (1 module).\n');
+  });
+
+  it('--var-file and --var in command-line order; a bad --var is a usage error', () => {
+    const base = ['scan', 'test/fixtures/modules/varfiles', '--format', 'json'];
+    const ids = (args: string[]): string[] => JSON.parse(lpg([...base, ...args]).stdout).findings.map((f: { ruleId: string; file: string; range: { start: { line: number } } }) => `${f.ruleId} ${f.file}:${f.range.start.line}`);
+    assert.deepStrictEqual(ids(['--var-file', 'test/fixtures/modules/varfiles/environments/prod.tfvars']), ['public-invoke-principal main.tf:18']);
+    assert.deepStrictEqual(ids(['--var-file', 'test/fixtures/modules/varfiles/environments/prod.tfvars', '--var-file', 'test/fixtures/modules/varfiles/environments/dev.tfvars']), []);
+    assert.deepStrictEqual(ids(['--var', 'invoke_principal=*']), ['public-invoke-principal main.tf:18']);
+    assert.deepStrictEqual(ids(['--var', 'invoke_principal=*', '--var-file', 'test/fixtures/modules/varfiles/environments/dev.tfvars']), []);
+    const bad = lpg([...base, '--var', 'nonsense']);
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.stderr, /^lpg: --var must be NAME=VALUE, not 'nonsense'/);
+    assert.ok(ROOT);
+  });
+});
