@@ -152,6 +152,20 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   };
 
   const plansFound: { rel: string; text: string }[] = [];
+  /** The plans found while walking (analysed on their own, after the folders). */
+  const analysePlans = async (): Promise<void> => {
+    for (const p of plansFound) {
+      const r = await scanPlanText(root, path.join(root, ...p.rel.split('/')), p.text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, p.rel) });
+      const findings = r.findings.filter((f) => !isIgnored(f.file));
+      keepTexts(findings, r.texts);
+      (result.plans ??= []).push(p.rel);
+      result.modules++;
+      result.filesRead += 1 + r.sourcesRead;
+      opts.onModule?.(p.rel, findings);
+      result.findings.push(...findings);
+    }
+  };
+
   const load = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
     const files: { path: string; text: string }[] = [];
     for (const rel of m.files) {
@@ -183,6 +197,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     result.modules = r.modules;
     result.filesRead = r.filesRead;
     issues.push(...r.problems);
+    await analysePlans();
     return result;
   }
 
@@ -246,16 +261,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   } finally {
     pool?.dispose();
   }
-  for (const p of plansFound) {
-    const r = await scanPlanText(root, path.join(root, ...p.rel.split('/')), p.text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, p.rel) });
-    const findings = r.findings.filter((f) => !isIgnored(f.file));
-    keepTexts(findings, r.texts);
-    (result.plans ??= []).push(p.rel);
-    result.modules++;
-    result.filesRead += 1 + r.sourcesRead;
-    opts.onModule?.(p.rel, findings);
-    result.findings.push(...findings);
-  }
+  await analysePlans();
   return result;
 }
 
