@@ -4,8 +4,8 @@
  * /tmp/lpg-bench (LPG_BENCH_TMP) on first use. Machine-dependent: the core count and load average
  * are printed with the figures.
  *
- *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo)
- *   npm run bench -- typing|modules|start|scan|web [RUNS]
+ *   npm run bench                 all (typing, start, scan of corpus/real and of the monorepo, web, plan)
+ *   npm run bench -- typing|modules|start|scan|web|plan [RUNS]
  *   npm run bench -- soak [MINUTES]     (server RSS after MINUTES of random editing; default 10, in `all` too)
  *   npm run bench -- inproc [EDITS]     (in-process CPU time per keystroke, block-local re-parse on/off)
  */
@@ -17,6 +17,7 @@ import { inproc } from './inproc';
 import { pct } from './typing';
 import { buildFloor, scanBench, printScan, CORPUS_REAL } from './scan';
 import { monorepo } from './gen';
+import { planBench, printPlan } from './plan';
 import { typingInChild } from './modules';
 import { webBench } from './web';
 
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     if (!fs.existsSync(`${REPO}/dist/web/index.html`)) { console.error('dist/web is missing: run npm run build'); process.exit(2); }
     try { await webBench(runs); } catch (e) { console.log(`page: not measured: ${(e as Error).message}`); }
   }
+  if (what === 'all' || what === 'plan') printPlan(planBench(runs));
   console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 

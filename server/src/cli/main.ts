@@ -3,7 +3,7 @@
  *
  *   lpg scan [PATH ...] [--format text|json|sarif|gitlab|junit] [--config FILE] [--fail-on error|warning|info] [--fix | --fix-dry-run]
  *            [--baseline FILE [--write-baseline]] [--allow-empty]
- *            [--var-file FILE ...] [--var NAME=VALUE ...] [--no-modules]
+ *            [--var-file FILE ...] [--var NAME=VALUE ...] [--no-modules] [--plan-root DIR]
  *   lpg graph [PATH ...] [--format mermaid|dot|json|text] [--config FILE]
  *   lpg lsp --stdio
  *   lpg web [--port N]
@@ -37,7 +37,8 @@ export const HELP = `lpg ${VERSION}: Lambda Permission Guard finds AWS Lambda pe
 and IAM policy JSON: outages (missing or mismatched invoke permissions) and exposures.
 
 Usage:
-  lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module) or files
+  lpg scan [PATH ...] [options]   analyse folders (each folder is a Terraform module), files,
+                                  or Terraform plans (terraform show -json tfplan > plan.json)
   lpg graph [PATH ...] [options]  draw who invokes each Lambda function, and with which permission
   lpg lsp --stdio                 run the language server over stdio (for editors)
   lpg web [--port N]              serve the paste-and-fix page on 127.0.0.1 (default port 8080)
@@ -57,6 +58,7 @@ Options of scan:
   --write-baseline                write every current finding to the --baseline FILE
                                   (default lpg-baseline.json) and exit 0
   --allow-empty                   exit 0 when there is nothing to check (default: exit 4)
+  --plan-root DIR                 the root module's source folder of a plan (default: the plan's folder)
 
 Options of graph:
   --format mermaid|dot|json|text  output format (default: text); outages red, undecided dashed
@@ -65,6 +67,8 @@ Options of graph:
 PATH defaults to "."; a file PATH analyses its folder and reports only that file. A folder that no
 other folder of PATH calls is a root: it is analysed with the modules it calls (local sources, and
 registry or git sources installed by terraform init).
+A plan JSON (recognised by its content) is analysed as the whole configuration it resolves;
+its findings point at the .tf sources of its modules when they are present, else at the plan.
 Skipped folders: .terraform/, node_modules/, .git/.
 
 Exit codes:
@@ -136,6 +140,7 @@ async function runScan(args: string[], io: Io): Promise<number> {
         'fail-on': { type: 'string' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
+        'plan-root': { type: 'string' },
         baseline: { type: 'string' },
         'write-baseline': { type: 'boolean' },
         'allow-empty': { type: 'boolean' },
@@ -157,6 +162,8 @@ async function runScan(args: string[], io: Io): Promise<number> {
   const configFile = v.config !== undefined ? path.resolve(v.config) : undefined;
   if (configFile && !fs.existsSync(configFile)) throw new UsageError(`--config: no such file: ${v.config}`);
   for (const t of targets) if (!fs.existsSync(t)) throw new UsageError(`no such file or folder: ${t}`);
+  const planRoot = v['plan-root'] !== undefined ? path.resolve(v['plan-root']) : undefined;
+  if (planRoot && !(fs.existsSync(planRoot) && fs.statSync(planRoot).isDirectory())) throw new UsageError(`--plan-root: no such folder: ${v['plan-root']}`);
   const writeBaseline = !!v['write-baseline'];
   if (writeBaseline && (v.fix || v['fix-dry-run'])) throw new UsageError('--write-baseline cannot be combined with --fix or --fix-dry-run');
   const baselineFile = v.baseline ?? (writeBaseline ? 'lpg-baseline.json' : undefined);
@@ -198,13 +205,14 @@ async function runScan(args: string[], io: Io): Promise<number> {
     const r: ScanResult = await scan(target, {
       // No eager warm-up: HashiCorp's parser is asked only about files tree-sitter finds an error in
       // (rare), so starting it for every scan would cost ~0.5 s of CPU for nothing.
-      configFile, checkSyntax, fix, varFiles, noModules: !!v['no-modules'],
+      configFile, checkSyntax, fix, varFiles, noModules: !!v['no-modules'], planRoot,
       onRuleError: (id, e, dir) => ruleErrors.push({ message: `rule ${id} failed in ${dir || '.'}: ${oneLine(e instanceof Error ? e.message : String(e))}` }),
     });
     if (ruleErrors.length) internal = true;
     const isFile = r.file !== undefined;
     const given = toPosix(target);
-    const base = isFile ? posixDir(given) : given;
+    // a plan's findings are relative to its root module's folder (the plan's folder or --plan-root)
+    const base = r.plans && isFile ? (toPosix(path.relative(cwd, r.root)) || '.') : isFile ? posixDir(given) : given;
     const abs = (rel: string): string => path.join(r.root, ...rel.split('/'));
     const jsonPath = (rel: string): string => (multi || isFile ? joinPosix(base, rel) : rel);
     const display = (rel: string): string => joinPosix(base, rel);

@@ -8,6 +8,7 @@ import { collectSuppressions, isSuppressed, type Suppressions } from './suppress
 import { suppressionFix } from './fix/suppression';
 import { parseJsonFile, jsonErrorMessage } from './model/tfjson';
 import { mayBePolicyJson } from './source';
+import { isPlanJson } from './frontends/plan/read';
 import { tooDeepAt, nestingMessage } from './limits';
 import { isJsonTemplate } from './model/template';
 import { MULTI_LINE_STRING } from './parse/hclcheck';
@@ -156,7 +157,7 @@ function parseErrors(files: SourceFile[], opts: AnalyzeOptions): Report[] {
       continue;
     }
     if (f.kind === 'json') {
-      if (!mayBePolicyJson(f.text)) continue;
+      if (!mayBePolicyJson(f.text) || isPlanJson(f.text)) continue;
       const deep = tooDeepAt(f.text, true);
       if (deep >= 0) { out.push({ file: f.path, span: { start: deep, end: deep + 1 }, message: `JSON: ${nestingMessage()}` }); continue; }
       const { errors } = parseJsonFile(f.text);

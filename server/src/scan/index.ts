@@ -15,6 +15,7 @@ import { pushAll } from '../core/fix/apply';
 import { AnalysisPool } from './pool';
 import { isInside, kindOf, readText, readTextSync, realOr, toRel, walk, writeTextAtomic, type ReadText, type ScanIssue } from './fs';
 import * as fs from 'fs';
+import { isPlanFile, scanPlanText } from './planscan';
 import { scanConfigurations, type VarSource } from './configs';
 import type { Coverage } from '../core/coverage';
 
@@ -23,6 +24,7 @@ export * from './plan';
 export * from './module';
 export * from './fix';
 export { walk, readText, readTextSync, writeTextAtomic, toRel, type ScanIssue } from './fs';
+export { isPlanFile, scanPlanText } from './planscan';
 export { varAssignment, type VarSource } from './configs';
 
 export interface ScanOptions {
@@ -38,11 +40,16 @@ export interface ScanOptions {
   onRuleError?: (ruleId: string, error: unknown, module: string) => void;
   /** Called after each module (progress). */
   onModule?: (dir: string, findings: Finding[]) => void;
+  /** The root module's source folder of the Terraform plans scanned (absolute; default: each plan's folder). */
+  planRoot?: string;
   /** Variable files (`--var-file`, `--var`) for the roots, in precedence order (last wins). */
   varFiles?: VarSource[];
   /** Analyse each folder alone (module calls not followed). */
   noModules?: boolean;
 }
+
+/** Plan JSON files can be bigger than the source files a scan reads. */
+const PLAN_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface FileChange {
   /** Root-relative path. */
@@ -71,6 +78,8 @@ export interface ScanResult {
   modules: number;
   /** Root-relative paths of the files read and folders of the modules analysed (callers scanning overlapping targets count each once). */
   read: { files: string[]; modules: string[]; perDir?: [string, number][] };
+  /** Root-relative paths of the Terraform plans analysed. */
+  plans?: string[];
   /** Triggers found, decided and undecided (configurations only). */
   coverage?: Coverage;
   /** With `fix`: the fixes applied (and written, with `write`), those left out, and the files changed. */
@@ -115,6 +124,10 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const st = await fsp.stat(target); // throws for a missing target: a usage error for the caller
   const root = st.isDirectory() ? target : path.dirname(target);
   const single = st.isDirectory() ? undefined : toRel(root, target);
+  if (single && single.toLowerCase().endsWith('.json') && st.isFile() && st.size <= PLAN_MAX_BYTES) {
+    const text = (await fsp.readFile(target, 'utf8').catch(() => '')).replace(/^\uFEFF/, '');
+    if (isPlanFile(single, text)) return scanPlanTarget(target, text, opts);
+  }
   const { config, file: configFile, notice } = opts.config ? { config: opts.config, file: undefined, notice: undefined } : await loadConfig(root, opts.configFile);
   const isIgnored = ignoreMatcher(config.ignore);
   const pruneDirs = !config.ignore.some((g) => g.startsWith('!'));
@@ -140,11 +153,31 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     for (const f of findings) if (!result.texts.has(f.file)) { const t = texts?.get(f.file) ?? reads.get(f.file)?.text; if (t !== undefined) result.texts.set(f.file, t); }
   };
 
+  const plansFound: { rel: string; text: string }[] = [];
+  /** The plans found while walking (analysed on their own, after the folders). */
+  const analysePlans = async (): Promise<void> => {
+    for (const p of plansFound) {
+      const r = await scanPlanText(root, path.join(root, ...p.rel.split('/')), p.text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, p.rel) });
+      const findings = r.findings.filter((f) => !isIgnored(f.file));
+      keepTexts(findings, r.texts);
+      (result.plans ??= []).push(p.rel);
+      result.modules++;
+      result.filesRead += 1 + r.sourcesRead;
+      opts.onModule?.(p.rel, findings);
+      result.findings.push(...findings);
+    }
+  };
+
   const load = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
     const files: { path: string; text: string }[] = [];
     for (const rel of m.files) {
       const r = await readText(path.join(root, ...rel.split('/')), rel, { allowed: inRoot });
       if ('message' in r) { issues.push(r); continue; }
+      // a Terraform plan is analysed on its own (below), not as a file of the folder's module
+      if (isPlanFile(rel, r.text)) {
+        if (reportable(rel)) { plansFound.push({ rel, text: r.text }); result.candidates = (result.candidates ?? 0) + 1; }
+        continue;
+      }
       if (!worthReading(rel, r.text) && !(single === rel)) continue;
       if (worthReading(rel, r.text)) result.candidates = (result.candidates ?? 0) + 1;
       reads.set(rel, r);
@@ -167,6 +200,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     result.filesRead = r.filesRead;
     result.read.perDir = r.perDir;
     issues.push(...r.problems);
+    await analysePlans();
     return result;
   }
 
@@ -232,5 +266,26 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   } finally {
     pool?.dispose();
   }
+  await analysePlans();
+  return result;
+}
+
+/** `lpg scan plan.json`: one Terraform plan, with the `.tf` sources of its modules when present. */
+async function scanPlanTarget(target: string, text: string, opts: ScanOptions): Promise<ScanResult> {
+  const root = opts.planRoot ?? path.dirname(target);
+  const { config, file: configFile, notice } = opts.config ? { config: opts.config, file: undefined, notice: undefined } : await loadConfig(root, opts.configFile);
+  const rel = toRel(root, target);
+  const notices: ScanIssue[] = notice ? [{ file: CONFIG_FILE, message: notice }] : [];
+  const result: ScanResult = { root, file: rel, config, configFile, candidates: 1, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel], texts: new Map(), notices };
+  if (opts.fix) {
+    result.fixed = { applied: [], rejected: [], changes: [] };
+    notices.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });
+  }
+  const r = await scanPlanText(root, target, text, opts.planRoot, { rules: config.rules, onRuleError: (id, e) => opts.onRuleError?.(id, e, rel) });
+  const isIgnored = ignoreMatcher(config.ignore);
+  result.findings = r.findings.filter((f) => f.file === rel || !isIgnored(f.file));
+  for (const f of result.findings) { const t = r.texts.get(f.file); if (t !== undefined) result.texts.set(f.file, t); }
+  result.filesRead = 1 + r.sourcesRead;
+  opts.onModule?.(rel, r.findings);
   return result;
 }

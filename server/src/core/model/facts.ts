@@ -4,6 +4,7 @@ import type { ModuleIndex, Resource, SourceFile } from './module';
 import { policyFromJsonFile, guessRole, statementsFromDocument, statementsFromTemplate, statementsFromValue, type Field, type PolicyDoc, type PolicyRole, type Statement } from './policy';
 import { knownString, soleToken, type Value, UNKNOWN } from './value';
 import { policyFromTemplate, templateFilesOf, templateVars } from './template';
+import { isPlanJson } from '../frontends/plan/read';
 
 /** A grant in a Lambda resource policy: an `aws_lambda_permission` or a statement of a resource-policy JSON. */
 export interface Permission {
@@ -72,6 +73,7 @@ export function buildFacts(mi: ModuleIndex): Facts {
   const templates = templateFilesOf(mi.files);
   const rendered = new Set<string>();
   for (const f of mi.files) {
+    if (f.kind === 'json' && isPlanJson(f.text)) continue; // a Terraform plan is read by its own front-end
     const d = templates.has(f.path) ? policyFromTemplate(f, undefined) : f.kind === 'json' ? policyFromJsonFile(f) : undefined;
     if (d) docByFile.set(f.path, d);
   }
