@@ -276,7 +276,7 @@ async function scanPlanTarget(target: string, text: string, opts: ScanOptions): 
   const { config, file: configFile, notice } = opts.config ? { config: opts.config, file: undefined, notice: undefined } : await loadConfig(root, opts.configFile);
   const rel = toRel(root, target);
   const notices: ScanIssue[] = notice ? [{ file: CONFIG_FILE, message: notice }] : [];
-  const result: ScanResult = { root, file: rel, config, configFile, candidates: 1, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel], texts: new Map(), notices };
+  const result: ScanResult = { root, file: rel, config, configFile, candidates: 1, findings: [], issues: [], filesRead: 0, modules: 1, plans: [rel], texts: new Map(), notices, read: { files: [rel], modules: [rel] } };
   if (opts.fix) {
     result.fixed = { applied: [], rejected: [], changes: [] };
     notices.push({ file: rel, message: 'fixes are not applied from a plan: run lpg scan --fix on the Terraform source folder' });
