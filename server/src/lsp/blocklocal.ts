@@ -13,8 +13,8 @@
  * error is the block's; a whole-file parse is used instead when the block's text is absurdly deep.
  */
 import type { Block, Comment, FileSyntax } from '../core/model/ast';
-import { shifted, shiftedBlock, syntaxFromTree } from '../core/model/hcl';
-import { parseTerraform } from '../core/parse/treesitter';
+import { shifted, shiftedBlock } from '../core/model/hcl';
+import { syntaxOf } from '../core/source';
 import { tooDeepAt } from '../core/limits';
 import { LineIndex } from '../core/text';
 import type { SourceFile } from '../core/model/module';
@@ -48,9 +48,9 @@ export function reparseBlock(good: SourceFile, text: string): SourceFile | undef
   const delta = text.length - a.length;
   const rs = B.span.start, re = B.span.end + delta;
   const bt = text.slice(rs, re);
-  const tree = parseTerraform(bt);
-  let s: FileSyntax;
-  try { s = syntaxFromTree(tree, bt); } finally { tree.delete(); }
+  // the block's text is read exactly as a whole file is (source.ts syntaxOf): open strings closed on their
+  // line, swallowed arguments unknown, the structural errors only HashiCorp's parser reports
+  const s: FileSyntax = syntaxOf({ path: good.path, text: bt, kind: 'tf', lines: new LineIndex(bt) }) ?? { blocks: [], attrs: [], comments: [], errors: [] };
   const clean = !s.errors.length && s.attrs.length === 0 && s.blocks.length === 1 && s.blocks[0].span.start === 0 && s.blocks[0].span.end === bt.length;
   // no syntax error, but not one block either (an edit that splits it): the whole file decides
   if (!clean && !s.errors.length) return undefined;
