@@ -234,7 +234,7 @@ export class LpgServer {
       try { raw = await this.conn.workspace.getConfiguration({ scopeUri: folder.uri, section: 'lpg' }); } catch (e) { this.logError('workspace/configuration', e); }
     }
     const project = readProjectConfig(folder.path);
-    if (project.error) this.warnOnce(project.error, `lpg: entries left out (the others apply): ${project.error}`);
+    if (project.error) this.warnOnce(project.error, project.whole ? `lpg: ignoring ${project.error}` : `lpg: entries left out (the others apply): ${project.error}`);
     const settings = mergeSettings(raw == null ? { ...DEFAULT_SETTINGS } : normalizeSettings(raw), project);
     const m = excludeMatcher(settings.exclude);
     return { settings, exclude: (abs) => m(path.relative(folder.path, abs).split(path.sep).join('/')) };

@@ -60,7 +60,8 @@ export function normalizeSettings(raw: unknown): Settings {
   };
 }
 
-export interface ProjectConfig { rules: Record<string, SeveritySetting>; ignore: string[]; error?: string }
+/** `whole`: the error is about the file itself (not a regular file, unreadable, too large): none of it applies. */
+export interface ProjectConfig { rules: Record<string, SeveritySetting>; ignore: string[]; error?: string; whole?: boolean }
 
 /** Reads `<root>/.lpg.json` with the CLI's validation, entry by entry: the valid entries apply, the errors are listed. */
 export function readProjectConfig(root: string): ProjectConfig {
@@ -68,9 +69,9 @@ export function readProjectConfig(root: string): ProjectConfig {
   // Read as the CLI reads it: a FIFO, socket or device is never opened for a blocking read, size limited.
   let st: fs.Stats;
   try { st = fs.statSync(file); } catch { return { rules: {}, ignore: [] }; }
-  if (!st.isFile()) return { rules: {}, ignore: [], error: `${file}: ${kindOf(st)}, not a regular file` };
+  if (!st.isFile()) return { rules: {}, ignore: [], error: `${file}: ${kindOf(st)}, not a regular file`, whole: true };
   const r = readTextSync(file, CONFIG_FILE, { maxBytes: MAX_CONFIG_BYTES, tooBig: (size, max) => `${(size / 1048576).toFixed(1)} MB is over the ${max / 1048576} MB limit of a configuration file` });
-  if ('message' in r) return r.incomplete ? { rules: {}, ignore: [] } : { rules: {}, ignore: [], error: `${file}: ${r.message.replace(/^skipped: /, '')}` };
+  if ('message' in r) return r.incomplete ? { rules: {}, ignore: [] } : { rules: {}, ignore: [], error: `${file}: ${r.message.replace(/^skipped: /, '')}`, whole: true };
   const text = r.text;
   // entry by entry: a bad entry is left out (and reported), the others apply
   const { config, errors } = parseConfigEntries(text, file);
