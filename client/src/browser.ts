@@ -84,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LpgApi
   setServerWorker(() => {
     const w = new Worker(serverUrl, { name: 'lpg language server' });
     // a copy per worker (a restart makes a new one): the files read so far
-    w.postMessage({ lpgBoot: { wasm: { runtime: runtime.slice(), grammar: grammar.slice() }, files: [...copy].map(([uri, text]) => ({ uri, text })), loading } });
+    w.postMessage({ lpgBoot: { wasm: { runtime: runtime.slice(), grammar: grammar.slice() }, files: [...copy].map(([uri, text]) => ({ uri, text })), loading, docs: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString() + '/' } });
     return w;
   });
 

@@ -63,7 +63,9 @@ describe('protocol: diagnostics', function () {
       const first = c.publications.find((p) => p.uri === uri && p.version === v)!;
       assert.ok(first.diagnostics.some((d) => d.code === 'missing-source-arn' && d.range.start.line === 3 && d.range.start.character === 18 && d.range.end.character === 44),
         `after typing ${JSON.stringify(typed.slice(0, i + 1))}: the first block's finding must stay, got ${JSON.stringify(summary(first.diagnostics))}`);
-      assert.ok(!first.diagnostics.some((d) => d.code === 'parse-error'), `parse-error before the syntax check answered (${JSON.stringify(typed.slice(0, i + 1))})`);
+      // tree-sitter's own error ('syntax error', 'missing X') is never published; HashiCorp's may be, when its detached
+      // check of this very text answered before the validation of the keystroke published (a race the server allows)
+      assert.ok(!first.diagnostics.some((d) => d.code === 'parse-error' && /^(syntax error|missing )/.test(d.message)), `parse-error before the syntax check answered (${JSON.stringify(typed.slice(0, i + 1))}): ${JSON.stringify(summary(first.diagnostics))}`);
     }
     assert.strictEqual(c.text(uri), PERM + typed);
     const done = await c.current(uri, (ds) => ds.length === 2);

@@ -15,9 +15,12 @@ export const FIX_ALL_KIND = CodeActionKind.SourceFixAll + '.lpg';
  * repository): found once by walking up from this file. No network, no invented URL: undefined when absent.
  */
 let docsDir: string | null | undefined;
+/** Where the rule pages are when they are not files beside the server (the web extension: its own URI, set by lsp/browser/main.ts). */
+export const docsLocation: { base?: string } = {};
 export function rulesDocsDir(): string | undefined {
   if (docsDir === undefined) {
     docsDir = null;
+    if (typeof __dirname === 'undefined') return undefined; // a Web Worker: no files beside the server
     for (let d = __dirname, i = 0; i < 5; i++, d = path.dirname(d)) {
       const c = path.join(d, 'docs', 'rules');
       if (fs.existsSync(path.join(c, 'parse-error.md'))) { docsDir = c; break; }
@@ -28,6 +31,7 @@ export function rulesDocsDir(): string | undefined {
 
 /** The `file:` URI of a rule's local documentation page; undefined when the pages are not installed. */
 export function ruleDocsUrl(ruleId: string): string | undefined {
+  if (docsLocation.base) return docsLocation.base + ruleId + '.md';
   const dir = rulesDocsDir();
   const p = dir ? path.join(dir, ruleId + '.md') : undefined;
   return p && fs.existsSync(p) ? pathToFileURL(p).href : undefined;

@@ -8,12 +8,12 @@
  */
 import { BrowserMessageReader, BrowserMessageWriter, createConnection, ExecuteCommandRequest, ProposedFeatures, type ExecuteCommandParams } from 'vscode-languageserver/browser';
 import { initParser } from '../../core/parse/treesitter';
-import { uriMapping } from '../convert';
+import { docsLocation, uriMapping } from '../convert';
 import { LpgServer } from '../server';
 import { setFile } from './vfs';
 import { browserPathToUri, uriToBrowserPath } from './uri';
 
-export interface BootMessage { lpgBoot: { wasm: { runtime: Uint8Array; grammar: Uint8Array }; files: { uri: string; text: string }[]; loading?: boolean } }
+export interface BootMessage { lpgBoot: { wasm: { runtime: Uint8Array; grammar: Uint8Array }; files: { uri: string; text: string }[]; loading?: boolean; docs?: string } }
 /** Files added or changed (text) or gone (no text); `done` once the client's first read of the workspace is complete. */
 export interface FilesNotification { files: { uri: string; text?: string }[]; done?: boolean }
 
@@ -26,6 +26,7 @@ function boot(ev: MessageEvent): void {
   self.removeEventListener('message', boot);
   uriMapping.toPath = uriToBrowserPath;
   uriMapping.toUri = browserPathToUri;
+  if (data.lpgBoot.docs) docsLocation.base = data.lpgBoot.docs; // the rule pages shipped in the extension
   for (const f of data.lpgBoot.files) { const p = uriToBrowserPath(f.uri); if (p) setFile(p, f.text); }
   const parser = initParser({ runtime: data.lpgBoot.wasm.runtime, grammar: data.lpgBoot.wasm.grammar });
   const connection = createConnection(ProposedFeatures.all, new BrowserMessageReader(self as unknown as Worker), new BrowserMessageWriter(self as unknown as Worker));
