@@ -27,7 +27,7 @@ export class OpenDocument {
   /** Incremental re-parses done and their total time (ms), for the status/benchmarks. */
   stats = { parses: 0, incremental: 0, local: 0, ms: 0 };
   /** Block-local re-parse (blocklocal.ts) on: LPG_BLOCK_LOCAL=0 turns it off (whole-file re-parse, for comparisons). */
-  blockLocal = process.env.LPG_BLOCK_LOCAL !== '0';
+  blockLocal = typeof process === 'undefined' || process.env?.LPG_BLOCK_LOCAL !== '0'; // no `process` in a Web Worker
   /** Told when the syntax model of the document cannot be built (the file then yields no findings). */
   onError: ((e: unknown) => void) | undefined;
 
