@@ -256,12 +256,14 @@ export function statementsFromTemplate(doc: PolicyDoc, e: Extract<Expr, { t: 'tm
   return statementsFromJson(doc, pdoc, start, strOf);
 }
 
-function isEscaped(s: string, i: number): boolean {
+/** Is the character at `i` escaped by an odd run of backslashes? */
+export function isEscaped(s: string, i: number): boolean {
   let n = 0;
   while (i - 1 - n >= 0 && s[i - 1 - n] === '\\') n++;
   return n % 2 === 1;
 }
-function jsonUnescape(s: string): string {
+/** The text of a JSON string's contents (unchanged when it is not valid JSON). */
+export function jsonUnescape(s: string): string {
   if (!s.includes('\\')) return s;
   try { return JSON.parse('"' + s + '"'); } catch { return s; }
 }

@@ -12,7 +12,7 @@
 import { parseTree, type Node as JNode } from 'jsonc-parser';
 import type { ModuleIndex, SourceFile } from './module';
 import type { Expr } from './ast';
-import { findPolicyRoot, guessRole, statementsFromJson, type PolicyDoc } from './policy';
+import { findPolicyRoot, guessRole, isEscaped, jsonUnescape, statementsFromJson, type PolicyDoc } from './policy';
 import { concat, knownString, type Sym, type Value } from './value';
 import { tooDeepAt } from '../limits';
 
@@ -173,7 +173,7 @@ export function renderTemplate(text: string, vars: TemplateVars, preferIf: boole
   let inString = false;
   let pos = 0;
   for (const it of interps) {
-    for (; pos < it.start; pos++) if (rendered[pos] === '"' && !escaped(rendered, pos)) inString = !inString;
+    for (; pos < it.start; pos++) if (rendered[pos] === '"' && !isEscaped(rendered, pos)) inString = !inString;
     const len = it.end - it.start;
     const fill = inString ? 'x'.repeat(len) : 'null' + ' '.repeat(Math.max(0, len - 4));
     for (let i = 0; i < len; i++) chars[it.start + i] = fill[i];
@@ -182,16 +182,6 @@ export function renderTemplate(text: string, vars: TemplateVars, preferIf: boole
   return { text: chars.join(''), interps };
 }
 
-function escaped(s: string, i: number): boolean {
-  let n = 0;
-  while (i - 1 - n >= 0 && s[i - 1 - n] === '\\') n++;
-  return n % 2 === 1;
-}
-
-function jsonUnescape(s: string): string {
-  if (!s.includes('\\')) return s;
-  try { return JSON.parse('"' + s + '"'); } catch { return s; }
-}
 
 /**
  * The policy a template holds, rendered with the values of a `templatefile()` call (`vars`; undefined
