@@ -25,8 +25,27 @@ import type { Rule } from '../../../server/src/core/rules/rule';
 const PRELOAD = path.join(__dirname, 'preload-guard.js');
 
 interface Run { code: number; stdout: string; stderr: string }
+/**
+ * The nobody user cannot read a checkout inside a private folder (a `mktemp -d` clone is 0700): runs as nobody use
+ * a world-readable copy of the built CLI (bin/, dist/: self-contained) and of the preload guard.
+ */
+let nobodyCopy: { bin: string; preload: string } | undefined;
+function forNobody(): { bin: string; preload: string } {
+  if (nobodyCopy) return nobodyCopy;
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-nobody-'));
+  fs.chmodSync(d, 0o755);
+  const root = path.dirname(path.dirname(BIN));
+  fs.cpSync(path.join(root, 'dist'), path.join(d, 'dist'), { recursive: true });
+  fs.mkdirSync(path.join(d, 'bin'));
+  fs.copyFileSync(BIN, path.join(d, 'bin', 'lpg.js'));
+  fs.copyFileSync(PRELOAD, path.join(d, 'preload-guard.js'));
+  spawnSync('chmod', ['-R', 'a+rX', d]);
+  nobodyCopy = { bin: path.join(d, 'bin', 'lpg.js'), preload: path.join(d, 'preload-guard.js') };
+  return nobodyCopy;
+}
 function lpg(args: string[], o: { cwd?: string; env?: Record<string, string>; user?: boolean } = {}): Run {
-  const argv = [process.execPath, '-r', PRELOAD, BIN, ...args];
+  const { bin, preload } = o.user ? forNobody() : { bin: BIN, preload: PRELOAD };
+  const argv = [process.execPath, '-r', preload, bin, ...args];
   // reduced privileges: the tests run as root here; setpriv drops to nobody
   const [cmd, ...rest] = o.user ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--', ...argv] : argv;
   const r = spawnSync(cmd, rest, { cwd: o.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000, env: { ...process.env, ...o.env } });
