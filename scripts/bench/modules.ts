@@ -11,10 +11,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { performance } from 'perf_hooks';
-import { TestClient, positionAt, SERVER } from '../../test/protocol/client';
+import { TestClient, SERVER } from '../../test/protocol/client';
 import { typingModule } from './gen';
-import { median, pct, rssOf } from './typing';
+import { median, pct, rssOf, timedEdit } from './typing';
 
 const SETTINGS = { '*': { run: 'onType', debounceMs: 0, rules: {}, exclude: [], maxFileSizeMB: 4 } };
 
@@ -52,13 +51,7 @@ export async function typingInChild(callers: number, edits: number): Promise<{ l
       for (let i = line.length; i > 0; i--) ops.push({ offset: at + i - 1, del: 1 });
       for (const op of ops) {
         if (times.length >= edits) break;
-        const cur = c.text(uri);
-        const start = positionAt(cur, op.offset);
-        const end = positionAt(cur, op.offset + (op.del ?? 0));
-        const t0 = performance.now();
-        const v = await c.change(uri, [{ range: { start, end }, newText: op.insert ?? '' }]);
-        await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
-        times.push(performance.now() - t0);
+        times.push(await timedEdit(c, uri, op));
       }
     }
     return { lines: text.split('\n').length - 1, p50: median(times), p95: pct(times, 95), max: Math.max(...times), edits: times.length, serverRss: rssOf(c.proc.pid!), findings: first.length };

@@ -28,6 +28,16 @@ export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
+/** Applies one edit and returns the milliseconds from didChange to the diagnostics of the new version. */
+export async function timedEdit(c: TestClient, uri: string, op: { offset: number; insert?: string; del?: number }): Promise<number> {
+  const cur = c.text(uri);
+  const start = positionAt(cur, op.offset);
+  const end = positionAt(cur, op.offset + (op.del ?? 0));
+  const t0 = performance.now();
+  const v = await c.change(uri, [{ range: { start, end }, newText: op.insert ?? '' }]);
+  await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
+  return performance.now() - t0;
+}
 export function median(xs: number[]): number { return pct(xs, 50); }
 
 const SETTINGS = { '*': { run: 'onType', debounceMs: 0, rules: {}, exclude: [], maxFileSizeMB: 4 } };
@@ -66,13 +76,7 @@ export async function typing(units: number, edits: number): Promise<{ lines: num
     await c.current(uri, () => true, 'first diagnostics');
     const times: number[] = [];
     for (const op of script(text, edits)) {
-      const cur = c.text(uri);
-      const start = positionAt(cur, op.offset);
-      const end = positionAt(cur, op.offset + (op.del ?? 0));
-      const t0 = performance.now();
-      const v = await c.change(uri, [{ range: { start, end }, newText: op.insert ?? '' }]);
-      await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
-      times.push(performance.now() - t0);
+      times.push(await timedEdit(c, uri, op));
       if (lenses) {
         const t1 = performance.now();
         lensCount = ((await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? []).length;
