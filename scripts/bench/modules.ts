@@ -33,7 +33,9 @@ export function modulesWorkspace(callers: number): { dir: string; child: string;
 
 export async function typingInChild(callers: number, edits: number): Promise<{ lines: number; p50: number; p95: number; max: number; edits: number; serverRss: number; findings: number }> {
   const { dir, child, text } = modulesWorkspace(callers);
-  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' } });
+  // LPG_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node options for the server (profiling it)
+  const nodeArgs = (process.env.LPG_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, command: [process.execPath, ...nodeArgs, SERVER, '--stdio'] });
   try {
     await c.initialize();
     const uri = await c.open(child);

@@ -50,8 +50,23 @@ export class LspConfigs {
   /** Folder -> module sources of its files on disk (open documents are read each time). */
   private readonly diskSources = new Map<string, { names: string[]; sources: Map<string, string[]> }>();
 
+  /**
+   * Folder -> its files as the configuration builder sees them (paths relative to the workspace
+   * folder), for folders with no open document: the same objects from one validation to the next
+   * (no directory listing or stat per keystroke; the results cache compares them by identity).
+   */
+  private readonly folders = new Map<string, { files: SourceFile[]; made: SourceFile[] | undefined; filter: FileFilter }>();
+  /** Folder -> its `.terraform/modules/modules.json` text (null: none). */
+  private readonly manifests = new Map<string, string | null>();
+
   /** Files were created, changed or deleted: list the folders and read their module sources again. */
-  invalidate(): void { this.dirs.clear(); this.diskSources.clear(); this.results.clear(); }
+  invalidate(): void { this.dirs.clear(); this.diskSources.clear(); this.results.clear(); this.folders.clear(); this.manifests.clear(); }
+
+  /** Does an open document live in the folder (its files then change without file events)? */
+  private hasOpen(absDir: string): boolean {
+    for (const d of this.docs.values()) if (path.dirname(d.fsPath) === absDir) return true;
+    return false;
+  }
 
   private listDirs(ws: string): string[] {
     let l = this.dirs.get(ws);
@@ -117,13 +132,26 @@ export class LspConfigs {
     const host: ConfigHost = {
       folder: (d) => {
         if (made.has(d)) return made.get(d);
-        const { files } = moduleFiles(absOf(d), this.docs, this.disk, filter);
+        const abs = absOf(d);
+        const cached = this.folders.get(abs);
+        if (cached && cached.filter === filter && !this.hasOpen(abs)) { orig.set(d, cached.files); made.set(d, cached.made); return cached.made; }
+        const { files } = moduleFiles(abs, this.docs, this.disk, filter);
         orig.set(d, files);
         const v = files.some((f) => f.kind === 'tf' || f.kind === 'tfjson') ? files.map((f) => ({ ...f, path: d === '' ? f.path : d + '/' + f.path })) : undefined;
         made.set(d, v);
+        if (!this.hasOpen(abs)) this.folders.set(abs, { files, made: v, filter });
         return v;
       },
-      manifest: (d) => { const r = readTextSync(path.join(absOf(d), '.terraform', 'modules', 'modules.json'), 'modules.json'); return 'message' in r ? undefined : r.text; },
+      manifest: (d) => {
+        const abs = absOf(d);
+        let m = this.manifests.get(abs);
+        if (m === undefined) {
+          const r = readTextSync(path.join(abs, '.terraform', 'modules', 'modules.json'), 'modules.json');
+          m = 'message' in r ? null : r.text;
+          this.manifests.set(abs, m);
+        }
+        return m ?? undefined;
+      },
       sources: (d) => this.sources(absOf(d)),
     };
     // callers by text: folder -> the folders that call it

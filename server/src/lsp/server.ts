@@ -240,8 +240,15 @@ export class LpgServer {
     return { settings, exclude: (abs) => m(path.relative(folder.path, abs).split(path.sep).join('/')) };
   }
 
+  /** One filter per settings object: the configurations' folder cache (configs.ts) is valid for the filter it was made with. */
+  private readonly filters = new WeakMap<FolderSettings, FileFilter>();
   private filterOf(s: FolderSettings): FileFilter {
-    return { excluded: (abs) => s.exclude(abs), maxBytes: () => Math.min(s.settings.maxFileSizeMB * 1048576, EDITOR_MAX_FILE_BYTES), skipped: (abs, why) => this.warnOnce(abs + why, why) };
+    let f = this.filters.get(s);
+    if (!f) {
+      f = { excluded: (abs) => s.exclude(abs), maxBytes: () => Math.min(s.settings.maxFileSizeMB * 1048576, EDITOR_MAX_FILE_BYTES), skipped: (abs, why) => this.warnOnce(abs + why, why) };
+      this.filters.set(s, f);
+    }
+    return f;
   }
 
   /** `lpg.codeLens.enabled` per workspace folder (default true). */

@@ -193,9 +193,16 @@ function matchItems(P: PItem[], V: VItem[]): R {
 }
 
 /** Does the pattern match the value (ArnLike, case-sensitive)? Items: literal text and atoms. */
+const P_MEMO = new WeakMap<SymItem[], PItem[]>();
+const V_MEMO = new WeakMap<SymItem[], VItem[]>();
 export function arnLikeItems(pattern: SymItem[], value: SymItem[]): Tri {
   if (pattern.length === 1 && pattern[0] === '*') return 'match';
-  const r = matchItems(toP(pattern), toV(value));
+  // item lists are read-only and often met again (one permission against every trigger): converted once
+  let p = P_MEMO.get(pattern);
+  if (!p) { p = toP(pattern); P_MEMO.set(pattern, p); }
+  let v = V_MEMO.get(value);
+  if (!v) { v = toV(value); V_MEMO.set(value, v); }
+  const r = matchItems(p, v);
   return r === 2 ? 'match' : r === 0 ? 'no-match' : 'unknown';
 }
 
@@ -208,8 +215,14 @@ export function arnLike(pattern: Value | undefined, value: Value | undefined, en
 }
 
 /** Case-insensitive glob of an IAM action pattern (`lambda:Invoke*`) against an action name. */
+const ACTION_RE = new Map<string, RegExp>();
 export function actionLike(pattern: string, action: string): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+  let re = ACTION_RE.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+    if (ACTION_RE.size > 1000) ACTION_RE.clear(); // patterns come from user files: bounded
+    ACTION_RE.set(pattern, re);
+  }
   return re.test(action);
 }
 

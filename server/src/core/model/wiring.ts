@@ -142,9 +142,15 @@ export class Wiring {
   /** Items of a value with reference shapes expanded. */
   items(v: Value | undefined, sameIteration = false): SymItem[] | undefined {
     if (!v) return undefined;
+    // every permission meets every trigger of its function: a value's items are expanded once (read-only)
+    const memo = this.itemsMemo[sameIteration ? 1 : 0];
+    if (memo.has(v)) return memo.get(v);
     const host = { ...this.host, sameIteration };
-    return symItems(v, { expand: (t) => { const a = ATOM_TOKENS.get(t); return a ? [a] : expandToken(t, host); } });
+    const out = symItems(v, { expand: (t) => { const a = ATOM_TOKENS.get(t); return a ? [a] : expandToken(t, host); } });
+    memo.set(v, out);
+    return out;
   }
+  private readonly itemsMemo = [new WeakMap<Value, SymItem[] | undefined>(), new WeakMap<Value, SymItem[] | undefined>()];
 
   arnLike(pattern: Value | undefined, value: Value | undefined, sameIteration = false): Tri {
     const p = this.items(pattern, sameIteration), v = this.items(value, sameIteration);
