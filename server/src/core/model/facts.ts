@@ -145,7 +145,9 @@ export function buildFacts(mi: ModuleIndex): Facts {
       }
       if (type === 'aws_iam_role') for (const ip of blocksOf(r.block, 'inline_policy')) {
         const a = attr(ip, 'policy');
-        if (a) own(r.address, readPolicyAttr(r, a, 'identity'));
+        const d = a ? readPolicyAttr(r, a, 'identity') : undefined;
+        if (d && d.owner === r) d.holder ??= `an inline policy of ${r.address}`;
+        if (a) own(r.address, d);
       }
     }
   }
@@ -156,6 +158,7 @@ export function buildFacts(mi: ModuleIndex): Facts {
     if (d) policies.push(d);
   }
   // aws_lambda_permission-like JSON resource policies are in `policies` with role 'resource'.
+  for (const d of policies) d.holder ??= d.owner ? d.owner.address : d.file.slice(d.file.lastIndexOf('/') + 1);
 
   const attachments = new Map<string, (string | undefined)[]>();
   for (const r of mi.ofType('aws_iam_role_policy_attachment')) {
