@@ -5,6 +5,7 @@ import { policyFromJsonFile, guessRole, statementsFromDocument, statementsFromTe
 import { knownString, soleToken, type Value, UNKNOWN } from './value';
 import { policyFromTemplate, templateFilesOf, templateVars } from './template';
 import { isPlanJson } from '../frontends/plan/read';
+import { realPath } from './config';
 
 /** A grant in a Lambda resource policy: an `aws_lambda_permission` or a statement of a resource-policy JSON. */
 export interface Permission {
@@ -158,7 +159,11 @@ export function buildFacts(mi: ModuleIndex): Facts {
     if (d) policies.push(d);
   }
   // aws_lambda_permission-like JSON resource policies are in `policies` with role 'resource'.
-  for (const d of policies) d.holder ??= d.owner ? d.owner.address : d.file.slice(d.file.lastIndexOf('/') + 1);
+  for (const d of policies) {
+    // a standalone policy file: its name (without the module instance a configuration tags paths with)
+    const path = realPath(d.file);
+    d.holder ??= d.owner ? d.owner.address : path.slice(path.lastIndexOf('/') + 1);
+  }
 
   const attachments = new Map<string, (string | undefined)[]>();
   for (const r of mi.ofType('aws_iam_role_policy_attachment')) {

@@ -46,13 +46,12 @@ service principal; a suggestion otherwise).`,
       const urlish = present(p.functionUrlAuthType) || present(p.invokedViaFunctionUrl);
       if (edit) fixes.push({ title: 'Replace with lambda:InvokeFunction', preferred: isService(p) && !urlish && field.file === p.file, edits: [edit] });
       const who = principal === undefined ? 'the principal' : principal === '*' ? 'everyone (*)' : principal;
-      const what = wildcard ? `the wildcard action ${act}` : `${act}, more than invoking,`;
       const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}` : p.statement ? `the statement in ${holderOf(p.statement.doc)}` : 'the statement';
       const fn = permFnNames(ctx.facts, p);
-      const head = wildcard ? `Wildcard action ${act}` : `${act} granted`;
+      const on = fn.addr ? ` on ${fn.addr}` : '';
       ctx.report({
         file: field.file, span: field.span,
-        message: `${head} on ${fn.name}: ${where} grants ${what} to ${who}${fn.addr ? ` on ${fn.addr}` : ''}. ${isService(p) ? 'A service only needs lambda:InvokeFunction.' : serviceOrPublic ? 'Grant only lambda:InvokeFunction (or lambda:InvokeFunctionUrl).' : 'Grant the single action the principal needs.'}`,
+        message: `${wildcard ? `Wildcard action ${act}` : act} granted to ${who} on ${fn.name}: ${where} grants ${wildcard ? 'every action it matches' : 'more than invoking'}${on}. ${isService(p) ? 'A service only needs lambda:InvokeFunction.' : serviceOrPublic ? 'Grant only lambda:InvokeFunction (or lambda:InvokeFunctionUrl).' : 'Grant the single action the principal needs.'}`,
         fixes, suppressTarget: p.origin === 'tf' && p.resource && p.resource.file.path === field.file ? p.resource.block.span : undefined,
       });
     }

@@ -89,7 +89,7 @@ replace the ARN with that invoker's exact expression (a preferred fix).`,
       const fn = permFnNames(ctx.facts, p);
       ctx.report({
         file: f.file, span: f.span,
-        message: `Broad ${key}: resources other than the intended invoker can invoke ${fn.name}. The ${key} of ${where} ${why}${fn.addr ? ` (${fn.addr})` : ''}.`,
+        message: `Broad ${key}: resources other than the intended invoker can invoke ${fn.name} (${where}${fn.addr ? ` on ${fn.addr}` : ''}). It ${why}.`,
         fixes, suppressTarget: p.resource && p.resource.file.path === f.file ? p.resource.block.span : undefined,
       });
     }

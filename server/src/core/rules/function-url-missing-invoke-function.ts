@@ -162,7 +162,7 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
       const where = [target?.address, fn.addr].filter(Boolean).join(', ');
       const message = kind === 'public'
         ? `Function URL of ${fn.name} answers 403 Forbidden to every request: ${who} grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction (required for function URLs since October 2025)${where ? ` (${where})` : ''}.`
-        : `CloudFront cannot invoke the function URL of ${fn.name}: every request through the distribution will get 403 Forbidden. ${cap(who)} grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction (required since October 2025)${fn.addr ? ` on ${fn.addr}` : ''}.`;
+        : `CloudFront cannot invoke the function URL of ${fn.name}: every request through the distribution will get 403 Forbidden; ${who} grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction (required since October 2025)${fn.addr ? `; function ${fn.addr}` : ''}.`;
       ctx.report({
         file: target ? target.file.path : p.action!.file,
         span: target ? headerSpan(target.block) : p.action!.span,
@@ -173,5 +173,3 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
     }
   },
 };
-
-const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

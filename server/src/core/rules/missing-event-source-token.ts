@@ -32,14 +32,14 @@ Fix (suggestion): insert \`event_source_token = "<skill id>"\` with the skill's 
         fixes.push({ title: 'Add event_source_token (the skill id)', preferred: false, edits, snippet: edits.length === 1 ? snippetFor(edits[0], plain, '"${1:amzn1.ask.skill.skill-id}"') : undefined });
         ctx.report({
           file: field.file, span: field.span,
-          message: `No event_source_token: any Alexa skill can invoke ${fn.name}. aws_lambda_permission.${p.resource.name} lets ${principal} invoke ${fn.addr ?? 'the function'} without naming the skill.`,
+          message: `No event_source_token: any Alexa skill can invoke ${fn.name} (aws_lambda_permission.${p.resource.name}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the skill.`,
           fixes, suppressTarget: field.file === p.file ? b.span : undefined,
         });
       } else if (p.statement) {
         const file = fileOf(ctx, p.statement.file);
         const edit = file && jsonAddCondition(file, p.statement, 'StringEquals', 'lambda:EventSourceToken', '"amzn1.ask.skill.skill-id"');
         if (edit) fixes.push({ title: 'Add a lambda:EventSourceToken condition (the skill id)', preferred: false, edits: [edit], snippet: snippetFor(edit, '"amzn1.ask.skill.skill-id"', '"${1:amzn1.ask.skill.skill-id}"') });
-        ctx.report({ file: field.file, span: field.span, message: `No lambda:EventSourceToken condition: any Alexa skill can invoke ${fn.name}. The statement in ${holderOf(p.statement.doc)} lets ${principal} invoke ${fn.addr ?? 'the function'} without naming the skill.`, fixes });
+        ctx.report({ file: field.file, span: field.span, message: `No lambda:EventSourceToken condition: any Alexa skill can invoke ${fn.name} (the statement in ${holderOf(p.statement.doc)}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the skill.`, fixes });
       }
     }
   },

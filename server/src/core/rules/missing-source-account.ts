@@ -50,14 +50,14 @@ Fix: insert \`source_account = data.aws_caller_identity.current.account_id\`, ad
         if ((existing && !existingMulti) || dataEdit) fixes.push({ title: `Add source_account = ${ref}`, preferred: true, edits: dataEdit ? [...edits, dataEdit] : edits });
         ctx.report({
           file: field.file, span: field.span,
-          message: `No source_account: ${what} of the same name in another account could invoke ${fn.name}. aws_lambda_permission.${p.resource.name} lets ${principal} invoke ${fn.addr ?? 'the function'} without naming the account.`,
+          message: `No source_account: ${what} of the same name in another account could invoke ${fn.name} (aws_lambda_permission.${p.resource.name}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the account.`,
           fixes, suppressTarget: field.file === p.file ? b.span : undefined,
         });
       } else if (p.statement) {
         const file = fileOf(ctx, p.statement.file);
         const edit = file && jsonAddCondition(file, p.statement, 'StringEquals', 'AWS:SourceAccount', '"123456789012"');
         if (edit) fixes.push({ title: 'Add an AWS:SourceAccount condition', preferred: false, edits: [edit], snippet: snippetFor(edit, '"123456789012"', '"${1:123456789012}"') });
-        ctx.report({ file: field.file, span: field.span, message: `No AWS:SourceAccount condition: ${what} of the same name in another account could invoke ${fn.name}. The statement in ${holderOf(p.statement.doc)} lets ${principal} invoke ${fn.addr ?? 'the function'} without naming the account.`, fixes });
+        ctx.report({ file: field.file, span: field.span, message: `No AWS:SourceAccount condition: ${what} of the same name in another account could invoke ${fn.name} (the statement in ${holderOf(p.statement.doc)}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the account.`, fixes });
       }
     }
   },

@@ -60,7 +60,7 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
         }
         ctx.report({
           file: p.principal!.file, span: p.principal!.span,
-          message: `No source_arn: ${anyone}. aws_lambda_permission.${p.resource.name} lets ${principal} invoke ${fn.addr ?? 'the function'} without naming the invoker (confused deputy).`,
+          message: `No source_arn: ${anyone} (aws_lambda_permission.${p.resource.name}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the invoker (confused deputy).`,
           fixes, suppressTarget: p.principal!.file === p.file ? block.span : undefined,
         });
       } else {
@@ -77,7 +77,7 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
             fixes.push(fix);
           }
         }
-        ctx.report({ file: p.principal!.file, span: p.principal!.span, message: `No aws:SourceArn condition: ${anyone}. The statement in ${holderOf(p.statement!.doc)} lets ${principal} invoke ${fn.addr ?? 'the function'} without naming the invoker (confused deputy).`, fixes });
+        ctx.report({ file: p.principal!.file, span: p.principal!.span, message: `No aws:SourceArn condition: ${anyone} (the statement in ${holderOf(p.statement!.doc)}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the invoker (confused deputy).`, fixes });
       }
     }
   },

@@ -78,5 +78,5 @@ export function resourceWords(service: string): string {
 
 /** What holds a policy statement, for messages. */
 export function holderOf(doc: PolicyDoc): string {
-  return doc.holder ?? doc.file.slice(doc.file.lastIndexOf('/') + 1);
+  return doc.holder ?? 'the policy';
 }

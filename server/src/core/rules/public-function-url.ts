@@ -53,19 +53,17 @@ Fix (suggestion): set \`authorization_type = "AWS_IAM"\` and sign the requests.`
         if (edit) fixes.push({ title: p.origin === 'tf' ? 'Set function_url_auth_type = "AWS_IAM"' : 'Set lambda:FunctionUrlAuthType to "AWS_IAM"', preferred: false, edits: [edit] });
         ctx.report({
           file: g.marker.file, span: g.marker.span,
-          message: `Public function URL: anyone can invoke ${fn.name} without authentication. ${cap(where)} grants lambda:InvokeFunctionUrl to "*" with auth type "NONE"${on}.`,
+          message: `Public function URL: anyone can invoke ${fn.name} without authentication (${where}${on}). It grants lambda:InvokeFunctionUrl to "*" with auth type "NONE".`,
           fixes, suppressTarget: p.resource && p.resource.file.path === g.marker.file ? p.resource.block.span : undefined,
         });
       } else {
         const f = p.principal!;
         ctx.report({
           file: f.file, span: f.span,
-          message: `Public function URL: anyone can invoke ${fn.name} through its function URL. ${cap(where)} grants lambda:InvokeFunction to principal "*" via the URL${on}.`,
+          message: `Public function URL: anyone can invoke ${fn.name} through its function URL (${where}${on}). It grants lambda:InvokeFunction to principal "*" via the URL.`,
           fixes, suppressTarget: p.resource && p.resource.file.path === f.file ? p.resource.block.span : undefined,
         });
       }
     }
   },
 };
-
-const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

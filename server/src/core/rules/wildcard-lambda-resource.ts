@@ -166,7 +166,7 @@ When the grant covers aliases or versions too, the \`:*\` form is added beside i
         // no function to offer (a .json policy, a folder without functions): the ARN format to fill in
         const edit = refs.length ? undefined : replaceField(file, r, text);
         if (edit) fixes.push({ title: 'Replace with the function ARN', preferred: false, edits: [edit], snippet });
-        ctx.report({ file: r.file, span: r.span, message: `Lambda actions on ${w.why} in ${holder}: the statement grants them on ${t.replace(/\u0000/g, '…')}, not on the function the caller needs.` + note, fixes, atMost });
+        ctx.report({ file: r.file, span: r.span, message: `Lambda actions on ${w.why} in ${holder}: the statement grants them on ${t === '*' ? '"*"' : t.replace(/\u0000/g, '…')}, not on the function the caller needs.` + note, fixes, atMost });
       }
     }
   },
