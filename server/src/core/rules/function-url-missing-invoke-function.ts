@@ -159,10 +159,10 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
       if (url && !target) continue;
       if (target) reportedUrls.add(target);
       const fn = fnNames(ctx.facts, pf, false);
-      const where = [target?.address, fn.addr].filter(Boolean).join(', ');
+      const on = fn.addr ? ` on ${fn.addr}` : '';
       const message = kind === 'public'
-        ? `Function URL of ${fn.name} answers 403 Forbidden to every request: ${who} grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction (required for function URLs since October 2025)${where ? ` (${where})` : ''}.`
-        : `CloudFront cannot invoke the function URL of ${fn.name}: every request through the distribution will get 403 Forbidden; ${who} grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction (required since October 2025)${fn.addr ? `; function ${fn.addr}` : ''}.`;
+        ? `Function URL ${target ? `${target.address} ` : ''}of ${fn.name} answers 403 Forbidden to every request: ${who} grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction${on} (required for function URLs since October 2025).`
+        : `CloudFront cannot invoke the function URL of ${fn.name}: every request through the distribution will get 403 Forbidden; ${who} grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction${on} (required since October 2025).`;
       ctx.report({
         file: target ? target.file.path : p.action!.file,
         span: target ? headerSpan(target.block) : p.action!.span,

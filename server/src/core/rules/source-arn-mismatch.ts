@@ -5,8 +5,8 @@ import { soleInvokerFor, triggersServedBy, verdictOf, wiringOf, type Trigger, ty
 import { arnLikeItems, arnService, opaqueAtom, type Atom, type SymItem } from '../model/arn';
 import { isServicePrincipal, serviceOf } from '../model/principals';
 import { replaceSpan } from '../fix/edits';
-import { invokerLabel, permRelated, related } from './outage';
-import { fnFull, holderOf, permFnNames } from './names';
+import { fnLabel, invokerLabel, permRelated, related } from './outage';
+import { holderOf, permFnNames } from './names';
 
 const g = (id: string, forbid = ':/*?'): Atom => ({ id: 'generic#' + id, cls: 'generic-' + id, forbid, distinct: false, opaque: false });
 const P = g('partition'), R = g('region'), A = g('account');
@@ -127,7 +127,7 @@ function report(ctx: Parameters<Rule['check']>[0], w: Wiring, p: Permission, t: 
   const arnOf = t.invoker ? t.invoker.invoker : t.invokerName;
   ctx.report({
     file: p.sourceArn!.file, span: p.sourceArn!.span,
-    message: `source_arn never matches ${inv}: ${t.effect} (${who} → ${fnFull(w.facts, t.fn)}${inv.endsWith(' ' + arnOf) ? '' : `; the ARN of ${arnOf}`}).`,
+    message: `source_arn never matches ${inv}: ${t.effect} (${who} → ${fnLabel(t.fn)}${inv.endsWith(' ' + arnOf) ? '' : `; the ARN of ${arnOf}`}).`,
     fixes, related: [permRelated(p), ...related(t)], suppressTarget: p.resource?.block.span,
   });
 }
