@@ -161,7 +161,7 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
       const fn = fnNames(ctx.facts, pf, false);
       const on = fn.addr ? ` on ${fn.addr}` : '';
       const message = kind === 'public'
-        ? `Function URL ${target ? `${target.address} ` : ''}of ${fn.name} answers 403 Forbidden to every request: ${who} grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction${on} (required for function URLs since October 2025).`
+        ? `Function URL of ${fn.name} answers 403 Forbidden to every request: ${who} grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction${on} (required for function URLs since October 2025)${target ? `; the URL is ${target.address}` : ''}.`
         : `CloudFront cannot invoke the function URL of ${fn.name}: every request through the distribution will get 403 Forbidden; ${who} grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction${on} (required since October 2025).`;
       ctx.report({
         file: target ? target.file.path : p.action!.file,
