@@ -45,12 +45,6 @@ export function fnNames(facts: Facts, fn: FnRef, withQualifier = true): { name: 
   return lit ? { name: lit + q, addr: base } : { name: base + q };
 }
 
-/** `orders-handler (aws_lambda_function.orders)`, or the address alone when no literal name is known. */
-export function fnFull(facts: Facts, fn: FnRef): string {
-  const n = fnNames(facts, fn);
-  return n.addr ? `${n.name} (${n.addr})` : n.name;
-}
-
 /** The function a permission is on: its folder function's name, else the name in a literal `function_name` (or ARN). */
 export function permFnNames(facts: Facts, p: Permission): { name: string; addr?: string } {
   const pf = wiringOf(facts).permFn(p);
@@ -67,9 +61,9 @@ export function permFnNames(facts: Facts, p: Permission): { name: string; addr?:
 /** The resources of a service, in words: `API Gateway API`, `S3 bucket`. */
 const RESOURCE_WORDS: Record<string, string> = {
   apigateway: 'API Gateway API', s3: 'S3 bucket', sns: 'SNS topic', events: 'EventBridge rule', logs: 'CloudWatch Logs log group',
-  elasticloadbalancing: 'load balancer target group', 'cognito-idp': 'Cognito user pool', iot: 'IoT topic rule', sqs: 'SQS queue',
-  ses: 'SES rule set', config: 'AWS Config rule', cloudfront: 'CloudFront distribution', scheduler: 'EventBridge schedule',
-  'lambda.alarms.cloudwatch': 'CloudWatch alarm', secretsmanager: 'Secrets Manager secret', kafka: 'Kafka cluster',
+  elasticloadbalancing: 'load balancer target group', 'cognito-idp': 'Cognito user pool', iot: 'IoT topic rule',
+  config: 'AWS Config rule', cloudfront: 'CloudFront distribution', scheduler: 'EventBridge Scheduler schedule',
+  'lambda.alarms.cloudwatch': 'CloudWatch alarm',
 };
 
 export function resourceWords(service: string): string {
