@@ -49,7 +49,7 @@ describe('protocol: CloudFormation / SAM templates', function () {
     const ds = await c.current(uri, (d) => d.length === 1);
     assert.strictEqual(ds[0].code, 'notification-before-permission');
     assert.strictEqual(covered(c.text(uri), ds[0].range), '!GetAtt Resize.Arn');
-    assert.match(ds[0].message, /^AWS::S3::Bucket Uploads does not depend on UploadsPermission/);
+    assert.match(ds[0].message, /^AWS::S3::Bucket Uploads may be created before UploadsPermission: it does not depend on UploadsPermission/);
     const actions = await c.codeActions(uri, ds[0].range, ds);
     assert.deepStrictEqual(actions.map((a: CodeAction) => [a.title, !!a.isPreferred]), [
       ['Add DependsOn: UploadsPermission to Uploads', true],

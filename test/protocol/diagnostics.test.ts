@@ -32,7 +32,7 @@ describe('protocol: diagnostics', function () {
     assert.strictEqual(covered(PERM, d.range), '"apigateway.amazonaws.com"');
     // the rule page shipped with the server: a local file, opened without network
     assert.strictEqual(d.codeDescription?.href, pathToFileURL(path.resolve(__dirname, '../../docs/rules/missing-source-arn.md')).href);
-    assert.match(d.message, /^aws_lambda_permission\.api lets apigateway\.amazonaws\.com invoke the function without source_arn/);
+    assert.match(d.message, /^No source_arn: any API Gateway API in any account can invoke .* \(aws_lambda_permission\.api[ )].*It lets apigateway\.amazonaws\.com invoke the function without naming the invoker/);
     const data = d.data as { version: number; fixes: { title: string; preferred: boolean }[] };
     assert.strictEqual(data.version, 1);
     assert.deepStrictEqual(data.fixes.map((f) => [f.title, f.preferred]), [

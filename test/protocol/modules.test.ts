@@ -60,7 +60,7 @@ describe('protocol: modules', function () {
     assert.strictEqual(d.code, 'source-arn-mismatch');
     assert.deepStrictEqual(d.range, { start: { line: 13, character: 18 }, end: { line: 13, character: 38 } });
     assert.strictEqual(covered(CHILD_TF, d.range), '"${var.api_arn}/*/*"');
-    assert.match(d.message, /^API Gateway aws_apigatewayv2_api\.http cannot invoke aws_lambda_function\.orders: the source_arn of aws_lambda_permission\.api never matches .*\(with the arguments of module\.perm in main\.tf:21\)$/);
+    assert.match(d.message, /^source_arn never matches API Gateway aws_apigatewayv2_api\.http: .*\(aws_lambda_permission\.api → aws_lambda_function\.orders\)\. \(with the arguments of module\.perm in main\.tf:21\)$/);
     const rel = (d.relatedInformation ?? []).map((r) => [r.location.uri, r.location.range.start.line, r.message]);
     assert.deepStrictEqual(rel.slice(-2), [
       [uriOf(path.join(root, 'main.tf')), 20, 'called as module.perm'],

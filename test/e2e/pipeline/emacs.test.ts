@@ -43,6 +43,6 @@ describe('e2e: Emacs + eglot with the README snippet against the installed lpg',
     assert.strictEqual(res.diagnostics.length, 1, JSON.stringify(res));
     const d = res.diagnostics[0];
     assert.deepStrictEqual([d.line, d.column, d.type], [11, 28, 'eglot-error']);
-    assert.match(d.text, /^lpg( \[missing-invoke-permission\])?: API Gateway aws_api_gateway_rest_api\.api cannot invoke aws_lambda_function\.f/);
+    assert.match(d.text, /^lpg( \[missing-invoke-permission\])?: No permission lets API Gateway aws_api_gateway_rest_api\.api invoke (aws_lambda_function\.f|\S+): /);
   });
 });

@@ -299,7 +299,7 @@ describe('CloudFormation and SAM templates: the rules', function () {
   run([
     {
       name: 'YAML short form: the bucket does not DependsOn the permission', rule: 'notification-before-permission', file: 'template.yaml', text: S3_YAML,
-      range: [13, 22, 13, 40], covered: '!GetAtt Resize.Arn', message: /^AWS::S3::Bucket Uploads does not depend on UploadsPermission/,
+      range: [13, 22, 13, 40], covered: '!GetAtt Resize.Arn', message: /^AWS::S3::Bucket Uploads may be created before UploadsPermission: it does not depend on UploadsPermission/,
       fix: 'Add DependsOn: UploadsPermission to Uploads', preferred: true,
       fixed: S3_YAML.replace('    Type: AWS::S3::Bucket\n', '    Type: AWS::S3::Bucket\n    DependsOn: UploadsPermission\n'),
     },
@@ -318,7 +318,7 @@ describe('CloudFormation and SAM templates: the rules', function () {
     },
     {
       name: 'YAML short form: S3 permission without SourceArn, the fix names the bucket by BucketName (no cycle)', rule: 'missing-source-arn', file: 'template.yaml', text: S3_YAML,
-      range: [19, 17, 19, 33], covered: 's3.amazonaws.com', message: /^AWS::Lambda::Permission UploadsPermission lets s3\.amazonaws\.com invoke the function without SourceArn/,
+      range: [19, 17, 19, 33], covered: 's3.amazonaws.com', message: /^No SourceArn: any S3 bucket in any account can invoke AWS::Lambda::Function Resize \(AWS::Lambda::Permission UploadsPermission\)\. It lets s3\.amazonaws\.com invoke the function/,
       fix: 'Add SourceArn: !Sub "arn:${AWS::Partition}:s3:::uploads-example"', preferred: true,
       fixed: S3_YAML.replace('      Principal: s3.amazonaws.com\n', '      Principal: s3.amazonaws.com\n      SourceArn: !Sub "arn:${AWS::Partition}:s3:::uploads-example"\n'),
     },
@@ -352,7 +352,7 @@ describe('CloudFormation and SAM templates: the rules', function () {
     {
       name: 'YAML short form: REST API method with no permission; the fix inserts a whole AWS::Lambda::Permission', rule: 'missing-invoke-permission', file: 'template.yaml', text: API_YAML,
       range: [20, 13, 20, 124], covered: '!Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Orders.Arn}/invocations',
-      message: /^API Gateway AWS::ApiGateway::RestApi Api cannot invoke AWS::Lambda::Function Orders: no AWS::Lambda::Permission grants apigateway\.amazonaws\.com; every request to POST \/ will fail with 500\.$/,
+      message: /^No permission lets API Gateway AWS::ApiGateway::RestApi Api invoke AWS::Lambda::Function Orders: every request to POST \/ will fail with 500\. No AWS::Lambda::Permission grants apigateway\.amazonaws\.com\.$/,
       fix: 'Add AWS::Lambda::Permission OrdersApiGatewayPermission for apigateway.amazonaws.com', preferred: true,
       fixed: API_YAML + `  OrdersApiGatewayPermission:
     Type: AWS::Lambda::Permission
@@ -426,7 +426,7 @@ describe('CloudFormation and SAM templates: the rules', function () {
       text: PERM_YAML(`      Action: lambda:InvokeFunction
       FunctionName: !Ref Orders
       Principal: "*"
-`), range: [10, 17, 10, 20], covered: '"*"', message: /^AWS::Lambda::Permission OrdersPermission /,
+`), range: [10, 17, 10, 20], covered: '"*"', message: /^Anyone can invoke AWS::Lambda::Function Orders: AWS::Lambda::Permission OrdersPermission grants principal \"\*\"/,
     },
     {
       name: 'YAML: Alexa principal without EventSourceToken', rule: 'missing-event-source-token', file: 'template.yaml',
@@ -510,7 +510,7 @@ describe('CloudFormation and SAM templates: the rules', function () {
     },
     {
       name: 'YAML: the topic invokes alias Live, the permission is on the function; the fix names the alias in FunctionName', rule: 'qualifier-mismatch', file: 'template.yaml',
-      text: QUAL, range: [21, 20, 21, 27], covered: '!Ref Fn', message: /it invokes alias AWS::Lambda::Alias Live, but AWS::Lambda::Permission Perm grants the unqualified function/,
+      text: QUAL, range: [21, 20, 21, 27], covered: '!Ref Fn', message: /^Qualifier mismatch for AWS::Lambda::Function Fn: SNS topic AWS::SNS::Topic Topic invokes alias AWS::Lambda::Alias Live, but AWS::Lambda::Permission Perm grants the unqualified function/,
       fix: 'Set FunctionName to AWS::Lambda::Alias Live', preferred: true, fixed: QUAL.replace('      FunctionName: !Ref Fn\n      Principal', '      FunctionName: !Ref Live\n      Principal'),
     },
   ]);
@@ -534,7 +534,7 @@ Resources:
 `;
     const fs = analyze({ 'template.yaml': text });
     assert.deepStrictEqual(fs.map((f) => [f.ruleId, rangeOf(f), coveredText(text, f)]), [['missing-source-arn', [11, 16, 11, 18], 'S3']]);
-    assert.match(fs[0].message, /^the permission SAM makes for event Upload of Fn lets s3\.amazonaws\.com/);
+    assert.match(fs[0].message, /^No SourceArn: any S3 bucket in any account can invoke AWS::Serverless::Function Fn \(the permission SAM makes for event Upload of Fn\)\. It lets s3\.amazonaws\.com/);
     assert.deepStrictEqual(fs[0].fixes.map((x) => x.title), ['Ignore missing-source-arn for this resource']);
   });
 
@@ -585,7 +585,7 @@ EVENTS  Api:
     const bad = base.replace('EVENTS', '');
     const fs = only(analyze({ 'template.yaml': bad }), 'missing-invoke-permission');
     assert.deepStrictEqual(fs.map((f) => rangeOf(f)), [[19, 21, 19, 114]]);
-    assert.match(fs[0].message, /^API Gateway AWS::Serverless::Api Api cannot invoke AWS::Serverless::Function Fn/);
+    assert.match(fs[0].message, /^No permission lets API Gateway AWS::Serverless::Api Api invoke AWS::Serverless::Function Fn:/);
     const good = base.replace('EVENTS', `      Events:
         Get:
           Type: Api
@@ -708,7 +708,7 @@ ${def}`;
     const files = { 'template.yaml': tpl(def), 'api/openapi.yaml': API };
     const fs = only(analyze(files), 'missing-invoke-permission');
     assert.deepStrictEqual(fs.map((f) => [f.file, rangeOf(f), coveredText(API, f)]), [['api/openapi.yaml', [8, 10, 8, 111], 'Fn::Sub: arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Orders.Arn}/invocations']]);
-    assert.match(fs[0].message, /^API Gateway AWS::Serverless::Api Api cannot invoke AWS::Serverless::Function Orders/);
+    assert.match(fs[0].message, /^No permission lets API Gateway AWS::Serverless::Api Api invoke AWS::Serverless::Function Orders:/);
     const fix = fs[0].fixes.find((x) => x.preferred)!;
     assert.deepStrictEqual(fix.edits.map((e) => e.file), ['template.yaml']);
     const out = applyFix(files, fix);
@@ -744,7 +744,7 @@ ${permCond}    Properties:
   const outage = (t: string): string[] => only(analyze({ 'template.yaml': t }), 'missing-invoke-permission').map((f) => f.message);
   it('an unconditional trigger whose only permission is conditional is missing-invoke-permission, naming the condition', () => {
     assert.deepStrictEqual(outage(tpl('    Condition: IsProd\n', '')), [
-      'SNS topic AWS::SNS::Topic Topic cannot invoke AWS::Lambda::Function Orders: no AWS::Lambda::Permission grants sns.amazonaws.com whenever it exists (AWS::Lambda::Permission Perm exists only under condition IsProd); messages published to AWS::SNS::Topic Topic will not be delivered to the function.',
+      'No permission lets SNS topic AWS::SNS::Topic Topic invoke AWS::Lambda::Function Orders: messages published to AWS::SNS::Topic Topic will not be delivered to the function. No AWS::Lambda::Permission grants sns.amazonaws.com whenever it exists (AWS::Lambda::Permission Perm exists only under condition IsProd).',
     ]);
   });
   it('the same condition on both, or none on the permission: covered; another condition: missing', () => {
@@ -967,7 +967,7 @@ describe('CloudFormation and SAM templates: triggers', function () {
       ['missing-invoke-permission', [38, 19, 38, 33], '!GetAtt Fn.Arn'],
       ['missing-invoke-permission', [60, 14, 60, 28], '!GetAtt Fn.Arn'],
     ]);
-    assert.match(fs[0].message, /no AWS::Lambda::Permission grants cognito-idp\.amazonaws\.com; the PreSignUp trigger of AWS::Cognito::UserPool Pool will fail\.$/);
+    assert.match(fs[0].message, /: the PreSignUp trigger of AWS::Cognito::UserPool Pool will fail\. No AWS::Lambda::Permission grants cognito-idp\.amazonaws\.com\.$/);
     assert.deepStrictEqual(fs[0].fixes.map((x) => [x.title, x.preferred]), [['Add AWS::Lambda::Permission FnCognitoPermission for cognito-idp.amazonaws.com', true], ['Ignore missing-invoke-permission for this resource', false]]);
     const out = applyFix({ 'template.yaml': TEXT }, fs[0].fixes[0])['template.yaml'];
     assert.ok(out.includes(`  FnCognitoPermission:
@@ -978,7 +978,7 @@ describe('CloudFormation and SAM templates: triggers', function () {
       Principal: cognito-idp.amazonaws.com
       SourceArn: !GetAtt Pool.Arn
 `), out);
-    assert.deepStrictEqual(only(analyze({ 'template.yaml': out }), 'missing-invoke-permission').map((f) => f.message.slice(0, 30)), ['Target group AWS::ElasticLoadB']);
+    assert.deepStrictEqual(only(analyze({ 'template.yaml': out }), 'missing-invoke-permission').map((f) => f.message.slice(0, 49)), ['No permission lets Target group AWS::ElasticLoadB']);
     // the ELB permission is a suggestion (its SourceArn cannot name the target group: a cycle)
     assert.strictEqual(fs[1].fixes[0].preferred, false);
   });

@@ -76,14 +76,14 @@ describe('GitHub Action entry point (action/index.js with the environment GitHub
     const lines = fs.readFileSync(path.join(dir, 'infra', 'lambda.tf'), 'utf8').split('\n');
     const principalLine = lines.lastIndexOf('  principal     = "*"') + 1;
     assert.deepStrictEqual(annotations(r.stdout), [
-      `::error file=infra/lambda.tf,line=${principalLine},endLine=${principalLine},col=19,endColumn=22,title=lpg public-invoke-principal::aws_lambda_permission.partner2 lets anyone (principal "*") invoke the function: it has no source_arn, source_account or principal_org_id.`,
+      `::error file=infra/lambda.tf,line=${principalLine},endLine=${principalLine},col=19,endColumn=22,title=lpg public-invoke-principal::Anyone can invoke billing-export: aws_lambda_permission.partner2 grants principal "*" with no source_arn, source_account or principal_org_id.`,
     ]);
     assert.match(r.stdout, /::error title=lpg::9 findings \(5 errors, 4 warnings, 0 info\); failing on error and above/);
 
     assert.ok(r.summary.startsWith('## Lambda Permission Guard\n\n**9 findings** (5 errors, 4 warnings, 0 info) in 4 files (1 module).\n\nThe check fails: findings at or above `error`.\n'), r.summary);
     const rows = r.summary.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Severity'));
     assert.strictEqual(rows.length, 9);
-    assert.ok(rows.includes(`| error | \`public-invoke-principal\` | infra/lambda.tf:${principalLine}:19 | aws\\_lambda\\_permission.partner2 lets anyone (principal "\\*") invoke the function: it has no source\\_arn, source\\_account or principal\\_org\\_id. |`), rows.join('\n'));
+    assert.ok(rows.includes(`| error | \`public-invoke-principal\` | infra/lambda.tf:${principalLine}:19 | Anyone can invoke billing-export: aws\\_lambda\\_permission.partner2 grants principal "\\*" with no source\\_arn, source\\_account or principal\\_org\\_id. |`), rows.join('\n'));
     assert.match(r.summary, /8 findings are outside the changed lines \(not annotated\)\./);
     assert.match(r.summary, /Report: `lpg-results\.sarif` \(sarif\)\./);
   });

@@ -83,7 +83,7 @@ describe('language server documents: incremental sync and re-parse', () => {
       doc.update([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: prefix }], 2);
       const lines = prefix.split('\n').length - 1;
       const after = analyzeModule([doc.sourceFile('main.tf')]);
-      const arn = after.filter((f) => f.ruleId === 'missing-source-arn' && f.message.startsWith('aws_lambda_permission.api '));
+      const arn = after.filter((f) => f.ruleId === 'missing-source-arn' && f.message.includes('(aws_lambda_permission.api)'));
       assert.deepStrictEqual(arn.map((f) => [f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character]), [[4 + lines, 18, 4 + lines, 44]]);
       assert.ok(after.some((f) => f.ruleId === 'parse-error'), JSON.stringify(after.map((f) => f.ruleId)));
       // typing on until the file parses again: the model is the parser's own again

@@ -27,7 +27,7 @@ describe('lpg scan PLAN (built CLI)', function () {
     const r = lpg(['scan', rel(path.join(FIX, 'registry-module', 'plan.json'))]);
     assert.strictEqual(r.code, 0, r.stderr);
     const first = r.stdout.split('\n')[0];
-    assert.strictEqual(first, 'test/fixtures/plans/registry-module/plan.json:109:24 warning module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] lets apigateway.amazonaws.com invoke the function without source_arn: any apigateway resource in any account can invoke it (confused deputy). [missing-source-arn]');
+    assert.strictEqual(first, 'test/fixtures/plans/registry-module/plan.json:109:24 warning No source_arn: any API Gateway API in any account can invoke checkout (module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] on module.lambda.aws_lambda_function.this[0]). It lets apigateway.amazonaws.com invoke the function without naming the invoker (confused deputy). [missing-source-arn]');
     assert.strictEqual(r.stdout.split('\n')[1], '  109 |           "principal": "apigateway.amazonaws.com",', 'the code frame, from the plan text as analysed');
     assert.match(r.stdout, /1 finding \(0 errors, 1 warning, 0 info\)/);
     assert.strictEqual(lpg(['scan', rel(path.join(FIX, 'registry-module', 'plan.json')), '--fail-on', 'warning']).code, 1);

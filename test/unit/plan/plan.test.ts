@@ -38,7 +38,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'two-modules/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-invoke-permission', 'api/main.tf', [42, 28, 42, 48], 'API Gateway module.api.aws_api_gateway_rest_api.api cannot invoke module.fn.aws_lambda_function.create: no aws_lambda_permission grants apigateway.amazonaws.com; every request to POST /orders will fail with 500. (module.api.aws_api_gateway_integration.post)'],
+        ['missing-invoke-permission', 'api/main.tf', [42, 28, 42, 48], 'No permission lets API Gateway module.api.aws_api_gateway_rest_api.api invoke create-order: every request to POST /orders will fail with 500. No aws_lambda_permission on module.fn.aws_lambda_function.create grants apigateway.amazonaws.com. (module.api.aws_api_gateway_integration.post)'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), 'var.other_invoke_arn');
       // at source, the suppression fix is offered (it names no synthetic resource)
@@ -55,7 +55,7 @@ describe('Terraform plan JSON', () => {
       assert.deepStrictEqual(r.ruleErrors, []);
       // GET is no longer provably covered: without the source, the plan records source_arn only as "module.api.execution_arn followed by something"
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-invoke-permission', rel, [303, 10, 303, 15], 'API Gateway module.api.aws_api_gateway_rest_api.api cannot invoke module.fn.aws_lambda_function.create: no aws_lambda_permission grants apigateway.amazonaws.com; every request to POST /orders will fail with 500. (module.api.aws_api_gateway_integration.post)'],
+        ['missing-invoke-permission', rel, [303, 10, 303, 15], 'No permission lets API Gateway module.api.aws_api_gateway_rest_api.api invoke create-order: every request to POST /orders will fail with 500. No aws_lambda_permission on module.fn.aws_lambda_function.create grants apigateway.amazonaws.com. (module.api.aws_api_gateway_integration.post)'],
       ]);
       assert.strictEqual(textAt(empty, r.findings[0]), '"uri"');
       const text = fs.readFileSync(plan, 'utf8');
@@ -69,7 +69,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'registry-module/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-source-arn', 'plan.json', [108, 23, 108, 49], 'module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] lets apigateway.amazonaws.com invoke the function without source_arn: any apigateway resource in any account can invoke it (confused deputy).'],
+        ['missing-source-arn', 'plan.json', [108, 23, 108, 49], 'No source_arn: any API Gateway API in any account can invoke checkout (module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] on module.lambda.aws_lambda_function.this[0]). It lets apigateway.amazonaws.com invoke the function without naming the invoker (confused deputy).'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), '"apigateway.amazonaws.com"');
       assert.deepStrictEqual(r.findings[0].fixes, []);
@@ -79,7 +79,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'for-each/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-invoke-permission', 'main.tf', [17, 14, 17, 54], 'SNS topic aws_sns_topic.jobs cannot invoke aws_lambda_function.worker["c"]: no aws_lambda_permission grants sns.amazonaws.com; messages published to aws_sns_topic.jobs will not be delivered to the function. (aws_sns_topic_subscription.worker["c"])'],
+        ['missing-invoke-permission', 'main.tf', [17, 14, 17, 54], 'No permission lets SNS topic aws_sns_topic.jobs invoke worker-c: messages published to aws_sns_topic.jobs will not be delivered to the function. No aws_lambda_permission on aws_lambda_function.worker["c"] grants sns.amazonaws.com. (aws_sns_topic_subscription.worker["c"])'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), 'aws_lambda_function.worker[each.key].arn');
       // the block is shared by three instances: no fix could be right for all of them
@@ -99,7 +99,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'for-each/plan.json'), empty);
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(r.findings.map((f) => [f.ruleId, f.message]), [
-        ['missing-invoke-permission', 'SNS topic aws_sns_topic.jobs cannot invoke aws_lambda_function.worker["c"]: no aws_lambda_permission grants sns.amazonaws.com; messages published to aws_sns_topic.jobs will not be delivered to the function. (aws_sns_topic_subscription.worker["c"])'],
+        ['missing-invoke-permission', 'No permission lets SNS topic aws_sns_topic.jobs invoke worker-c: messages published to aws_sns_topic.jobs will not be delivered to the function. No aws_lambda_permission on aws_lambda_function.worker["c"] grants sns.amazonaws.com. (aws_sns_topic_subscription.worker["c"])'],
       ]);
       assert.strictEqual(textAt(empty, r.findings[0]), '"endpoint"');
     });
@@ -122,7 +122,7 @@ describe('Terraform plan JSON', () => {
       ].join('\n'));
       const r = await scanPlan(path.join(d, 'plan.json'));
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-source-arn', '.terraform/modules/lambda/main.tf', [5, 18, 5, 100], 'module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] lets apigateway.amazonaws.com invoke the function without source_arn: any apigateway resource in any account can invoke it (confused deputy).'],
+        ['missing-source-arn', '.terraform/modules/lambda/main.tf', [5, 18, 5, 100], 'No source_arn: any API Gateway API in any account can invoke checkout (module.lambda.aws_lambda_permission.current_version_triggers["APIGatewayAny"] on module.lambda.aws_lambda_function.this[0]). It lets apigateway.amazonaws.com invoke the function without naming the invoker (confused deputy).'],
       ]);
       assert.deepStrictEqual(r.findings[0].fixes, [], 'a for_each block: no fix');
     });
@@ -131,7 +131,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'var-file/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['broad-source-arn', 'main.tf', [17, 18, 17, 36], 'aws_lambda_permission.api: source_arn wildcards the API id: resources other than the intended invoker can invoke the function.'],
+        ['broad-source-arn', 'main.tf', [17, 18, 17, 36], 'Broad source_arn: resources other than the intended invoker can invoke public-api (aws_lambda_permission.api on aws_lambda_function.api). It wildcards the API id.'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), 'var.api_source_arn');
       assert.deepStrictEqual(r.findings[0].fixes.map((x) => x.title), ['Replace with a apigateway ARN of one resource', 'Ignore broad-source-arn for this block']);
@@ -141,7 +141,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'unknown-source-arn/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['source-arn-mismatch', 'plan.json', [353, 10, 353, 22], 'EventBridge rule aws_cloudwatch_event_rule.hourly cannot invoke aws_lambda_function.b: the source_arn of aws_lambda_permission.b never matches aws_cloudwatch_event_rule.hourly\'s ARN; events matched by aws_cloudwatch_event_rule.hourly will not invoke the function.'],
+        ['source-arn-mismatch', 'plan.json', [353, 10, 353, 22], 'source_arn never matches EventBridge rule aws_cloudwatch_event_rule.hourly: events matched by aws_cloudwatch_event_rule.hourly will not invoke the function (aws_lambda_permission.b → aws_lambda_function.b).'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), '"source_arn"');
       const text = fs.readFileSync(path.join(FIX, 'unknown-source-arn/plan.json'), 'utf8');
@@ -154,7 +154,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'update-known/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['source-arn-mismatch', 'plan.json', [315, 24, 315, 92], 'API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: the source_arn of aws_lambda_permission.api never matches aws_api_gateway_rest_api.api\'s ARN; every request to POST /orders will fail with 500.'],
+        ['source-arn-mismatch', 'plan.json', [315, 24, 315, 92], 'source_arn never matches API Gateway aws_api_gateway_rest_api.api: every request to POST /orders will fail with 500 (aws_lambda_permission.api → aws_lambda_function.orders).'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), '"arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/orders"');
     });
@@ -163,7 +163,7 @@ describe('Terraform plan JSON', () => {
       const r = await scanPlan(path.join(FIX, 'deleted-permission/plan.json'));
       assert.deepStrictEqual(r.ruleErrors, []);
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-invoke-permission', 'plan.json', [215, 22, 215, 76], 'SNS topic aws_sns_topic.jobs cannot invoke aws_lambda_function.x: no aws_lambda_permission grants sns.amazonaws.com; messages published to aws_sns_topic.jobs will not be delivered to the function. (aws_sns_topic_subscription.x)'],
+        ['missing-invoke-permission', 'plan.json', [215, 22, 215, 76], 'No permission lets SNS topic aws_sns_topic.jobs invoke job-x: messages published to aws_sns_topic.jobs will not be delivered to the function. No aws_lambda_permission on aws_lambda_function.x grants sns.amazonaws.com. (aws_sns_topic_subscription.x)'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), '"arn:aws:lambda:eu-west-1:123456789012:function:job-x"');
     });
@@ -197,7 +197,7 @@ describe('Terraform plan JSON', () => {
       const text = JSON.stringify(plan, null, 1);
       const f = analyzePlan({ planPath: 'plan.json', planText: text, rootDir: '' });
       assert.deepStrictEqual(f.map((x) => [x.ruleId, x.message]), [
-        ['source-arn-mismatch', 'SNS topic aws_sns_topic.t["b"] cannot invoke module.svc["b"].aws_lambda_function.f: the source_arn of module.svc["b"].aws_lambda_permission.p never matches aws_sns_topic.t["b"]\'s ARN; messages published to aws_sns_topic.t["b"] will not be delivered to the function.'],
+        ['source-arn-mismatch', 'source_arn never matches SNS topic aws_sns_topic.t["b"]: messages published to aws_sns_topic.t["b"] will not be delivered to the function (module.svc["b"].aws_lambda_permission.p → module.svc["b"].aws_lambda_function.f).'],
       ]);
       const li = text.split('\n');
       assert.match(li[f[0].range.start.line], /"source_arn": true/);
@@ -240,7 +240,7 @@ describe('Terraform plan JSON', () => {
         // the preferred "Add source_arn = \"${aws_api_gateway_rest_api.api.execution_arn}/*/*\"" names the root's API: not valid in fn/main.tf
         ['missing-source-arn', 'fn/main.tf', [7, 18, 7, 44], ['Ignore missing-source-arn for this block']],
       ]);
-      assert.match(r.findings[0].message, /^module\.fn\.aws_lambda_permission\.api lets apigateway\.amazonaws\.com invoke/);
+      assert.match(r.findings[0].message, /^No source_arn: .* \(module\.fn\.aws_lambda_permission\.api on module\.fn\.aws_lambda_function\.f\)\. It lets apigateway\.amazonaws\.com invoke/);
     });
   });
 
@@ -275,7 +275,7 @@ describe('Terraform plan JSON', () => {
     it('test_issue_522: the EventBridge permission whose planned source_arn is "" (an unset argument: no SourceArn is sent) lacks source_arn; the destroyed and after:null entries are ignored', async () => {
       const r = await scanPlan(path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue_522/plan.out.json'));
       assert.deepStrictEqual(brief(r.findings), [
-        ['missing-source-arn', 'plan.out.json', [0, 42473, 0, 42495], 'aws_lambda_permission.allow_metric_event_bridge_to_call_monitor_metric_lambda lets events.amazonaws.com invoke the function without source_arn: any events resource in any account can invoke it (confused deputy).'],
+        ['missing-source-arn', 'plan.out.json', [0, 42473, 0, 42495], 'No source_arn: any EventBridge rule in any account can invoke metrics-lambda-primary-lambda (aws_lambda_permission.allow_metric_event_bridge_to_call_monitor_metric_lambda on aws_lambda_function.lambda). It lets events.amazonaws.com invoke the function without naming the invoker (confused deputy).'],
       ]);
       assert.strictEqual(textAt(r.root, r.findings[0]), '"events.amazonaws.com"');
     });
@@ -283,16 +283,16 @@ describe('Terraform plan JSON', () => {
     it('test_issue-249 and Checkov\'s tfplan: lambda:* on "*" in IAM policies, read from the policy strings of the plan', async () => {
       const a = await scanPlan(path.join(PLANS, 'terraform-compliance__cli/tests/functional/test_issue-249/plan.out.json'));
       assert.deepStrictEqual(a.findings.map((f) => [f.ruleId, f.message]), [
-        ['wildcard-lambda-action', 'The statement allows every Lambda action (lambda:*). (aws_iam_role_policy.lambda_role_policy)'],
-        ['wildcard-lambda-resource', 'The statement grants Lambda actions on every resource (*), not on the function the caller needs. (aws_iam_role_policy.lambda_role_policy)'],
-        ['wildcard-lambda-action', 'The statement allows every Lambda action (lambda:*). (aws_iam_role_policy.myapp_instance_role_policy)'],
-        ['wildcard-lambda-resource', 'The statement grants Lambda actions on every resource (*), not on the function the caller needs. (aws_iam_role_policy.myapp_instance_role_policy)'],
+        ['wildcard-lambda-action', 'lambda:* allowed in aws_iam_role_policy.lambda_role_policy: the statement allows every Lambda action.'],
+        ['wildcard-lambda-resource', 'Lambda actions on every resource in aws_iam_role_policy.lambda_role_policy: the statement grants them on "*", not on the function the caller needs.'],
+        ['wildcard-lambda-action', 'lambda:* allowed in aws_iam_role_policy.myapp_instance_role_policy: the statement allows every Lambda action.'],
+        ['wildcard-lambda-resource', 'Lambda actions on every resource in aws_iam_role_policy.myapp_instance_role_policy: the statement grants them on "*", not on the function the caller needs.'],
       ]);
       for (const f of a.findings) assert.ok(textAt(a.root, f).startsWith('"{\\n  \\"Version\\": \\"2012-10-17\\"'), 'the policy string of the plan');
       const b = await scanPlan(path.join(PLANS, 'bridgecrewio__checkov/tests/terraform/runner/resources/plan/tfplan.json'));
       assert.deepStrictEqual(brief(b.findings), [
-        ['wildcard-lambda-action', 'tfplan.json', [2043, 20, 2043, 275], 'The statement allows every Lambda action (lambda:*). (aws_iam_user_policy.userpolicy)'],
-        ['wildcard-lambda-resource', 'tfplan.json', [2043, 20, 2043, 275], 'The statement grants Lambda actions on every resource (*), not on the function the caller needs. (aws_iam_user_policy.userpolicy)'],
+        ['wildcard-lambda-action', 'tfplan.json', [2043, 20, 2043, 275], 'lambda:* allowed in aws_iam_user_policy.userpolicy: the statement allows every Lambda action.'],
+        ['wildcard-lambda-resource', 'tfplan.json', [2043, 20, 2043, 275], 'Lambda actions on every resource in aws_iam_user_policy.userpolicy: the statement grants them on "*", not on the function the caller needs.'],
       ]);
     });
 

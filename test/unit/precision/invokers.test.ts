@@ -138,7 +138,7 @@ describe('issue 13: several invokers of one service, one permission each', () =>
     const f = only(analyze(files), MIP)[0];
     const fix = f.fixes.find((x) => x.preferred)!;
     assert.ok(fix.edits[0].newText.includes('source_arn    = aws_sns_topic.b.arn'), fix.edits[0].newText);
-    assert.strictEqual(f.message, 'SNS topic aws_sns_topic.b cannot invoke aws_lambda_function.orders: no aws_lambda_permission grants sns.amazonaws.com; messages published to aws_sns_topic.b will not be delivered to the function.');
+    assert.strictEqual(f.message, 'No permission lets SNS topic aws_sns_topic.b invoke orders: messages published to aws_sns_topic.b will not be delivered to the function. No aws_lambda_permission on aws_lambda_function.orders grants sns.amazonaws.com.');
   });
 });
 
@@ -206,7 +206,7 @@ describe('issue 13: a regional principal with an unknown region is its service (
   ]);
   it('the message names the principal as written, the fix is the logs ARN snippet', () => {
     const f = only(analyze({ 'main.tf': P() }), 'missing-source-arn')[0];
-    assert.strictEqual(f.message, 'aws_lambda_permission.logs lets logs.${data.aws_region.current.name}.amazonaws.com invoke the function without source_arn: any logs resource in any account can invoke it (confused deputy).');
+    assert.strictEqual(f.message, 'No source_arn: any CloudWatch Logs log group in any account can invoke orders (aws_lambda_permission.logs on aws_lambda_function.orders). It lets logs.${data.aws_region.current.name}.amazonaws.com invoke the function without naming the invoker (confused deputy).');
     assert.deepStrictEqual(f.fixes.map((x) => [x.title, x.preferred]), [['Add source_arn (logs ARN format)', false], ['Ignore missing-source-arn for this block', false]]);
   });
 });

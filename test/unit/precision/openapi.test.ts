@@ -112,7 +112,7 @@ describe('issue 13: OpenAPI bodies as triggers', () => {
   it('message names the operation; the fix inserts the permission after the API and leaves nothing', () => {
     const files = { 'main.tf': FN + REST_BODY };
     const f = only(analyze(files), MIP)[0];
-    assert.strictEqual(f.message, 'API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: no aws_lambda_permission grants apigateway.amazonaws.com; every request to GET /orders will fail with 500.');
+    assert.strictEqual(f.message, 'No permission lets API Gateway aws_api_gateway_rest_api.api invoke orders: every request to GET /orders will fail with 500. No aws_lambda_permission on aws_lambda_function.orders grants apigateway.amazonaws.com.');
     const fixed = applyFix(files, f.fixes.find((x) => x.preferred)!);
     assert.ok(fixed['main.tf'].includes('source_arn    = "${aws_api_gateway_rest_api.api.execution_arn}/*/*"'), fixed['main.tf']);
     assert.deepStrictEqual(analyze(fixed).filter((x) => x.severity === 'error'), []);

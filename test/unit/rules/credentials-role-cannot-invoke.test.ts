@@ -70,7 +70,7 @@ describe(RULE, () => {
     assert.strictEqual(fs.length, 1, JSON.stringify(fs));
     assert.strictEqual(coveredText(files['main.tf'], fs[0]), 'aws_lambda_function.orders.invoke_arn');
     assert.deepStrictEqual(rangeOf(fs[0]), [36, 28, 36, 65]);
-    assert.strictEqual(fs[0].message, 'API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: aws_api_gateway_integration.post uses the credentials role aws_iam_role.apigw, whose policies do not allow lambda:InvokeFunction on aws_lambda_function.orders; every request to POST /orders will fail with 500.');
+    assert.strictEqual(fs[0].message, 'Credentials role aws_iam_role.apigw may not invoke orders: aws_api_gateway_integration.post (API Gateway aws_api_gateway_rest_api.api) uses the credentials role aws_iam_role.apigw, whose policies do not allow lambda:InvokeFunction on aws_lambda_function.orders; every request to POST /orders will fail with 500.');
     assert.ok(fs[0].related.some((r) => r.message === 'role aws_iam_role.apigw'));
     assert.deepStrictEqual(only(analyze(files), 'missing-invoke-permission'), []);
     const fix = fs[0].fixes.find((f) => f.preferred)!;

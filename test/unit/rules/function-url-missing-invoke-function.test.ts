@@ -46,7 +46,7 @@ describe(RULE, () => {
     assert.strictEqual(fs.length, 1, JSON.stringify(fs));
     assert.strictEqual(coveredText(files['main.tf'], fs[0]), 'resource "aws_lambda_function_url" "orders"');
     assert.deepStrictEqual(rangeOf(fs[0]), [7, 0, 7, 43]);
-    assert.strictEqual(fs[0].message, 'Every request to the function URL of aws_lambda_function.orders (aws_lambda_function_url.orders) will get 403 Forbidden: aws_lambda_permission.url grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction (required for function URLs since October 2025).');
+    assert.strictEqual(fs[0].message, 'Function URL of orders answers 403 Forbidden to every request: aws_lambda_permission.url grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction on aws_lambda_function.orders (required for function URLs since October 2025); the URL is aws_lambda_function_url.orders.');
     assert.deepStrictEqual(fs[0].related.map((r) => r.message), ['permission aws_lambda_permission.url', 'function aws_lambda_function.orders']);
     const fix = fs[0].fixes.find((f) => f.preferred)!;
     const fixed = applyFix(files, fix);
@@ -74,7 +74,7 @@ resource "aws_lambda_permission" "url_invoke_function" {
     const fs = only(analyze(files), RULE);
     assert.strictEqual(fs.length, 1);
     assert.strictEqual(coveredText(files['main.tf'], fs[0]), '"lambda:InvokeFunctionUrl"');
-    assert.strictEqual(fs[0].message, 'CloudFront cannot invoke the function URL of aws_lambda_function.orders: aws_lambda_permission.cloudfront grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction (required since October 2025); every request through the distribution will get 403 Forbidden.');
+    assert.strictEqual(fs[0].message, 'CloudFront cannot invoke the function URL of orders: every request through the distribution will get 403 Forbidden; aws_lambda_permission.cloudfront grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction on aws_lambda_function.orders (required since October 2025).');
     const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
     assert.strictEqual(fixed['main.tf'], files['main.tf'] + `
 resource "aws_lambda_permission" "cloudfront_invoke_function" {

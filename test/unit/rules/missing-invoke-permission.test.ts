@@ -102,14 +102,14 @@ resource "aws_api_gateway_authorizer" "auth" {
 interface Case { name: string; trigger: string; principal: string; source: string; covered: string; message?: string }
 const kinds: Case[] = [
   { name: 'REST integration (AWS_PROXY)', trigger: REST + restIntegration(), principal: 'apigateway.amazonaws.com', source: '"${aws_api_gateway_rest_api.api.execution_arn}/*/*"', covered: 'aws_lambda_function.orders.invoke_arn',
-    message: 'API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: no aws_lambda_permission grants apigateway.amazonaws.com; every request to POST /orders will fail with 500.' },
+    message: 'No permission lets API Gateway aws_api_gateway_rest_api.api invoke orders: every request to POST /orders will fail with 500. No aws_lambda_permission on aws_lambda_function.orders grants apigateway.amazonaws.com.' },
   { name: 'REST authorizer', trigger: RESTAUTH, principal: 'apigateway.amazonaws.com', source: '"${aws_api_gateway_rest_api.api.execution_arn}/authorizers/${aws_api_gateway_authorizer.auth.id}"', covered: 'aws_lambda_function.orders.invoke_arn',
-    message: 'API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: no aws_lambda_permission grants apigateway.amazonaws.com; every request it authorizes will fail with 500.' },
+    message: 'No permission lets API Gateway aws_api_gateway_rest_api.api invoke orders: every request it authorizes will fail with 500. No aws_lambda_permission on aws_lambda_function.orders grants apigateway.amazonaws.com.' },
   { name: 'HTTP API integration', trigger: HTTP, principal: 'apigateway.amazonaws.com', source: '"${aws_apigatewayv2_api.http.execution_arn}/*/*"', covered: 'aws_lambda_function.orders.invoke_arn' },
   { name: 'WebSocket API integration (integration_uri = .arn)', trigger: WS, principal: 'apigateway.amazonaws.com', source: '"${aws_apigatewayv2_api.ws.execution_arn}/*/*"', covered: 'aws_lambda_function.orders.arn' },
   { name: 'HTTP API REQUEST authorizer', trigger: V2AUTH, principal: 'apigateway.amazonaws.com', source: '"${aws_apigatewayv2_api.http.execution_arn}/authorizers/${aws_apigatewayv2_authorizer.auth.id}"', covered: 'aws_lambda_function.orders.invoke_arn' },
   { name: 'S3 bucket notification', trigger: S3, principal: 's3.amazonaws.com', source: 'aws_s3_bucket.uploads.arn', covered: 'aws_lambda_function.orders.arn',
-    message: 'S3 bucket aws_s3_bucket.uploads cannot invoke aws_lambda_function.orders: no aws_lambda_permission grants s3.amazonaws.com; S3 event notifications from aws_s3_bucket.uploads will not be delivered.' },
+    message: 'No permission lets S3 bucket aws_s3_bucket.uploads invoke orders: S3 event notifications from aws_s3_bucket.uploads will not be delivered. No aws_lambda_permission on aws_lambda_function.orders grants s3.amazonaws.com.' },
   { name: 'SNS subscription', trigger: SNS, principal: 'sns.amazonaws.com', source: 'aws_sns_topic.orders.arn', covered: 'aws_lambda_function.orders.arn' },
   { name: 'EventBridge target', trigger: EVENTS, principal: 'events.amazonaws.com', source: 'aws_cloudwatch_event_rule.nightly.arn', covered: 'aws_lambda_function.orders.arn' },
   { name: 'CloudWatch Logs subscription filter', trigger: LOGS, principal: 'logs.amazonaws.com', source: '"${aws_cloudwatch_log_group.app.arn}:*"', covered: 'aws_lambda_function.orders.arn' },
@@ -244,7 +244,7 @@ resource "aws_lambda_permission" "allow_apigateway_orders" {
     const files = { 'main.tf': FN + '\n' + ALIAS + '\n' + SNS.replace('aws_lambda_function.orders.arn', 'aws_lambda_alias.live.arn') };
     const fs = only(analyze(files), RULE);
     assert.strictEqual(fs.length, 1);
-    assert.strictEqual(fs[0].message, 'SNS topic aws_sns_topic.orders cannot invoke aws_lambda_function.orders (alias aws_lambda_alias.live): no aws_lambda_permission grants sns.amazonaws.com on the alias; messages published to aws_sns_topic.orders will not be delivered to the function.');
+    assert.strictEqual(fs[0].message, 'No permission lets SNS topic aws_sns_topic.orders invoke orders (alias aws_lambda_alias.live): messages published to aws_sns_topic.orders will not be delivered to the function. No aws_lambda_permission on aws_lambda_function.orders grants sns.amazonaws.com on the alias.');
     const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
     assert.ok(fixed['main.tf'].endsWith(`resource "aws_lambda_permission" "allow_sns_orders" {
   statement_id  = "AllowSNSInvoke"

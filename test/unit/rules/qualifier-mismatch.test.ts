@@ -23,7 +23,7 @@ describe(RULE, () => {
     assert.strictEqual(fs.length, 1, JSON.stringify(fs));
     assert.strictEqual(coveredText(files['main.tf'], fs[0]), 'aws_lambda_function.orders.function_name');
     assert.deepStrictEqual(rangeOf(fs[0]), [39, 18, 39, 58]);
-    assert.strictEqual(fs[0].message, 'API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders (alias aws_lambda_alias.live): it invokes alias aws_lambda_alias.live, but aws_lambda_permission.api grants the unqualified function; every request to POST /orders will fail with 500.');
+    assert.strictEqual(fs[0].message, 'Qualifier mismatch for orders: API Gateway aws_api_gateway_rest_api.api invokes alias aws_lambda_alias.live, but aws_lambda_permission.api grants the unqualified function of aws_lambda_function.orders; every request to POST /orders will fail with 500.');
     assert.deepStrictEqual(only(analyze(files), 'missing-invoke-permission'), []);
     const fix = fs[0].fixes.find((f) => f.preferred)!;
     assert.strictEqual(fix.title, 'Set qualifier = aws_lambda_alias.live.name');
@@ -58,7 +58,7 @@ describe(RULE, () => {
     const fs = only(analyze(files), RULE);
     assert.strictEqual(fs.length, 1);
     assert.strictEqual(coveredText(files['main.tf'], fs[0]), 'aws_lambda_alias.live.name');
-    assert.ok(fs[0].message.includes('it invokes the unqualified function, but aws_lambda_permission.sns grants alias aws_lambda_alias.live'));
+    assert.ok(fs[0].message.includes('invokes the unqualified function, but aws_lambda_permission.sns grants alias aws_lambda_alias.live'));
     const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
     assert.strictEqual(fixed['main.tf'], FN + ALIAS + sns('aws_lambda_function.orders.arn') + perm('sns', 'sns.amazonaws.com', 'aws_sns_topic.orders.arn'));
     assert.deepStrictEqual(only(analyze(fixed), RULE), []);

@@ -33,7 +33,7 @@ describe(RULE, () => {
     assert.strictEqual(fs[0].file, 'lambda.tf');
     assert.deepStrictEqual(rangeOf(fs[0]), [13, 18, 13, 60]);
     assert.strictEqual(coveredText(files['lambda.tf'], fs[0]), 'aws_api_gateway_rest_api.api.execution_arn');
-    assert.strictEqual(fs[0].message, "API Gateway aws_api_gateway_rest_api.api cannot invoke aws_lambda_function.orders: the source_arn of aws_lambda_permission.api never matches aws_api_gateway_rest_api.api's ARN; every request to POST /orders will fail with 500.");
+    assert.strictEqual(fs[0].message, "source_arn never matches API Gateway aws_api_gateway_rest_api.api: every request to POST /orders will fail with 500 (aws_lambda_permission.api → aws_lambda_function.orders).");
     assert.deepStrictEqual(fs[0].related.map((r) => [r.file, r.message]), [
       ['lambda.tf', 'permission aws_lambda_permission.api'], ['api.tf', 'trigger aws_api_gateway_integration.post'], ['lambda.tf', 'function aws_lambda_function.orders'], ['api.tf', 'invoker aws_api_gateway_rest_api.api'],
     ]);
@@ -91,7 +91,7 @@ resource "aws_apigatewayv2_route" "orders" {
     const withPerm = (src: string): Record<string, string> => ({ 'main.tf': FN + http + perm('api', 'apigateway.amazonaws.com', src) });
     const bad = only(analyze(withPerm('"${aws_apigatewayv2_api.http.execution_arn}/*/POST/orders/*"')), RULE);
     assert.strictEqual(bad.length, 1);
-    assert.ok(bad[0].message.endsWith('every request to GET /orders/{id} will fail with 500.'), bad[0].message);
+    assert.ok(bad[0].message.includes(': every request to GET /orders/{id} will fail with 500 ('), bad[0].message);
     for (const ok of ['"${aws_apigatewayv2_api.http.execution_arn}/*/GET/orders/*"', '"${aws_apigatewayv2_api.http.execution_arn}/*/*"', '"${aws_apigatewayv2_api.http.execution_arn}/*"']) {
       assert.deepStrictEqual(only(analyze(withPerm(ok)), RULE), [], ok);
       assert.deepStrictEqual(only(analyze(withPerm(ok)), 'missing-invoke-permission'), [], ok);
@@ -117,7 +117,7 @@ resource "aws_apigatewayv2_route" "orders" {
     const files = { 'main.tf': FN + RULES2 + perm('events', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.hourly.arn') };
     const fs = only(analyze(files), RULE);
     assert.strictEqual(fs.length, 1);
-    assert.strictEqual(fs[0].message, "EventBridge rule aws_cloudwatch_event_rule.nightly cannot invoke aws_lambda_function.orders: the source_arn of aws_lambda_permission.events never matches aws_cloudwatch_event_rule.nightly's ARN; events matched by aws_cloudwatch_event_rule.nightly will not invoke the function.");
+    assert.strictEqual(fs[0].message, "source_arn never matches EventBridge rule aws_cloudwatch_event_rule.nightly: events matched by aws_cloudwatch_event_rule.nightly will not invoke the function (aws_lambda_permission.events → aws_lambda_function.orders).");
     const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
     assert.strictEqual(fixed['main.tf'], FN + RULES2 + perm('events', 'events.amazonaws.com', 'aws_cloudwatch_event_rule.nightly.arn'));
   });
@@ -143,7 +143,7 @@ resource "aws_apigatewayv2_route" "orders" {
     const files = { 'main.tf': FN + perm('p', 'apigateway.amazonaws.com', '"arn:aws:s3:::uploads"') };
     const fs = only(analyze(files), RULE);
     assert.strictEqual(fs.length, 1);
-    assert.strictEqual(fs[0].message, 'aws_lambda_permission.p can never be used: its source_arn is an s3 ARN, but apigateway.amazonaws.com invokes with execute-api ARNs; every invocation by apigateway.amazonaws.com will be denied.');
+    assert.strictEqual(fs[0].message, 'Permission can never be used for orders: its source_arn is an s3 ARN, but apigateway.amazonaws.com invokes with execute-api ARNs; every invocation by apigateway.amazonaws.com will be denied (aws_lambda_permission.p on aws_lambda_function.orders).');
     assert.deepStrictEqual(fs[0].fixes.filter((f) => f.preferred), []);
   });
 
@@ -163,7 +163,7 @@ resource "aws_apigatewayv2_route" "orders" {
     const files = { 'main.tf': FN + perm('p', 'apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:abc123"') };
     const fs = only(analyze(files), RULE);
     assert.strictEqual(fs.length, 1);
-    assert.strictEqual(fs[0].message, 'aws_lambda_permission.p can never be used: its source_arn has no /{stage}/{method}/{path} part, but the pattern must match the whole invocation ARN ({api-id}/{stage}/{method}/{path}); every invocation by apigateway.amazonaws.com will be denied.');
+    assert.strictEqual(fs[0].message, 'Permission can never be used for orders: its source_arn has no /{stage}/{method}/{path} part, but the pattern must match the whole invocation ARN ({api-id}/{stage}/{method}/{path}); every invocation by apigateway.amazonaws.com will be denied (aws_lambda_permission.p on aws_lambda_function.orders).');
     const fixed = applyFix(files, fs[0].fixes.find((f) => f.preferred)!);
     assert.strictEqual(fixed['main.tf'], FN + perm('p', 'apigateway.amazonaws.com', '"arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"'));
     assert.deepStrictEqual(only(analyze(fixed), RULE), []);
@@ -194,7 +194,7 @@ resource "aws_apigatewayv2_route" "orders" {
   it('invalid (no trigger): a source_arn that is not an ARN (trivy fixture)', () => {
     const fs = only(analyze({ 'main.tf': FN + perm('p', 'sns.amazonaws.com', '"string arn"') }), RULE);
     assert.strictEqual(fs.length, 1);
-    assert.strictEqual(fs[0].message, 'aws_lambda_permission.p can never be used: its source_arn "string arn" is not an ARN (sns.amazonaws.com invokes with sns ARNs); every invocation by sns.amazonaws.com will be denied.');
+    assert.strictEqual(fs[0].message, 'Permission can never be used for orders: its source_arn "string arn" is not an ARN (sns.amazonaws.com invokes with sns ARNs); every invocation by sns.amazonaws.com will be denied (aws_lambda_permission.p on aws_lambda_function.orders).');
   });
 
   const valid: { name: string; files: Record<string, string> }[] = [

@@ -5,6 +5,7 @@ import { policyFromJsonFile, guessRole, statementsFromDocument, statementsFromTe
 import { knownString, soleToken, type Value, UNKNOWN } from './value';
 import { policyFromTemplate, templateFilesOf, templateVars } from './template';
 import { isPlanJson } from '../frontends/plan/read';
+import { realPath } from './config';
 
 /** A grant in a Lambda resource policy: an `aws_lambda_permission` or a statement of a resource-policy JSON. */
 export interface Permission {
@@ -145,7 +146,9 @@ export function buildFacts(mi: ModuleIndex): Facts {
       }
       if (type === 'aws_iam_role') for (const ip of blocksOf(r.block, 'inline_policy')) {
         const a = attr(ip, 'policy');
-        if (a) own(r.address, readPolicyAttr(r, a, 'identity'));
+        const d = a ? readPolicyAttr(r, a, 'identity') : undefined;
+        if (d && d.owner === r) d.holder ??= `an inline policy of ${r.address}`;
+        if (a) own(r.address, d);
       }
     }
   }
@@ -156,6 +159,11 @@ export function buildFacts(mi: ModuleIndex): Facts {
     if (d) policies.push(d);
   }
   // aws_lambda_permission-like JSON resource policies are in `policies` with role 'resource'.
+  for (const d of policies) {
+    // a standalone policy file: its name (without the module instance a configuration tags paths with)
+    const path = realPath(d.file);
+    d.holder ??= d.owner ? d.owner.address : path.slice(path.lastIndexOf('/') + 1);
+  }
 
   const attachments = new Map<string, (string | undefined)[]>();
   for (const r of mi.ofType('aws_iam_role_policy_attachment')) {

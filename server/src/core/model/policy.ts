@@ -51,6 +51,12 @@ export interface PolicyDoc {
   statements: Statement[];
   /** The resource whose attribute holds the policy (or the policy document data source). */
   owner?: Resource;
+  /**
+   * What holds the statements, for messages: a resource address (`aws_iam_role_policy.deploy`,
+   * `data.aws_iam_policy_document.x`; front-ends rename it, e.g. to a template's logical id), `an inline
+   * policy of aws_iam_role.x`, or a standalone policy file's name (`policy.json`). Filled by buildFacts.
+   */
+  holder?: string;
   /** For `.json` files and heredocs: parsed JSON tree and the offset of its text in the file. */
   json?: { root: JNode; base: number };
 }

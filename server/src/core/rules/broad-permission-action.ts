@@ -1,4 +1,5 @@
 import type { FixSpec, Rule } from './rule';
+import { holderOf, permFnNames } from './names';
 import { fileOf, hasWildcard, isPublicPrincipal, isService, known, lambdaPermissions, present, principalOf, replaceItem } from './common';
 
 const INVOKE = new Set(['lambda:invokefunction', 'lambda:invokefunctionurl']);
@@ -45,11 +46,12 @@ service principal; a suggestion otherwise).`,
       const urlish = present(p.functionUrlAuthType) || present(p.invokedViaFunctionUrl);
       if (edit) fixes.push({ title: 'Replace with lambda:InvokeFunction', preferred: isService(p) && !urlish && field.file === p.file, edits: [edit] });
       const who = principal === undefined ? 'the principal' : principal === '*' ? 'everyone (*)' : principal;
-      const what = wildcard ? `the wildcard action ${act}` : `${act}, more than invoking,`;
-      const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}` : 'The statement';
+      const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}` : p.statement ? `the statement in ${holderOf(p.statement.doc)}` : 'the statement';
+      const fn = permFnNames(ctx.facts, p);
+      const on = fn.addr ? ` on ${fn.addr}` : '';
       ctx.report({
         file: field.file, span: field.span,
-        message: `${where} grants ${what} to ${who}. ${isService(p) ? 'A service only needs lambda:InvokeFunction.' : serviceOrPublic ? 'Grant only lambda:InvokeFunction (or lambda:InvokeFunctionUrl).' : 'Grant the single action the principal needs.'}`,
+        message: `${wildcard ? `Wildcard action ${act}` : act} granted to ${who} on ${fn.name}: ${where} grants ${wildcard ? 'every action it matches' : 'more than invoking'}${on}. ${isService(p) ? 'A service only needs lambda:InvokeFunction.' : serviceOrPublic ? 'Grant only lambda:InvokeFunction (or lambda:InvokeFunctionUrl).' : 'Grant the single action the principal needs.'}`,
         fixes, suppressTarget: p.origin === 'tf' && p.resource && p.resource.file.path === field.file ? p.resource.block.span : undefined,
       });
     }

@@ -1,6 +1,7 @@
 import type { FixSpec, Rule } from './rule';
 import { soleInvokerFor } from '../model/wiring';
 import { isServicePrincipal, serviceOf, SOURCE_ARN_FORMATS, snippetToText } from '../model/principals';
+import { holderOf, permFnNames } from './names';
 import { arnText, fileOf, lambdaPermissions, present, principalOf, quote, REF, replaceField } from './common';
 
 const wild = (s: string): boolean => /[*?]/.test(s);
@@ -83,10 +84,12 @@ replace the ARN with that invoker's exact expression (a preferred fix).`,
         const edit = replaceField(file, f, plain);
         if (edit) fixes.push({ title: `Replace with a ${serviceOf(principal!)} ARN of one resource`, preferred: false, edits: [edit], snippet: '"' + fmt + '"' });
       }
-      const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}: source_arn` : 'The aws:SourceArn condition';
+      const key = p.origin === 'tf' && p.resource ? 'source_arn' : 'aws:SourceArn condition';
+      const where = p.origin === 'tf' && p.resource ? `aws_lambda_permission.${p.resource.name}` : p.statement ? `the statement in ${holderOf(p.statement.doc)}` : 'the statement';
+      const fn = permFnNames(ctx.facts, p);
       ctx.report({
         file: f.file, span: f.span,
-        message: `${where} ${why}: resources other than the intended invoker can invoke the function.`,
+        message: `Broad ${key}: resources other than the intended invoker can invoke ${fn.name} (${where}${fn.addr ? ` on ${fn.addr}` : ''}). It ${why}.`,
         fixes, suppressTarget: p.resource && p.resource.file.path === f.file ? p.resource.block.span : undefined,
       });
     }

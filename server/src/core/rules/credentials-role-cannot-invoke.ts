@@ -8,6 +8,7 @@ import { wiringOf, type Trigger, type Wiring } from '../model/wiring';
 import { eolOf } from '../text';
 import { indentAt, indentUnit, insertBlockAfter, jsonInsertIntoObject, lineEndOf } from '../fix/edits';
 import { fnLabel, headerSpan, invokerLabel, related } from './outage';
+import { fnNames } from './names';
 
 /** `credentials = aws_iam_role.x.arn` (or a literal role ARN naming a folder role) -> the role's address. */
 function roleOf(mi: ModuleIndex, v: Value): string | undefined {
@@ -164,7 +165,7 @@ Fix: add a statement allowing \`lambda:InvokeFunction\` on the function ARN to t
       }
       ctx.report({
         file: t.fnField.file, span: t.fnField.span,
-        message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: ${t.resource.address} uses the credentials role ${role}, ${why}; ${t.effect}.`,
+        message: `${rv.idOk === 'no-match' ? `Credentials role ${role} may not invoke ${fnNames(ctx.facts, t.fn).name}` : `API Gateway cannot assume credentials role ${role}`}: ${t.resource.address} (${invokerLabel(t)}) uses the credentials role ${role}, ${why}; ${t.effect}.`,
         fixes, related: related(t, [{ file: roleRes.file.path, span: headerSpan(roleRes.block), message: `role ${role}` }, { file: t.credentials!.file, span: t.credentials!.span, message: 'credentials' }]),
         suppressTarget: t.resource.block.span,
       });

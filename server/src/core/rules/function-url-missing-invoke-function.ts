@@ -11,6 +11,7 @@ import { indentUnit, insertBlockAfter, jsonInsertIntoObject, jsonText } from '..
 import type { SourceFile } from '../model/module';
 import type { SpanEdit } from './rule';
 import { alignedLines, headerSpan, permRelated } from './outage';
+import { fnNames, holderOf } from './names';
 import { parseSuppression } from '../suppress';
 
 function urlGrant(p: Permission): 'public' | 'cloudfront' | undefined {
@@ -142,7 +143,7 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
         const edit = cfnCompanionEdit(p.resource.block);
         if (edit) fixes.push({ title: 'Add the companion lambda:InvokeFunction permission (InvokedViaFunctionUrl: true)', preferred: true, edits: [edit] });
       }
-      const who = p.resource ? p.resource.address : 'the resource-policy statement';
+      const who = p.resource ? p.resource.address : p.statement ? `the statement in ${holderOf(p.statement.doc)}` : 'the resource-policy statement';
       // the function URL itself, for public grants
       let url: Resource | undefined;
       if (kind === 'public') {
@@ -157,10 +158,11 @@ Fix: insert the companion permission: same \`function_name\`, \`principal\` (and
       const target = url && !reportedUrls.has(url) ? url : undefined;
       if (url && !target) continue;
       if (target) reportedUrls.add(target);
-      const fnName = pf.ref;
+      const fn = fnNames(ctx.facts, pf, false);
+      const on = fn.addr ? ` on ${fn.addr}` : '';
       const message = kind === 'public'
-        ? `Every request to the function URL of ${fnName}${target ? ` (${target.address})` : ''} will get 403 Forbidden: ${who} grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction (required for function URLs since October 2025).`
-        : `CloudFront cannot invoke the function URL of ${fnName}: ${who} grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction (required since October 2025); every request through the distribution will get 403 Forbidden.`;
+        ? `Function URL of ${fn.name} answers 403 Forbidden to every request: ${who} grants lambda:InvokeFunctionUrl to "*" but nothing grants lambda:InvokeFunction${on} (required for function URLs since October 2025)${target ? `; the URL is ${target.address}` : ''}.`
+        : `CloudFront cannot invoke the function URL of ${fn.name}: every request through the distribution will get 403 Forbidden; ${who} grants cloudfront.amazonaws.com lambda:InvokeFunctionUrl but not lambda:InvokeFunction${on} (required since October 2025).`;
       ctx.report({
         file: target ? target.file.path : p.action!.file,
         span: target ? headerSpan(target.block) : p.action!.span,

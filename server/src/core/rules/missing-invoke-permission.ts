@@ -2,6 +2,7 @@ import type { FixSpec, Rule } from './rule';
 import type { Permission } from '../model/facts';
 import { attr } from '../model/ast';
 import { verdictOf, wiringOf } from '../model/wiring';
+import { fnNames } from './names';
 import { fnLabel, invokerLabel, permissionEditFor, related, usedNames } from './outage';
 
 /** CloudFormation: the permissions that exist only under a condition the trigger is not under. */
@@ -59,10 +60,11 @@ Fix: insert a complete \`aws_lambda_permission\` block after the trigger, with \
       const first = !groups.has(group);
       groups.add(group);
       const add = permissionEditFor(w, t, file, reserved);
+      const fn = fnNames(ctx.facts, t.fn);
       if (add) fixes.push({ title: add.title, preferred: add.preferred && first, edits: [add.edit] });
       ctx.report({
         file: t.fnField.file, span: t.fnField.span,
-        message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: no aws_lambda_permission grants ${t.principal}${t.fn.qual.k === 'alias' ? ' on the alias' : ''}${conditionNote(v.conditional)}; ${t.effect}.`,
+        message: `No permission lets ${invokerLabel(t)} invoke ${fn.name}: ${t.effect}. No aws_lambda_permission${fn.addr ? ` on ${fn.addr}` : ''} grants ${t.principal}${t.fn.qual.k === 'alias' ? ' on the alias' : ''}${conditionNote(v.conditional)}.`,
         fixes, related: related(t), suppressTarget: t.resource.block.span,
       });
     }

@@ -2,6 +2,7 @@ import type { FixSpec, Rule, SpanEdit } from './rule';
 import { attr } from '../model/ast';
 import type { Permission } from '../model/facts';
 import { insertAttribute } from '../fix/edits';
+import { holderOf, permFnNames } from './names';
 import { addCallerIdentity, callerIdentity, fileOf, jsonAddCondition, lambdaPermissions, present, principalOf, snippetFor } from './common';
 
 /** Principals whose source ARN carries no account id. */
@@ -40,6 +41,8 @@ Fix: insert \`source_account = data.aws_caller_identity.current.account_id\`, ad
       const principal = principalOf(p)!;
       const field = p.principal!;
       const fixes: FixSpec[] = [];
+      const fn = permFnNames(ctx.facts, p);
+      const what = principal === 's3.amazonaws.com' ? 'a bucket' : 'a resource';
       if (p.origin === 'tf' && p.resource) {
         const file = p.resource.file;
         const b = p.resource.block;
@@ -47,14 +50,14 @@ Fix: insert \`source_account = data.aws_caller_identity.current.account_id\`, ad
         if ((existing && !existingMulti) || dataEdit) fixes.push({ title: `Add source_account = ${ref}`, preferred: true, edits: dataEdit ? [...edits, dataEdit] : edits });
         ctx.report({
           file: field.file, span: field.span,
-          message: `aws_lambda_permission.${p.resource.name} lets ${principal} invoke the function without source_account: a bucket of the same name in another account would match.`,
+          message: `No source_account: ${what} of the same name in another account could invoke ${fn.name} (aws_lambda_permission.${p.resource.name}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the account.`,
           fixes, suppressTarget: field.file === p.file ? b.span : undefined,
         });
       } else if (p.statement) {
         const file = fileOf(ctx, p.statement.file);
         const edit = file && jsonAddCondition(file, p.statement, 'StringEquals', 'AWS:SourceAccount', '"123456789012"');
         if (edit) fixes.push({ title: 'Add an AWS:SourceAccount condition', preferred: false, edits: [edit], snippet: snippetFor(edit, '"123456789012"', '"${1:123456789012}"') });
-        ctx.report({ file: field.file, span: field.span, message: `The statement lets ${principal} invoke the function without an AWS:SourceAccount condition: a bucket of the same name in another account would match.`, fixes });
+        ctx.report({ file: field.file, span: field.span, message: `No AWS:SourceAccount condition: ${what} of the same name in another account could invoke ${fn.name} (the statement in ${holderOf(p.statement.doc)}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the account.`, fixes });
       }
     }
   },

@@ -5,6 +5,7 @@ import { symText, type Value } from '../model/value';
 import { insertAttribute } from '../fix/edits';
 import { soleInvokerFor } from '../model/wiring';
 import { attr } from '../model/ast';
+import { holderOf, permFnNames, resourceWords } from './names';
 import { fileOf, jsonAddCondition, lambdaPermissions, mergeEdits, present, quote, snippetFor } from './common';
 
 export const missingSourceArn: Rule = {
@@ -43,6 +44,8 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
       // variable; a fix adding a second source_arn would not parse
       if (p.sourceArn && p.origin === 'tf' && p.resource && attr(p.resource.block, 'source_arn')?.value.t !== 'lit') continue;
       const fixes: FixSpec[] = [];
+      const fn = permFnNames(ctx.facts, p);
+      const anyone = `any ${resourceWords(service)} in any account can invoke ${fn.name}`;
       const inv = soleInvokerFor(ctx.facts, p);
       const fmt = SOURCE_ARN_FORMATS[service];
       if (p.origin === 'tf' && p.resource) {
@@ -57,7 +60,7 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
         }
         ctx.report({
           file: p.principal!.file, span: p.principal!.span,
-          message: `aws_lambda_permission.${p.resource.name} lets ${principal} invoke the function without source_arn: any ${service} resource in any account can invoke it (confused deputy).`,
+          message: `No source_arn: ${anyone} (aws_lambda_permission.${p.resource.name}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the invoker (confused deputy).`,
           fixes, suppressTarget: p.principal!.file === p.file ? block.span : undefined,
         });
       } else {
@@ -74,7 +77,7 @@ the exact expression is inserted (preferred fix); otherwise a snippet with the s
             fixes.push(fix);
           }
         }
-        ctx.report({ file: p.principal!.file, span: p.principal!.span, message: `The statement lets ${principal} invoke the function without an aws:SourceArn condition: any ${service} resource in any account can invoke it (confused deputy).`, fixes });
+        ctx.report({ file: p.principal!.file, span: p.principal!.span, message: `No aws:SourceArn condition: ${anyone} (the statement in ${holderOf(p.statement!.doc)}${fn.addr ? ` on ${fn.addr}` : ''}). It lets ${principal} invoke the function without naming the invoker (confused deputy).`, fixes });
       }
     }
   },

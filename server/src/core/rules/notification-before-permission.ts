@@ -121,8 +121,8 @@ function report(ctx: Parameters<Rule['check']>[0], t: Trigger, info: CfnInfo, bu
   ctx.report({
     file: t.fnField.file, span: t.fnField.span,
     message: circular
-      ? `AWS::S3::Bucket ${bucket.id} depends on ${names} while its SourceArn refers to the bucket: CloudFormation rejects the circular dependency.`
-      : `AWS::S3::Bucket ${bucket.id} does not depend on ${names}: CloudFormation may create the bucket first, and stack creation fails with "Unable to validate the following destination configurations".`,
+      ? `Circular dependency between AWS::S3::Bucket ${bucket.id} and ${names}: the bucket depends on ${names} while its SourceArn refers to the bucket, and CloudFormation rejects the circular dependency.`
+      : `AWS::S3::Bucket ${bucket.id} may be created before ${names}: it does not depend on ${names}, so CloudFormation may create the bucket first, and stack creation fails with "Unable to validate the following destination configurations".`,
     fixes,
     related: perms.map((p) => ({ file: info.path, span: p.entry.keySpan, message: `permission ${p.id}` })),
     suppressTarget: bucket.entry.span,

@@ -1,6 +1,7 @@
 import type { FixSpec, Rule } from './rule';
 import { attr } from '../model/ast';
 import { insertAttribute, replaceSpan } from '../fix/edits';
+import { holderOf, permFnNames } from './names';
 import { fileOf, isPublicPrincipal, jsonAddCondition, lambdaPermissions, maybeFunctionUrlGrant, mergeEdits, present, quote, snippetFor } from './common';
 
 const SERVICES = ['apigateway.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com', 'sns.amazonaws.com', 'logs.amazonaws.com', 'cloudfront.amazonaws.com'];
@@ -39,6 +40,7 @@ or add \`principal_org_id\` to limit it to your AWS organization.`,
       const file = fileOf(ctx, field.file);
       if (!file) continue;
       const fixes: FixSpec[] = [];
+      const fn = permFnNames(ctx.facts, p);
       if (p.origin === 'tf' && p.resource) {
         if (present(p.sourceArn) || present(p.sourceAccount) || present(p.principalOrgId)) continue;
         const b = p.resource.block;
@@ -51,7 +53,7 @@ or add \`principal_org_id\` to limit it to your AWS organization.`,
         fixes.push({ title: 'Add principal_org_id (your AWS organization)', preferred: false, edits, snippet: edits.length === 1 ? snippetFor(edits[0], '"o-exampleorgid"', '"${1:o-exampleorgid}"') : undefined });
         ctx.report({
           file: field.file, span: field.span,
-          message: `aws_lambda_permission.${p.resource.name} lets anyone (principal "*") invoke the function: it has no source_arn, source_account or principal_org_id.`,
+          message: `Anyone can invoke ${fn.name}: aws_lambda_permission.${p.resource.name} grants principal "*"${fn.addr ? ` on ${fn.addr}` : ''} with no source_arn, source_account or principal_org_id.`,
           fixes, suppressTarget: field.file === p.file ? b.span : undefined,
         });
       } else if (p.statement) {
@@ -62,7 +64,7 @@ or add \`principal_org_id\` to limit it to your AWS organization.`,
         if (p.principalType === '*' && s.json && field.span.end - field.span.start === 3) {
           fixes.push({ title: 'Replace "*" with a service principal', preferred: false, edits: [replaceSpan(file, field.span, `{"Service": ${quote(SERVICES[0])}}`)], snippet: '{"Service": "${1|' + SERVICES.join(',') + '|}"}' });
         }
-        ctx.report({ file: field.file, span: field.span, message: 'The statement lets anyone (principal "*") invoke the function: it has no Condition.', fixes });
+        ctx.report({ file: field.file, span: field.span, message: `Anyone can invoke ${fn.name}: the statement in ${holderOf(s.doc)} grants principal "*"${fn.addr ? ` on ${fn.addr}` : ''} with no Condition.`, fixes });
       }
     }
   },

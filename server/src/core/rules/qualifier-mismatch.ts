@@ -3,7 +3,8 @@ import type { Permission } from '../model/facts';
 import { attr } from '../model/ast';
 import { qualText, triggersServedBy, verdictOf, wiringOf, type Qual } from '../model/wiring';
 import { insertAttribute, lineEndOf, lineStartOf, replaceSpan } from '../fix/edits';
-import { fnLabel, invokerLabel, permRelated, related } from './outage';
+import { invokerLabel, permRelated, related } from './outage';
+import { fnNames, holderOf } from './names';
 
 function qualExpr(q: Qual): { hcl: string; json: string } | undefined {
   if (q.k === 'alias') return { hcl: `${q.alias.address}.name`, json: JSON.stringify(`\${${q.alias.address}.name}`) };
@@ -62,7 +63,7 @@ unqualified function).`,
         }
         ctx.report({
           file: target.file, span: target.span,
-          message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: it invokes ${qualText(t.fn.qual)}, but ${p.resource ? p.resource.address : 'the resource-policy statement'} grants ${qualText(pf.qual)}; ${t.effect}.`,
+          message: `Qualifier mismatch for ${fnNames(ctx.facts, t.fn, false).name}: ${invokerLabel(t)} invokes ${qualText(t.fn.qual)}, but ${p.resource ? p.resource.address : p.statement ? `the statement in ${holderOf(p.statement.doc)}` : 'the resource-policy statement'} grants ${qualText(pf.qual)}${fnNames(ctx.facts, t.fn).addr ? ` of ${fnNames(ctx.facts, t.fn).addr}` : ''}; ${t.effect}.`,
           fixes, related: [permRelated(p), ...related(t)], suppressTarget: p.resource?.block.span,
         });
       }

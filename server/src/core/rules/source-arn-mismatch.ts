@@ -6,6 +6,7 @@ import { arnLikeItems, arnService, opaqueAtom, type Atom, type SymItem } from '.
 import { isServicePrincipal, serviceOf } from '../model/principals';
 import { replaceSpan } from '../fix/edits';
 import { fnLabel, invokerLabel, permRelated, related } from './outage';
+import { holderOf, permFnNames } from './names';
 
 const g = (id: string, forbid = ':/*?'): Atom => ({ id: 'generic#' + id, cls: 'generic-' + id, forbid, distinct: false, opaque: false });
 const P = g('partition'), R = g('region'), A = g('account');
@@ -108,8 +109,9 @@ Fix: replace \`source_arn\` with the wired invoker's expression.`,
           fixes.push({ title: 'Append /*/* to source_arn', preferred: true, edits: [{ file: file.path, start: p.sourceArn.span.end - 1, end: p.sourceArn.span.end - 1, newText: '/*/*' }] });
         }
       }
-      const who = p.resource ? p.resource.address : 'The resource-policy statement';
-      ctx.report({ file: p.sourceArn.file, span: p.sourceArn.span, message: `${who} can never be used: its ${why}; every invocation by ${text(p.principal)} will be denied.`, fixes, related: [permRelated(p)], suppressTarget: p.resource?.block.span });
+      const who = p.resource ? p.resource.address : p.statement ? `the statement in ${holderOf(p.statement.doc)}` : 'the resource-policy statement';
+      const fn = permFnNames(ctx.facts, p);
+      ctx.report({ file: p.sourceArn.file, span: p.sourceArn.span, message: `Permission can never be used for ${fn.name}: its ${why}; every invocation by ${text(p.principal)} will be denied (${who}${fn.addr ? ` on ${fn.addr}` : ''}).`, fixes, related: [permRelated(p)], suppressTarget: p.resource?.block.span });
     }
   },
 };
@@ -120,10 +122,12 @@ function report(ctx: Parameters<Rule['check']>[0], w: Wiring, p: Permission, t: 
     const others = triggersServedBy(w, p).filter((x) => x !== t);
     fixes.push(replaceFix(ctx, p, t.invoker, others.length === 0));
   }
-  const who = p.resource ? p.resource.address : 'the resource-policy statement';
+  const who = p.resource ? p.resource.address : p.statement ? `the statement in ${holderOf(p.statement.doc)}` : 'the resource-policy statement';
+  const inv = invokerLabel(t);
+  const arnOf = t.invoker ? t.invoker.invoker : t.invokerName;
   ctx.report({
     file: p.sourceArn!.file, span: p.sourceArn!.span,
-    message: `${invokerLabel(t)} cannot invoke ${fnLabel(t.fn)}: the source_arn of ${who} never matches ${t.invoker ? t.invoker.invoker : t.invokerName}'s ARN; ${t.effect}.`,
+    message: `source_arn never matches ${inv}: ${t.effect} (${who} → ${fnLabel(t.fn)}${inv.endsWith(' ' + arnOf) ? '' : `; the ARN of ${arnOf}`}).`,
     fixes, related: [permRelated(p), ...related(t)], suppressTarget: p.resource?.block.span,
   });
 }

@@ -7,6 +7,7 @@ import { replaceSpan } from '../fix/edits';
 import { allowIdentityStatements, fileOf, jsonPropSpan, known, quote, replaceItem, rolesOfDoc, roleTrusts } from './common';
 import { isAllLambda, notActionExcludesLambda } from './lambda-actions';
 import { boundaryDocs, boundaryNote } from './boundary';
+import { holderOf } from './names';
 import { mayBeLambdaResource } from './wildcard-lambda-resource';
 
 /** Is the policy attached to a role that API Gateway can assume (an integration's credentials role)? */
@@ -90,6 +91,7 @@ suggestion).`,
       const boundary = bounds.get(doc);
       const note = boundary ? boundaryNote(boundary) : '';
       const atMost = boundary ? 'info' as const : undefined;
+      const holder = holderOf(doc);
       for (const a of s.actions) {
         const t = known(a);
         if (t === undefined || !isAllLambda(t)) continue;
@@ -100,7 +102,7 @@ suggestion).`,
         if (edit) fixes.push({ title: 'Replace with lambda:InvokeFunction', preferred: a.file === s.file && apiGatewayRolePolicy(ctx.facts, doc), edits: [edit] });
         ctx.report({
           file: a.file, span: a.span,
-          message: (t === '*' ? 'The statement allows every action (*), including every Lambda action.' : `The statement allows every Lambda action (${t}).`) + note,
+          message: (t === '*' ? `Action "*" allowed in ${holder}: the statement allows every action, including every Lambda action.` : `${t} allowed in ${holder}: the statement allows every Lambda action.`) + note,
           fixes, atMost,
         });
       }
@@ -114,7 +116,7 @@ suggestion).`,
         const edits = notActionFix(ctx, s);
         ctx.report({
           file: first.file, span,
-          message: 'NotAction does not exclude Lambda: the statement allows every Lambda action.' + note,
+          message: `NotAction in ${holder} does not exclude Lambda: the statement allows every Lambda action.` + note,
           fixes: edits ? [{ title: 'Replace NotAction with Action lambda:InvokeFunction', preferred: false, edits }] : [], atMost,
         });
       }

@@ -6,6 +6,7 @@ import { wiringOf } from '../model/wiring';
 import { allowIdentityStatements, arnText, fileOf, inList, known, REF, replaceField, rolesOfDoc } from './common';
 import { grantsFunctionAction, grantsInvoke, notActionExcludesLambda } from './lambda-actions';
 import { boundaryDocs, boundaryNote } from './boundary';
+import { holderOf } from './names';
 import type { Span } from '../model/ast';
 import { attr } from '../model/ast';
 
@@ -125,13 +126,14 @@ When the grant covers aliases or versions too, the \`:*\` form is added beside i
       const boundary = bounds.get(doc);
       const note = boundary ? boundaryNote(boundary) : '';
       const atMost = boundary ? 'info' as const : undefined;
+      const holder = holderOf(doc);
       if (s.notResources?.length) {
         // every function but the few listed (none when a listed pattern excludes every function, or may)
         const texts = s.notResources.map((r) => arnText(r.value));
         const oneFn = (v: Statement['resources'][number]['value']): boolean => { const k = soleToken(v); return !!k?.resource && /^aws_lambda_(function|alias)\./.test(k.resource) && /^(qualified_)?arn$/.test(k.attr ?? ''); };
         const all = texts.some((t, i) => t === undefined || t.includes(REF) && !t.startsWith('arn:') && !oneFn(s.notResources![i].value) || ['every resource', 'every Lambda resource', 'every resource of every service', 'every function'].includes(wildcardReason(t)?.why ?? ''));
         const span = notResourceSpan(s);
-        if (!all && span) ctx.report({ file: s.file, span, message: `The statement grants Lambda actions on every resource except ${s.notResources.map((r, i) => oneFn(r.value) ? soleToken(r.value)!.ref : texts[i]!.replace(/\u0000/g, '…')).join(', ')} (NotResource), not on the function the caller needs.` + note, atMost });
+        if (!all && span) ctx.report({ file: s.file, span, message: `Lambda actions on every resource but a few in ${holder}: the statement grants them on every resource except ${s.notResources.map((r, i) => oneFn(r.value) ? soleToken(r.value)!.ref : texts[i]!.replace(/\u0000/g, '…')).join(', ')} (NotResource), not on the function the caller needs.` + note, atMost });
       }
       for (const r of s.resources) {
         const t = arnText(r.value);
@@ -164,7 +166,7 @@ When the grant covers aliases or versions too, the \`:*\` form is added beside i
         // no function to offer (a .json policy, a folder without functions): the ARN format to fill in
         const edit = refs.length ? undefined : replaceField(file, r, text);
         if (edit) fixes.push({ title: 'Replace with the function ARN', preferred: false, edits: [edit], snippet });
-        ctx.report({ file: r.file, span: r.span, message: `The statement grants Lambda actions on ${w.why} (${t.replace(/\u0000/g, '…')}), not on the function the caller needs.` + note, fixes, atMost });
+        ctx.report({ file: r.file, span: r.span, message: `Lambda actions on ${w.why} in ${holder}: the statement grants them on ${t === '*' ? '"*"' : t.replace(/\u0000/g, '…')}, not on the function the caller needs.` + note, fixes, atMost });
       }
     }
   },
