@@ -171,7 +171,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const load = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
     const files: { path: string; text: string }[] = [];
     for (const rel of m.files) {
-      const r = await readText(path.join(root, ...rel.split('/')), rel, { allowed: inRoot });
+      const r = await readText(path.join(root, ...rel.split('/')), rel, { allowed: inRoot, raw: !!opts.fix });
       if ('message' in r) { issues.push(r); continue; }
       // a Terraform plan is analysed on its own (below), not as a file of the folder's module
       if (isPlanFile(rel, r.text)) {
