@@ -30,6 +30,8 @@ export interface ConfigScanResult {
   filesRead: number;
   /** Files read per module folder (root-relative): callers scanning overlapping targets count each folder once. */
   perDir?: [string, number][];
+  /** Texts of the files analysed (root-relative paths): those of the findings, for code frames. */
+  texts: Map<string, string>;
 }
 
 /** A user's variable file (`--var-file`) or `--var NAME=VALUE` values, as a `.tfvars` source file. */
@@ -192,7 +194,7 @@ export async function scanConfigurations(
   }
   let filesRead = 0;
   for (const d of dirs) filesRead += fileCount.get(d) ?? made.get(d)?.length ?? 0;
-  return { findings, coverage, problems, modules: dirs.size, filesRead, perDir: [...dirs].map((d): [string, number] => [d, fileCount.get(d) ?? made.get(d)?.length ?? 0]) };
+  return { findings, coverage, problems, texts, modules: dirs.size, filesRead, perDir: [...dirs].map((d): [string, number] => [d, fileCount.get(d) ?? made.get(d)?.length ?? 0]) };
 }
 
 function realPathOf(p: string): string { const i = p.indexOf('\u0000'); return i < 0 ? p : p.slice(0, i); }

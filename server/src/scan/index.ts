@@ -180,7 +180,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       }
       if (!worthReading(rel, r.text) && !(single === rel)) continue;
       if (worthReading(rel, r.text)) result.candidates = (result.candidates ?? 0) + 1;
-      reads.set(rel, r);
+      if (opts.fix) reads.set(rel, r); // without fixes, the texts of findings come from scanConfigurations (every file read kept was the peak memory of a monorepo scan)
       files.push({ path: rel, text: r.text });
     }
     const only = new Set(files.map((f) => f.path).filter(reportable));
@@ -194,7 +194,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     // whole configurations: roots and the modules they call (configs.ts)
     const r = await scanConfigurations(root, plans, load, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
     result.findings = r.findings;
-    keepTexts(r.findings);
+    keepTexts(r.findings, r.texts);
     result.coverage = r.coverage;
     result.modules = r.modules;
     result.filesRead = r.filesRead;
