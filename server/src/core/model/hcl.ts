@@ -2,9 +2,9 @@ import type { Node, Tree } from '../parse/treesitter';
 import type { Block, Attribute, Expr, FileSyntax, ObjItem, Span, TmplPart, TravStep, Comment } from './ast';
 
 /**
- * A node's type, asked of tree-sitter once per node object. Every `type` (and `endIndex`) read
- * is a call into WASM with its arguments copied through memory; the model reads a node's type
- * several times (filter, then dispatch), and those repeated calls were a third of the model's build.
+ * A node's type (and end), asked of tree-sitter once per node object: every `type` or `endIndex`
+ * read is a call into WASM with its arguments copied through memory, and the model reads a node's
+ * type several times (filter, then dispatch).
  */
 const TYPE = Symbol('type');
 const END = Symbol('end');
