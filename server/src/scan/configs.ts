@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding } from '../core/types';
 import { makeSourceFile } from '../core/source';
+import { TextModels } from '../core/textmodels';
 import { analyzeTemplates } from '../core/analyze';
 import type { SourceFile } from '../core/model/module';
 import type { ConfigHost, ConfigProblem, Configuration } from '../core/model/config';
@@ -29,6 +30,8 @@ export interface ConfigScanResult {
   filesRead: number;
   /** Files read per module folder (root-relative): callers scanning overlapping targets count each folder once. */
   perDir?: [string, number][];
+  /** Texts of the files analysed (root-relative paths): those of the findings, for code frames. */
+  texts: Map<string, string>;
 }
 
 /** A user's variable file (`--var-file`) or `--var NAME=VALUE` values, as a `.tfvars` source file. */
@@ -63,6 +66,8 @@ export async function scanConfigurations(
   const reportDirs = new Set<string>();
   const only = new Set<string>();
   const fileCount = new Map<string, number>();
+  // identical Terraform texts of several folders: parsed and modelled once
+  const models = new TextModels();
   for (const p of plans) {
     const input = (await load(p)).input;
     srcMap.set(p.dir, sourcesOf(input.files));
@@ -72,7 +77,7 @@ export async function scanConfigurations(
     if (input.files.some((f) => mayBeRelevant(f.text))) {
       relevantDirs.add(p.dir);
       inputs.set(p.dir, input);
-      for (const f of input.files) texts.set(f.path, f.text);
+      for (const f of input.files) { texts.set(f.path, f.text); models.expect(f.path, f.text); }
     }
   }
 
@@ -87,7 +92,7 @@ export async function scanConfigurations(
       if (!(isTerraformFile(lower) || lower.endsWith('.json') || lower.endsWith('.tfvars'))) continue;
       const rel = dir === '' ? n : dir + '/' + n;
       // as the walk reads: regular files only, no link out of the scanned root, size-limited, UTF-8
-      const r = readTextSync(path.join(abs, n), rel, { allowed: opts.allowed });
+      const r = readTextSync(path.join(abs, n), rel, { allowed: opts.allowed, raw: false });
       if ('message' in r) continue;
       const text = r.text;
       if (!worthReading(rel, text)) continue;
@@ -97,17 +102,26 @@ export async function scanConfigurations(
     }
     return files.some((f) => f.kind === 'tf' || f.kind === 'tfjson') ? files : undefined;
   };
+  const manifests = new Map<string, string | undefined>();
   const host: ConfigHost = {
     folder(dir) {
       if (made.has(dir)) return made.get(dir);
       const input = inputs.get(dir);
-      const files = input ? input.files.map((f) => makeSourceFile(f.path, f.text)) : readDir(dir);
+      const files = input ? input.files.map((f) => models.make(f.path, f.text)) : readDir(dir);
       made.set(dir, files);
       return files;
     },
     manifest(dir) {
-      const r = readTextSync(path.join(root, ...dir.split('/').filter(Boolean), '.terraform', 'modules', 'modules.json'), '.terraform/modules/modules.json', { allowed: opts.allowed });
-      return 'message' in r ? undefined : r.text;
+      // asked for every root (which roots to analyse) and again when its configuration is built: read once
+      if (manifests.has(dir)) return manifests.get(dir);
+      const file = path.join(root, ...dir.split('/').filter(Boolean), '.terraform', 'modules', 'modules.json');
+      // most folders have no .terraform: a stat that does not throw, not an open that fails with an exception
+      let there = true;
+      try { there = !!fs.statSync(file, { throwIfNoEntry: false }); } catch { /* not ENOENT: let the read say */ }
+      const r = there ? readTextSync(file, '.terraform/modules/modules.json', { allowed: opts.allowed, raw: false }) : undefined;
+      const text = r && !('message' in r) ? r.text : undefined;
+      manifests.set(dir, text);
+      return text;
     },
   };
   host.sources = (dir) => {
@@ -180,7 +194,7 @@ export async function scanConfigurations(
   }
   let filesRead = 0;
   for (const d of dirs) filesRead += fileCount.get(d) ?? made.get(d)?.length ?? 0;
-  return { findings, coverage, problems, modules: dirs.size, filesRead, perDir: [...dirs].map((d): [string, number] => [d, fileCount.get(d) ?? made.get(d)?.length ?? 0]) };
+  return { findings, coverage, problems, texts, modules: dirs.size, filesRead, perDir: [...dirs].map((d): [string, number] => [d, fileCount.get(d) ?? made.get(d)?.length ?? 0]) };
 }
 
 function realPathOf(p: string): string { const i = p.indexOf('\u0000'); return i < 0 ? p : p.slice(0, i); }

@@ -171,7 +171,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   const load = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
     const files: { path: string; text: string }[] = [];
     for (const rel of m.files) {
-      const r = await readText(path.join(root, ...rel.split('/')), rel, { allowed: inRoot });
+      const r = await readText(path.join(root, ...rel.split('/')), rel, { allowed: inRoot, raw: !!opts.fix });
       if ('message' in r) { issues.push(r); continue; }
       // a Terraform plan is analysed on its own (below), not as a file of the folder's module
       if (isPlanFile(rel, r.text)) {
@@ -180,7 +180,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       }
       if (!worthReading(rel, r.text) && !(single === rel)) continue;
       if (worthReading(rel, r.text)) result.candidates = (result.candidates ?? 0) + 1;
-      reads.set(rel, r);
+      if (opts.fix) reads.set(rel, r); // without fixes, the texts of findings come from scanConfigurations (every file read kept was the peak memory of a monorepo scan)
       files.push({ path: rel, text: r.text });
     }
     const only = new Set(files.map((f) => f.path).filter(reportable));
@@ -194,7 +194,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     // whole configurations: roots and the modules they call (configs.ts)
     const r = await scanConfigurations(root, plans, load, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
     result.findings = r.findings;
-    keepTexts(r.findings);
+    keepTexts(r.findings, r.texts);
     result.coverage = r.coverage;
     result.modules = r.modules;
     result.filesRead = r.filesRead;

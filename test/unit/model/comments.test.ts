@@ -39,6 +39,11 @@ resource "aws_lambda_permission" "a" { # trailing
 /* between */
 resource "aws_lambda_function" "f" {
   function_name = "f" # name
+  description   = "http://x/*y*/ # not a comment" // after a string with markers
+  policy        = <<EOF
+# not a comment
+// nor this /* */
+EOF
 }
 # last
 `;
@@ -77,6 +82,6 @@ describe('model: comments of a tree', () => {
     const tree = parseTerraform(TEXT);
     collectComments(tree.rootNode, all, TEXT);
     tree.delete();
-    assert.deepStrictEqual(all.map((c) => c.text), ['# lpg-ignore-file: missing-source-arn -- test', '# trailing', '// inside', '/* block comment */', '# nested', '/* between */', '# name', '# last']);
+    assert.deepStrictEqual(all.map((c) => c.text), ['# lpg-ignore-file: missing-source-arn -- test', '# trailing', '// inside', '/* block comment */', '# nested', '/* between */', '# name', '// after a string with markers', '# last']);
   });
 });

@@ -150,7 +150,6 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
   const instances: Instance[] = [];
   const unresolved: Unresolved[] = [];
   const problems: ConfigProblem[] = [];
-  const usedFolders = new Set<string>();
   const problemKeys = new Set<string>();
   const problem = (file: SourceFile, span: Span, message: string, once?: string): void => {
     const key = once ?? realPath(file.path) + '|' + span.start + '|' + message;
@@ -159,12 +158,16 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
     problems.push({ file: realPath(file.path), span, message });
   };
 
+  // syntax models of this configuration: one seen again (a folder called twice, or two folders with the same text, textmodels.ts) is cloned, its expressions evaluate per instance
+  const usedSyntax = new Set<FileSyntax>();
   const make = (dir: string, files: SourceFile[], path: string, parent: Instance | undefined, call: ModuleCall | undefined): Instance => {
-    const fresh = !usedFolders.has(dir);
-    usedFolders.add(dir);
     // CloudFormation templates are stacks of their own, not part of a Terraform configuration (analyzeTemplates)
     const own = files.filter((f) => f.kind !== 'tfvars' && f.kind !== 'cfn');
-    const instFiles = own.map((f) => (path === '' && fresh ? f : { ...f, path: path === '' ? f.path : f.path + TAG + path, syntax: fresh ? f.syntax : cloneSyntax(f.syntax) }));
+    const instFiles = own.map((f) => {
+      const fresh = !f.syntax || !usedSyntax.has(f.syntax);
+      if (f.syntax) usedSyntax.add(f.syntax);
+      return path === '' && fresh ? f : { ...f, path: path === '' ? f.path : f.path + TAG + path, syntax: fresh ? f.syntax : cloneSyntax(f.syntax) };
+    });
     const inst = { path, dir, files: instFiles, parent, call, children: new Map(), depth: parent ? parent.depth + 1 : 0 } as unknown as Instance;
     const inputMemo = new Map<string, Value | undefined>();
     const inputBusy = new Set<string>();

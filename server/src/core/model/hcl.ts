@@ -1,7 +1,27 @@
 import type { Node, Tree } from '../parse/treesitter';
 import type { Block, Attribute, Expr, FileSyntax, ObjItem, Span, TmplPart, TravStep, Comment } from './ast';
 
-const sp = (n: Node): Span => ({ start: n.startIndex, end: n.endIndex });
+/**
+ * A node's type (and end), asked of tree-sitter once per node object: every `type` or `endIndex`
+ * read is a call into WASM with its arguments copied through memory, and the model reads a node's
+ * type several times (filter, then dispatch).
+ */
+const TYPE = Symbol('type');
+const END = Symbol('end');
+type Cached = Node & { [TYPE]?: string; [END]?: number };
+function ty(n: Node): string {
+  const c = n as Cached;
+  const t = c[TYPE];
+  return t !== undefined ? t : (c[TYPE] = n.type);
+}
+function end(n: Node): number {
+  const c = n as Cached;
+  const e = c[END];
+  return e !== undefined ? e : (c[END] = n.endIndex);
+}
+const sp = (n: Node): Span => ({ start: n.startIndex, end: end(n) });
+/** A node's text: the slice of the parsed text (what `node.text` returns, without asking tree-sitter for the end again). */
+const txt = (n: Node, text: string): string => text.slice(n.startIndex, end(n));
 
 /** Unescapes the text of a quoted-template literal (HCL escapes) or a heredoc literal. */
 export function unescapeHcl(raw: string, heredoc: boolean): string {
@@ -22,7 +42,7 @@ export function unescapeHcl(raw: string, heredoc: boolean): string {
 
 function named(n: Node): Node[] {
   const out: Node[] = [];
-  for (const c of n.namedChildren) if (c && c.type !== 'comment') out.push(c);
+  for (const c of n.namedChildren) if (c && ty(c) !== 'comment') out.push(c);
   return out;
 }
 
@@ -37,8 +57,35 @@ export class BlockCache {
   misses = 0;
 }
 
+/**
+ * The tree being read has no error anywhere: a string literal is then `"`, at most one
+ * template_literal, `"` (the grammar makes a string with an interpolation a template_expr), and its
+ * text is read from the source without visiting those three nodes (a third of a file's nodes).
+ */
+let clean = false;
+
+/**
+ * The literal text of an error-free string_lit node (see `clean`): null for `""`, undefined when the
+ * nodes must be read. The scanner skips whitespace (iswspace) before each chunk, so the template_literal
+ * starts and ends at non-blank characters: read from the source only when the first and last characters
+ * between the quotes are printable ASCII other than a space.
+ */
+function quotedLiteral(n: Node, text: string): { value: string; span: Span } | null | undefined {
+  const s = n.startIndex, e = end(n);
+  if (e - s === 2) return null;
+  const a = text.charCodeAt(s + 1), b = text.charCodeAt(e - 2);
+  if (!(a > 0x20 && a < 0x7f && b > 0x20 && b < 0x7f)) return undefined;
+  return { value: unescapeHcl(text.slice(s + 1, e - 1), false), span: { start: s + 1, end: e - 1 } };
+}
+
 /** Builds the syntax model of one `.tf` file from its tree-sitter tree (reusing unchanged top-level blocks from `cache`). */
 export function syntaxFromTree(tree: Tree, text: string, cache?: BlockCache): FileSyntax {
+  const outer = clean;
+  clean = !tree.rootNode.hasError;
+  try { return buildSyntax(tree, text, cache); } finally { clean = outer; }
+}
+
+function buildSyntax(tree: Tree, text: string, cache?: BlockCache): FileSyntax {
   const root = tree.rootNode;
   const comments: Comment[] = [];
   const errors: FileSyntax['errors'] = [];
@@ -46,9 +93,9 @@ export function syntaxFromTree(tree: Tree, text: string, cache?: BlockCache): Fi
   const attrs: Attribute[] = [];
   const done = new Map<number, number>(); // cached top-level blocks: start -> end
   const next = cache ? new Map<string, { start: number; block: Block; comments: Comment[] }>() : undefined;
-  const body = root.namedChildren.find((c) => c?.type === 'body');
+  const body = root.namedChildren.find((c) => (c ? ty(c) : undefined) === 'body');
   if (body) for (const c of named(body)) {
-    if (c.type === 'block') {
+    if (ty(c) === 'block') {
       if (cache && next && !c.hasError) {
         const key = text.slice(c.startIndex, c.endIndex);
         const hit = cache.entries.get(key) ?? next.get(key);
@@ -71,18 +118,18 @@ export function syntaxFromTree(tree: Tree, text: string, cache?: BlockCache): Fi
       }
       const b = toBlock(c, text); if (b) blocks.push(b);
     }
-    else if (c.type === 'attribute') { const a = toAttr(c, text); if (a) attrs.push(a); }
+    else if (ty(c) === 'attribute') { const a = toAttr(c, text); if (a) attrs.push(a); }
   }
   collectComments(root, comments, text, done);
   if (done.size) comments.sort((a, b) => a.span.start - b.span.start);
   if (cache && next) cache.entries = next;
   // Blocks that tree-sitter could only recover as ERROR nodes at top level.
-  for (const c of root.namedChildren) if (c && c.type === 'ERROR') recoverBlocks(c, text, blocks);
+  for (const c of root.namedChildren) if (c && ty(c) === 'ERROR') recoverBlocks(c, text, blocks);
   // An unclosed block swallows the blocks after it (typing a new block above existing ones): lift them back.
   for (const b of blocks.slice()) liftStrayBlocks(b, blocks);
   if (root.hasError) {
     const e = firstError(root);
-    if (e) errors.push({ span: sp(e), message: e.isMissing ? `missing ${e.type}` : 'syntax error' });
+    if (e) errors.push({ span: sp(e), message: e.isMissing ? `missing ${ty(e)}` : 'syntax error' });
   }
   blocks.sort((a, b) => a.span.start - b.span.start);
   return { blocks, attrs, comments, errors };
@@ -103,8 +150,8 @@ function liftStrayBlocks(b: Block, out: Block[]): void {
 function recoverBlocks(n: Node, text: string, out: Block[]): void {
   for (const c of n.namedChildren) {
     if (!c) continue;
-    if (c.type === 'block') { const b = toBlock(c, text); if (b) out.push(b); }
-    else if (c.type === 'body') for (const d of named(c)) if (d.type === 'block') { const b = toBlock(d, text); if (b) out.push(b); }
+    if (ty(c) === 'block') { const b = toBlock(c, text); if (b) out.push(b); }
+    else if (ty(c) === 'body') for (const d of named(c)) if (ty(d) === 'block') { const b = toBlock(d, text); if (b) out.push(b); }
   }
 }
 
@@ -181,18 +228,29 @@ function shiftExpr(e: Expr, d: number): Expr {
 
 /**
  * Collects comments under `n` in text order; those inside the top-level blocks of `skip` (start -> end:
- * cached blocks, their comments are known) are left out. One call into tree-sitter for all of them
- * (walking a broken file node by node with a cursor cost milliseconds per keystroke).
+ * cached blocks, their comments are known) are left out. A comment starts with `#`, `//` or `/*`: each
+ * such place of the text is asked of the tree (the smallest node there: is it a comment starting
+ * there?), a handful of calls into tree-sitter instead of a walk of every node of the tree (which
+ * cost a fifth of the model's build).
  */
 export function collectComments(n: Node, out: Comment[], text: string, skip?: Map<number, number>): void {
   const ranges = skip ? [...skip].sort((a, b) => a[0] - b[0]) : [];
   let r = 0;
-  for (const node of n.descendantsOfType('comment')) {
-    if (!node) continue;
-    const start = node.startIndex;
-    while (r < ranges.length && ranges[r][1] <= start) r++;
-    if (r < ranges.length && ranges[r][0] <= start) continue; // inside a cached block
-    out.push({ text: text.slice(start, node.endIndex), span: sp(node) });
+  const from = n.startIndex, to = end(n);
+  let hash = text.indexOf('#', from), slash = text.indexOf('/', from);
+  for (let at = from; at < to;) {
+    if (hash >= 0 && hash < at) hash = text.indexOf('#', at);
+    while (slash >= 0 && (slash < at || (text[slash + 1] !== '/' && text[slash + 1] !== '*'))) slash = text.indexOf('/', Math.max(at, slash + 1));
+    const o = hash < 0 ? slash : slash < 0 ? hash : Math.min(hash, slash);
+    if (o < 0 || o >= to) break;
+    while (r < ranges.length && ranges[r][1] <= o) r++;
+    if (r < ranges.length && ranges[r][0] <= o) { at = ranges[r][1]; continue; } // inside a cached block
+    const node = n.descendantForIndex(o, o + 1);
+    if (node && node.startIndex === o && ty(node) === 'comment') {
+      const e = end(node);
+      out.push({ text: text.slice(o, e), span: { start: o, end: e } });
+      at = Math.max(e, o + 1);
+    } else at = o + 1;
   }
 }
 
@@ -205,19 +263,21 @@ function firstError(n: Node): Node | undefined {
 function toBlock(n: Node, text: string): Block | undefined {
   const kids = named(n);
   const id = kids[0];
-  if (!id || id.type !== 'identifier') return undefined;
+  if (!id || ty(id) !== 'identifier') return undefined;
   const labels: Block['labels'] = [];
   let body: Node | undefined;
   let bodyStart = n.endIndex, bodyEnd = n.endIndex;
   for (const c of n.children) {
     if (!c) continue;
-    if (c.type === 'string_lit') {
-      const lit = c.namedChildren.find((x) => x?.type === 'template_literal');
-      labels.push({ value: lit ? unescapeHcl(lit.text, false) : '', span: sp(c) });
-    } else if (c.type === 'identifier' && c.startIndex !== id.startIndex && !body) labels.push({ value: c.text, span: sp(c) });
-    else if (c.type === 'block_start') bodyStart = c.endIndex;
-    else if (c.type === 'body') body = c;
-    else if (c.type === 'block_end' && !c.isMissing) bodyEnd = c.startIndex;
+    if (ty(c) === 'string_lit') {
+      const q = clean ? quotedLiteral(c, text) : undefined;
+      if (q !== undefined) { labels.push({ value: q ? q.value : '', span: sp(c) }); continue; }
+      const lit = c.namedChildren.find((x) => (x ? ty(x) : undefined) === 'template_literal');
+      labels.push({ value: lit ? unescapeHcl(txt(lit, text), false) : '', span: sp(c) });
+    } else if (ty(c) === 'identifier' && c.startIndex !== id.startIndex && !body) labels.push({ value: txt(c, text), span: sp(c) });
+    else if (ty(c) === 'block_start') bodyStart = c.endIndex;
+    else if (ty(c) === 'body') body = c;
+    else if (ty(c) === 'block_end' && !c.isMissing) bodyEnd = c.startIndex;
   }
   if (bodyEnd === n.endIndex && bodyStart < n.endIndex) {
     const close = text.lastIndexOf('}', n.endIndex - 1);
@@ -226,29 +286,29 @@ function toBlock(n: Node, text: string): Block | undefined {
   const attrs: Attribute[] = [];
   const blocks: Block[] = [];
   if (body) for (const c of named(body)) {
-    if (c.type === 'attribute') { const a = toAttr(c, text); if (a) attrs.push(a); }
-    else if (c.type === 'block') { const b = toBlock(c, text); if (b) blocks.push(b); }
+    if (ty(c) === 'attribute') { const a = toAttr(c, text); if (a) attrs.push(a); }
+    else if (ty(c) === 'block') { const b = toBlock(c, text); if (b) blocks.push(b); }
   }
-  return { type: id.text, labels, attrs, blocks, span: sp(n), bodyStart, bodyEnd, hasError: n.hasError };
+  return { type: txt(id, text), labels, attrs, blocks, span: sp(n), bodyStart, bodyEnd, hasError: n.hasError };
 }
 
 function toAttr(n: Node, text: string): Attribute | undefined {
   const kids = named(n);
   const id = kids[0];
-  const ex = kids.find((k) => k.type === 'expression');
-  if (!id || id.type !== 'identifier' || !ex) return undefined;
-  return { name: id.text, nameSpan: sp(id), value: toExpr(ex, text), span: sp(n) };
+  const ex = kids.find((k) => ty(k) === 'expression');
+  if (!id || ty(id) !== 'identifier' || !ex) return undefined;
+  return { name: txt(id, text), nameSpan: sp(id), value: toExpr(ex, text), span: sp(n) };
 }
 
 export function toExpr(n: Node, text: string): Expr {
   const span = sp(n);
   const other = (): Expr => ({ t: 'other', span, text: text.slice(span.start, span.end) });
-  switch (n.type) {
+  switch (ty(n)) {
     case 'expression': {
       const kids = named(n);
       if (kids.length === 0) return other();
       const head = kids[0];
-      if (head.type === 'variable_expr' || (kids.length > 1 && kids.slice(1).every((k) => k.type === 'get_attr' || k.type === 'index' || k.type === 'splat'))) {
+      if (ty(head) === 'variable_expr' || (kids.length > 1 && kids.slice(1).every((k) => ty(k) === 'get_attr' || ty(k) === 'index' || ty(k) === 'splat'))) {
         return toTraversal(head, kids.slice(1), span, text) ?? other();
       }
       if (kids.length === 1) return toExpr(head, text);
@@ -257,10 +317,10 @@ export function toExpr(n: Node, text: string): Expr {
     case 'literal_value': {
       const c = named(n)[0];
       if (!c) return other();
-      if (c.type === 'string_lit') return toTemplate(c, text);
-      if (c.type === 'numeric_lit') return { t: 'lit', value: Number(c.text), span };
-      if (c.type === 'bool_lit') return { t: 'lit', value: c.text === 'true', span };
-      if (c.type === 'null_lit') return { t: 'lit', value: null, span };
+      if (ty(c) === 'string_lit') return toTemplate(c, text);
+      if (ty(c) === 'numeric_lit') return { t: 'lit', value: Number(txt(c, text)), span };
+      if (ty(c) === 'bool_lit') return { t: 'lit', value: txt(c, text) === 'true', span };
+      if (ty(c) === 'null_lit') return { t: 'lit', value: null, span };
       return other();
     }
     case 'template_expr': {
@@ -270,11 +330,11 @@ export function toExpr(n: Node, text: string): Expr {
     case 'collection_value': {
       const c = named(n)[0];
       if (!c) return other();
-      if (c.type === 'tuple') return { t: 'tuple', items: named(c).filter((k) => k.type === 'expression').map((k) => toExpr(k, text)), span };
-      if (c.type === 'object') {
+      if (ty(c) === 'tuple') return { t: 'tuple', items: named(c).filter((k) => ty(k) === 'expression').map((k) => toExpr(k, text)), span };
+      if (ty(c) === 'object') {
         const items: ObjItem[] = [];
         for (const el of named(c)) {
-          if (el.type !== 'object_elem') continue;
+          if (ty(el) !== 'object_elem') continue;
           const k = el.childForFieldName('key');
           const v = el.childForFieldName('val');
           if (!k || !v) continue;
@@ -291,9 +351,9 @@ export function toExpr(n: Node, text: string): Expr {
     }
     case 'function_call': {
       const kids = named(n);
-      const name = kids[0]?.type === 'identifier' ? kids[0].text : '';
-      const args = kids.find((k) => k.type === 'function_arguments');
-      return { t: 'call', name, args: args ? named(args).filter((k) => k.type === 'expression').map((k) => toExpr(k, text)) : [], span };
+      const name = (kids[0] ? ty(kids[0]) : undefined) === 'identifier' ? txt(kids[0], text) : '';
+      const args = kids.find((k) => ty(k) === 'function_arguments');
+      return { t: 'call', name, args: args ? named(args).filter((k) => ty(k) === 'expression').map((k) => toExpr(k, text)) : [], span };
     }
     case 'variable_expr':
       return toTraversal(n, [], span, text) ?? other();
@@ -303,25 +363,25 @@ export function toExpr(n: Node, text: string): Expr {
 }
 
 function toTraversal(head: Node, rest: Node[], span: Span, text: string): Expr | undefined {
-  if (head.type !== 'variable_expr') return undefined;
-  const root = head.text;
+  if (ty(head) !== 'variable_expr') return undefined;
+  const root = txt(head, text);
   const steps: TravStep[] = [];
   for (const r of rest) {
-    if (r.type === 'get_attr') {
-      const id = named(r).find((k) => k.type === 'identifier');
+    if (ty(r) === 'get_attr') {
+      const id = named(r).find((k) => ty(k) === 'identifier');
       if (!id) return undefined;
-      steps.push({ k: 'attr', name: id.text, span: sp(r) });
-    } else if (r.type === 'index') {
+      steps.push({ k: 'attr', name: txt(id, text), span: sp(r) });
+    } else if (ty(r) === 'index') {
       const c = named(r)[0];
-      if (c?.type === 'new_index') {
-        const e = named(c).find((k) => k.type === 'expression');
+      if ((c ? ty(c) : undefined) === 'new_index') {
+        const e = named(c).find((k) => ty(k) === 'expression');
         if (!e) return undefined;
         steps.push({ k: 'index', expr: toExpr(e, text), span: sp(r) });
-      } else if (c?.type === 'legacy_index') {
-        const num = Number(c.text.replace(/^\./, ''));
+      } else if ((c ? ty(c) : undefined) === 'legacy_index') {
+        const num = Number(txt(c, text).replace(/^\./, ''));
         steps.push({ k: 'index', expr: { t: 'lit', value: num, span: sp(c) }, span: sp(r) });
       } else return undefined;
-    } else if (r.type === 'splat') {
+    } else if (ty(r) === 'splat') {
       steps.push({ k: 'splat', span: sp(r) });
     } else return undefined;
   }
@@ -330,11 +390,13 @@ function toTraversal(head: Node, rest: Node[], span: Span, text: string): Expr |
 
 function toTemplate(n: Node, text: string): Expr {
   const span = sp(n);
+  const lit = clean && ty(n) === 'string_lit' ? quotedLiteral(n, text) : undefined;
+  if (lit !== undefined) return { t: 'tmpl', parts: lit ? [{ k: 'text', text: lit.value, span: lit.span }] : [], span };
   const parts: TmplPart[] = [];
   let heredoc: { contentSpan: Span; indented: boolean } | undefined;
-  if (n.type === 'heredoc_template') {
-    const startTok = n.children.find((c) => c?.type === 'heredoc_start');
-    const ids = n.children.filter((c) => c?.type === 'heredoc_identifier') as Node[];
+  if (ty(n) === 'heredoc_template') {
+    const startTok = n.children.find((c) => (c ? ty(c) : undefined) === 'heredoc_start');
+    const ids = n.children.filter((c) => (c ? ty(c) : undefined) === 'heredoc_identifier') as Node[];
     const open = ids[0];
     const close = ids.length > 1 ? ids[ids.length - 1] : undefined;
     let cs = open ? open.endIndex : span.start;
@@ -343,17 +405,17 @@ function toTemplate(n: Node, text: string): Expr {
     let ce = close ? close.startIndex : span.end;
     // the content ends before the indentation of the closing identifier
     while (ce > cs && (text[ce - 1] === ' ' || text[ce - 1] === '\t')) ce--;
-    heredoc = { contentSpan: { start: cs, end: ce }, indented: !!startTok && startTok.text.startsWith('<<-') };
+    heredoc = { contentSpan: { start: cs, end: ce }, indented: !!startTok && txt(startTok, text).startsWith('<<-') };
   }
   const isHeredoc = !!heredoc;
   for (const c of n.namedChildren) {
     if (!c) continue;
-    if (c.type === 'template_literal') parts.push({ k: 'text', text: unescapeHcl(c.text, isHeredoc), span: sp(c) });
-    else if (c.type === 'template_interpolation') {
-      const e = named(c).find((k) => k.type === 'expression');
+    if (ty(c) === 'template_literal') parts.push({ k: 'text', text: unescapeHcl(txt(c, text), isHeredoc), span: sp(c) });
+    else if (ty(c) === 'template_interpolation') {
+      const e = named(c).find((k) => ty(k) === 'expression');
       if (e) parts.push({ k: 'expr', expr: toExpr(e, text), span: sp(c) });
       else parts.push({ k: 'directive', span: sp(c) });
-    } else if (c.type === 'template_directive') parts.push({ k: 'directive', span: sp(c) });
+    } else if (ty(c) === 'template_directive') parts.push({ k: 'directive', span: sp(c) });
   }
   if (isHeredoc) {
     // tree-sitter leaves out the newlines between literal chunks of a heredoc: rebuild text parts from the source.
