@@ -23,6 +23,7 @@ import { performance } from 'perf_hooks';
 import { CodeLensRequest } from 'vscode-languageserver-protocol';
 import { TestClient, positionAt, SERVER } from '../../test/protocol/client';
 import { typingModule } from './gen';
+import { memoryLine } from './memprobe';
 
 export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -114,7 +115,11 @@ export async function soak(minutes: number, seed = 20261130): Promise<{ edits: n
       await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
       times.push(performance.now() - t0);
     };
+    // LPG_BENCH_MEMORY=1: a memory breakdown line every 20 s (memprobe.ts)
+    const probe = process.env.LPG_BENCH_MEMORY === '1';
+    let nextProbe = performance.now();
     while (performance.now() < end) {
+      if (probe && performance.now() >= nextProbe) { nextProbe += 20_000; console.log(`  ${((performance.now() - end) / 1000 + minutes * 60).toFixed(0)} s, ${times.length} keys: ${await memoryLine(c)}`); }
       const cur = c.text(uri);
       // a line start inside the file, a word typed there character by character, then deleted (mostly) or kept
       let at = Math.floor(rand() * cur.length);
@@ -123,6 +128,7 @@ export async function soak(minutes: number, seed = 20261130): Promise<{ edits: n
       for (let i = 0; i < w.length && performance.now() < end; i++) await key(at + i, w[i]);
       if (rand() < 0.85 || c.text(uri).length > text.length * 1.5) for (let i = w.length; i > 0 && performance.now() < end; i--) if (c.text(uri).slice(at, at + i).length === i) await key(at + i - 1, '', 1);
     }
+    if (probe) console.log(`  end: ${await memoryLine(c, true)}`);
     return { edits: times.length, rssMb: rssOf(c.proc.pid!), peakMb: rssOf(c.proc.pid!, 'VmHWM'), p50: median(times), p95: pct(times, 95) };
   } finally {
     await c.stop();

@@ -50,6 +50,9 @@ export class LspConfigs {
   /** Folder -> module sources of its files on disk (open documents are read each time). */
   private readonly diskSources = new Map<string, { names: string[]; sources: Map<string, string[]> }>();
 
+  /** Entries kept (the bench-only memory probe). */
+  sizes(): { configResults: number; configDiskSources: number } { return { configResults: this.results.size, configDiskSources: this.diskSources.size }; }
+
   /** Files were created, changed or deleted: list the folders and read their module sources again. */
   invalidate(): void { this.dirs.clear(); this.diskSources.clear(); this.results.clear(); }
 

@@ -4,7 +4,8 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { LpgServer } from './server';
-import { checkSyntax, warmUp } from '../hcl2json';
+import { checkSyntax, warmUp, hcl2jsonStats } from '../hcl2json';
+import { installMemoryProbe } from './memprobe';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -12,6 +13,7 @@ export function startServer(): void {
   const noHcl = process.env.LPG_NO_HCL2JSON === '1';
   const server = new LpgServer(connection, { checkSyntax: noHcl ? undefined : checkSyntax });
   server.listen();
+  installMemoryProbe(connection, () => ({ ...server.memoryStats(), hcl2json: hcl2jsonStats() }));
   process.on('uncaughtException', (e) => { try { connection.console.error('lpg: uncaught: ' + (e.stack ?? e.message)); } catch { /* closed */ } });
   process.on('unhandledRejection', (e) => { try { connection.console.error('lpg: unhandled rejection: ' + String((e as Error)?.stack ?? e)); } catch { /* closed */ } });
   // warm HashiCorp's parser up after the first diagnostics (it is asked only about files tree-sitter finds an error in)
