@@ -4,7 +4,7 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { LpgServer } from './server';
-import { checkSyntax, warmUp, hcl2jsonStats } from '../hcl2json';
+import { checkSyntax, hcl2jsonStats } from '../hcl2json';
 import { installMemoryProbe } from './memprobe';
 
 export function startServer(): void {
@@ -16,7 +16,7 @@ export function startServer(): void {
   installMemoryProbe(connection, () => ({ ...server.memoryStats(), hcl2json: hcl2jsonStats() }));
   process.on('uncaughtException', (e) => { try { connection.console.error('lpg: uncaught: ' + (e.stack ?? e.message)); } catch { /* closed */ } });
   process.on('unhandledRejection', (e) => { try { connection.console.error('lpg: unhandled rejection: ' + String((e as Error)?.stack ?? e)); } catch { /* closed */ } });
-  // warm HashiCorp's parser up after the first diagnostics (it is asked only about files tree-sitter finds an error in)
-  if (!noHcl) setTimeout(() => void warmUp(), 1500).unref();
+  // HashiCorp's parser starts with the first file tree-sitter finds an error in (it is asked only about those):
+  // no warm-up at start, a worker costs ~60-100 MB of RSS (issue 19) and stops after a minute idle
   connection.listen();
 }
