@@ -9,7 +9,17 @@
  *   LPG_BENCH_MEMORY=1 npx tsx scripts/bench/scan.ts monorepo    (a line after the scan)
  */
 import * as fs from 'fs';
-import type { TestClient } from '../../test/protocol/client';
+import { SERVER, type TestClient } from '../../test/protocol/client';
+import { SERVER_EXEC_ARGV } from '../../client/src/serverflags';
+
+/**
+ * The server command of the benchmarks: node with the flags the VS Code client passes (client/src/serverflags.ts).
+ * LPG_BENCH_EXEC_ARGV="...": other node flags ("" none, for comparisons); LPG_BENCH_SERVER=path: another build of dist/server.js.
+ */
+export function serverCommand(): string[] {
+  const flags = process.env.LPG_BENCH_EXEC_ARGV !== undefined ? process.env.LPG_BENCH_EXEC_ARGV.split(' ').filter(Boolean) : [...SERVER_EXEC_ARGV];
+  return [process.execPath, ...flags, process.env.LPG_BENCH_SERVER || SERVER, '--stdio'];
+}
 
 export interface Smaps { rssMb: number; wasm: number[]; anonMb: number; fileMb: number }
 

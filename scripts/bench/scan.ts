@@ -13,7 +13,7 @@ import { performance } from 'perf_hooks';
 import { TestClient, REPO } from '../../test/protocol/client';
 import { monorepo } from './gen';
 import { median, rssOf } from './typing';
-import { memoryLine } from './memprobe';
+import { memoryLine, serverCommand } from './memprobe';
 
 export const CORPUS_REAL = path.resolve(REPO, '../shared/corpus/real');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -54,7 +54,7 @@ export interface ScanFigures {
 }
 
 export async function serverScan(dir: string): Promise<{ s: number; rssAfterMb: number; peakMb: number; findings: number }> {
-  const c = new TestClient({ root: dir, settings: { '*': { run: 'onType', debounceMs: 0 } }, workDoneProgress: false });
+  const c = new TestClient({ root: dir, settings: { '*': { run: 'onType', debounceMs: 0 } }, workDoneProgress: false, command: serverCommand() });
   try {
     await c.initialize();
     const t0 = performance.now();
