@@ -26,6 +26,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { SHOW_WIRING, VIEW_ID, WiringTree, reveal, showWiring, type WiringItem } from './wiring';
+import { SERVER_EXEC_ARGV } from './serverflags';
 
 export const SOURCE = 'lpg';
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('lpg');
@@ -180,8 +181,8 @@ function onServerStatus(s: ServerStatus): void {
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = serverModule(context);
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{tf,tf.json,tfvars,json,yaml,yml,template}');
   context.subscriptions.push(watcher);

@@ -13,6 +13,7 @@ import { performance } from 'perf_hooks';
 import { TestClient, REPO } from '../../test/protocol/client';
 import { monorepo } from './gen';
 import { median, rssOf } from './typing';
+import { memoryLine, serverCommand } from './memprobe';
 
 export const CORPUS_REAL = path.resolve(REPO, '../shared/corpus/real');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -53,12 +54,13 @@ export interface ScanFigures {
 }
 
 export async function serverScan(dir: string): Promise<{ s: number; rssAfterMb: number; peakMb: number; findings: number }> {
-  const c = new TestClient({ root: dir, settings: { '*': { run: 'onType', debounceMs: 0 } }, workDoneProgress: false });
+  const c = new TestClient({ root: dir, settings: { '*': { run: 'onType', debounceMs: 0 } }, workDoneProgress: false, command: serverCommand() });
   try {
     await c.initialize();
     const t0 = performance.now();
     const r = await c.executeCommand('lpg.scanWorkspace') as { findings?: number };
     const s = (performance.now() - t0) / 1000;
+    if (process.env.LPG_BENCH_MEMORY === '1') console.log(`  server after the scan: ${await memoryLine(c, true)}`);
     return { s, rssAfterMb: rssOf(c.proc.pid!), peakMb: rssOf(c.proc.pid!, 'VmHWM'), findings: r?.findings ?? NaN };
   } finally {
     await c.stop();

@@ -23,6 +23,7 @@ import { performance } from 'perf_hooks';
 import { CodeLensRequest } from 'vscode-languageserver-protocol';
 import { TestClient, positionAt, SERVER } from '../../test/protocol/client';
 import { typingModule } from './gen';
+import { memoryLine, serverCommand } from './memprobe';
 
 export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -67,7 +68,7 @@ export async function typing(units: number, edits: number): Promise<{ lines: num
   const file = path.join(dir, 'main.tf');
   const text = typingModule(units);
   fs.writeFileSync(file, text);
-  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, codeLensRefresh: lenses, initializationOptions: lenses ? { wiring: true } : undefined });
+  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, command: serverCommand(), codeLensRefresh: lenses, initializationOptions: lenses ? { wiring: true } : undefined });
   const lensTimes: number[] = [];
   let lensCount = 0;
   try {
@@ -100,12 +101,16 @@ export async function soak(minutes: number, seed = 20261130): Promise<{ edits: n
   let a = seed >>> 0;
   const rand = (): number => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
   const words = ['  description = "typed"\n', 'x', '"', '${', '[', '{\n', '  timeout = 30\n', '# note\n', 'resource "aws_lambda_permission" "n" {\n  principal = "sns.amazonaws.com"\n}\n'];
-  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' } });
+  // LPG_SOAK_KEYS=N: stop after N keystrokes too (the same edits whatever the load: for before/after comparisons);
+  // the server runs with the VS Code client's node flags (LPG_BENCH_EXEC_ARGV, LPG_BENCH_SERVER: memprobe.ts)
+  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, command: serverCommand() });
+  const maxKeys = Number(process.env.LPG_SOAK_KEYS ?? Infinity);
   try {
     await c.initialize();
     const uri = await c.open(file);
     await c.current(uri, () => true, 'first diagnostics');
-    const end = performance.now() + minutes * 60_000;
+    const stopAt = performance.now() + minutes * 60_000;
+    let end = stopAt;
     const times: number[] = [];
     const key = async (offset: number, insert: string, del = 0): Promise<void> => {
       const cur = c.text(uri);
@@ -113,8 +118,13 @@ export async function soak(minutes: number, seed = 20261130): Promise<{ edits: n
       const v = await c.change(uri, [{ range: { start: positionAt(cur, offset), end: positionAt(cur, offset + del) }, newText: insert }]);
       await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
       times.push(performance.now() - t0);
+      if (times.length >= maxKeys) end = 0;
     };
+    // LPG_BENCH_MEMORY=1: a memory breakdown line every 20 s (memprobe.ts)
+    const probe = process.env.LPG_BENCH_MEMORY === '1';
+    let nextProbe = performance.now();
     while (performance.now() < end) {
+      if (probe && performance.now() >= nextProbe) { nextProbe += 20_000; console.log(`  ${((performance.now() - stopAt) / 1000 + minutes * 60).toFixed(0)} s, ${times.length} keys: ${await memoryLine(c)}`); }
       const cur = c.text(uri);
       // a line start inside the file, a word typed there character by character, then deleted (mostly) or kept
       let at = Math.floor(rand() * cur.length);
@@ -123,6 +133,7 @@ export async function soak(minutes: number, seed = 20261130): Promise<{ edits: n
       for (let i = 0; i < w.length && performance.now() < end; i++) await key(at + i, w[i]);
       if (rand() < 0.85 || c.text(uri).length > text.length * 1.5) for (let i = w.length; i > 0 && performance.now() < end; i--) if (c.text(uri).slice(at, at + i).length === i) await key(at + i - 1, '', 1);
     }
+    if (probe) console.log(`  end: ${await memoryLine(c, true)}`);
     return { edits: times.length, rssMb: rssOf(c.proc.pid!), peakMb: rssOf(c.proc.pid!, 'VmHWM'), p50: median(times), p95: pct(times, 95) };
   } finally {
     await c.stop();
@@ -144,7 +155,7 @@ export async function start(): Promise<number> {
   const file = path.join(dir, 'main.tf');
   fs.writeFileSync(file, typingModule(10));
   const t0 = performance.now();
-  const c = new TestClient({ root: dir, settings: SETTINGS });
+  const c = new TestClient({ root: dir, settings: SETTINGS, command: serverCommand() });
   try {
     await c.initialize();
     const uri = await c.open(file);

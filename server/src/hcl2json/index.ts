@@ -8,7 +8,11 @@
  *   message); `undefined`: no answer (timeout, crashed worker, not a `.tf` file): the caller then uses
  *   the structural parser's errors (analyzeModule treats a missing entry that way).
  * - The worker is started lazily (or by `warmUp()`), recycled after big inputs (the Go/WASM heap is
- *   never freed: ~260 MB after a 1 MB file), restarted when it dies, and killed when a request times out.
+ *   never freed: ~260 MB after a 1 MB file) and when its own memory (reported with each answer) passes
+ *   a limit, stopped after a minute without requests (a worker costs ~100 MB of RSS: its isolate, the
+ *   compiled Go code and heap), restarted when it dies, and killed when a request times out.
+ *   It is not recycled after a count of characters: re-parsing the same 80 KB file while typing
+ *   keeps its heap at 35-55 MB, and each restart left ~40 MB of the old worker's memory resident.
  * - Requests are served one at a time in order; the worker does not keep the process alive when idle.
  */
 import { Worker } from 'worker_threads';
@@ -23,8 +27,12 @@ export type { SyntaxError };
 export interface Hcl2JsonOptions {
   /** Base timeout of one request in ms (plus 10 ms per KB of input). Default 15 s. */
   timeoutMs?: number;
-  /** Recycle the worker once it has parsed this many characters in total. Default 8 MB. */
+  /** Recycle the worker once it has parsed this many characters in total. Default: never (its memory decides). */
   recycleAfterChars?: number;
+  /** Recycle the worker once its own memory (V8 heap + external, Go's WASM memory) reaches this many bytes. Default 128 MB. */
+  recycleAboveBytes?: number;
+  /** Stop the worker after this many ms without a request (0: never). Default 60 s. */
+  idleMs?: number;
   /** Recycle the worker after any single input at least this big. Default 512 KB. */
   recycleBigFileChars?: number;
   /** Path of the worker script (defaults to the bundled worker, or the TypeScript source under tsx). */
@@ -61,6 +69,11 @@ export class Hcl2Json {
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
   private chars = 0;
+  /** The current worker's memory as it last reported it (bytes). */
+  workerBytes = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Characters parsed by the current worker. */
+  get charsParsed(): number { return this.chars; }
   private disposed = false;
   /** Number of workers started so far (for tests and status). */
   starts = 0;
@@ -71,7 +84,9 @@ export class Hcl2Json {
   constructor(opts: Hcl2JsonOptions = {}) {
     this.opts = {
       timeoutMs: opts.timeoutMs ?? 15_000,
-      recycleAfterChars: opts.recycleAfterChars ?? 8_000_000,
+      recycleAfterChars: opts.recycleAfterChars ?? Infinity,
+      recycleAboveBytes: opts.recycleAboveBytes ?? 128 * 1048576,
+      idleMs: opts.idleMs ?? 60_000,
       recycleBigFileChars: opts.recycleBigFileChars ?? 512_000,
       workerPath: opts.workerPath,
     };
@@ -127,6 +142,7 @@ export class Hcl2Json {
       : new Worker(file);
     this.starts++;
     this.chars = 0;
+    this.workerBytes = 0;
     w.unref();
     w.on('message', (m: WorkerResponse) => this.onMessage(w, m));
     w.on('error', () => this.onExit(w));
@@ -138,7 +154,8 @@ export class Hcl2Json {
   private pump(): void {
     if (this.current || this.disposed) return;
     const p = this.queue.shift();
-    if (!p) { this.worker?.unref(); return; }
+    if (!p) { this.worker?.unref(); this.armIdle(); return; }
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
     this.current = p;
     const w = this.ensureWorker();
     w.ref(); // keep the process alive while a request is in flight
@@ -162,7 +179,8 @@ export class Hcl2Json {
     const result = m.ok ? true : m.internal ? undefined : m.message;
     if (m.internal && p.file) this.failures.push({ file: p.file, reason: `internal error: ${m.message ?? 'no message'}` });
     this.finish(p, result as never);
-    const big = p.text.length >= this.opts.recycleBigFileChars || this.chars >= this.opts.recycleAfterChars;
+    if (m.memBytes !== undefined) this.workerBytes = m.memBytes;
+    const big = p.text.length >= this.opts.recycleBigFileChars || this.chars >= this.opts.recycleAfterChars || this.workerBytes >= this.opts.recycleAboveBytes;
     if (big || m.internal) this.stopWorker();
     this.pump();
   }
@@ -184,9 +202,24 @@ export class Hcl2Json {
     (p.resolve as (v: unknown) => void)(v);
   }
 
+  /** Stops an idle worker after idleMs (the next request starts a new one). */
+  private armIdle(): void {
+    if (!this.worker || !this.opts.idleMs || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (!this.current && !this.queue.length) this.stopWorker();
+    }, this.opts.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Is a worker running? (tests and status) */
+  get running(): boolean { return this.worker !== undefined; }
+
   private stopWorker(): void {
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
     const w = this.worker;
     this.worker = undefined;
+    this.workerBytes = 0;
     if (w) {
       w.removeAllListeners('message');
       w.on('error', () => { /* ignore after stop */ });
@@ -237,6 +270,11 @@ export function checkSyntax(file: string, text: string): Promise<SyntaxError | n
 /** Files the shared parser could not answer about (worker died or timed out), since the last call; clears the record. */
 export function takeHcl2JsonFailures(): { file: string; reason: string }[] {
   return shared ? shared.failures.splice(0) : [];
+}
+
+/** Workers started so far and characters parsed by the current one (bench figures). */
+export function hcl2jsonStats(): { starts: number; chars: number; workerMB: number; running: boolean } | undefined {
+  return shared ? { starts: shared.starts, chars: shared.charsParsed, workerMB: Math.round(shared.workerBytes / 1048576), running: shared.running } : undefined;
 }
 
 /** Stops the shared worker. */

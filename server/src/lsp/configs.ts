@@ -59,6 +59,9 @@ export class LspConfigs {
   /** Folder -> its `.terraform/modules/modules.json` text (null: none). */
   private readonly manifests = new Map<string, string | null>();
 
+  /** Entries kept (the bench-only memory probe). */
+  sizes(): { configResults: number; configDiskSources: number } { return { configResults: this.results.size, configDiskSources: this.diskSources.size }; }
+
   /** Files were created, changed or deleted: list the folders and read their module sources again. */
   invalidate(): void { this.dirs.clear(); this.diskSources.clear(); this.results.clear(); this.folders.clear(); this.manifests.clear(); }
 

@@ -47,6 +47,8 @@ export class DiskCache {
   allowed: ((real: string) => boolean) | undefined;
   outsideMessage = 'symbolic link to outside the workspace folders (not followed)';
 
+  /** Files known (the bench-only memory probe). */
+  get size(): number { return this.entries.size; }
   invalidate(absPath: string): void { this.entries.delete(absPath); }
   invalidateDir(dir: string): void { for (const k of this.entries.keys()) if (path.dirname(k) === dir) this.entries.delete(k); }
   clear(): void { this.entries.clear(); }

@@ -68,6 +68,12 @@ export class LpgServer {
   private skippedFiles = 0;
   /** Counters for tests and the status item: validations run, last analysis time. */
   readonly stats = { validations: 0, lastMs: 0 };
+  /** Sizes of the per-document and per-folder state (the bench-only memory probe, memprobe.ts). */
+  memoryStats(): Record<string, number> {
+    let blockCache = 0;
+    for (const d of this.docs.values()) blockCache += d.blocks.entries.size;
+    return { docs: this.docs.size, blockCache, results: this.results.size, syntaxCache: this.syntaxCache.size, scanned: this.scanned.size, disk: this.disk.size, ...this.configs.sizes() };
+  }
 
   /** CodeLens, hovers and `lpg/wiring` (wiring.ts), from the facts of each validation. */
   private readonly wiring: WiringService;

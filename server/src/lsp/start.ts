@@ -4,7 +4,8 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { LpgServer } from './server';
-import { checkSyntax, warmUp } from '../hcl2json';
+import { checkSyntax, hcl2jsonStats } from '../hcl2json';
+import { installMemoryProbe } from './memprobe';
 
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -12,9 +13,10 @@ export function startServer(): void {
   const noHcl = process.env.LPG_NO_HCL2JSON === '1';
   const server = new LpgServer(connection, { checkSyntax: noHcl ? undefined : checkSyntax });
   server.listen();
+  installMemoryProbe(connection, () => ({ ...server.memoryStats(), hcl2json: hcl2jsonStats() }));
   process.on('uncaughtException', (e) => { try { connection.console.error('lpg: uncaught: ' + (e.stack ?? e.message)); } catch { /* closed */ } });
   process.on('unhandledRejection', (e) => { try { connection.console.error('lpg: unhandled rejection: ' + String((e as Error)?.stack ?? e)); } catch { /* closed */ } });
-  // warm HashiCorp's parser up after the first diagnostics (it is asked only about files tree-sitter finds an error in)
-  if (!noHcl) setTimeout(() => void warmUp(), 1500).unref();
+  // HashiCorp's parser starts with the first file tree-sitter finds an error in (it is asked only about those):
+  // no warm-up at start, a worker costs ~60-100 MB of RSS (issue 19) and stops after a minute idle
   connection.listen();
 }

@@ -82,6 +82,37 @@ describe('hcl2json: the worker', function () {
     } finally { small.dispose(); }
   });
 
+  it('reports its memory with each answer and is recycled when that passes recycleAboveBytes', async () => {
+    const tight = new Hcl2Json({ recycleAboveBytes: 1 });
+    try {
+      assert.strictEqual(await tight.checkSyntax('a.tf', 'a = 1\n'), null);
+      assert.strictEqual(tight.starts, 1);
+      assert.strictEqual(tight.running, false); // over the limit: stopped after answering
+      assert.deepStrictEqual(await tight.checkSyntax('b.tf', 'a = = 1\n'), { line: 0, character: 4, message: 'Invalid expression; Expected the start of an expression, but found an invalid expression token.' });
+      assert.strictEqual(tight.starts, 2);
+    } finally { tight.dispose(); }
+    const roomy = new Hcl2Json();
+    try {
+      // the same file again and again (typing): one worker, whose memory (V8 heap + Go's WASM memory) is known
+      const text = 'locals {\n' + Array.from({ length: 400 }, (_, i) => `  a${i} = "${'x'.repeat(40)}"\n`).join('') + '}\n';
+      for (let i = 0; i < 40; i++) assert.strictEqual(await roomy.checkSyntax('main.tf', text), null);
+      assert.strictEqual(roomy.starts, 1);
+      assert.ok(roomy.running);
+      assert.ok(roomy.workerBytes > 1048576 && roomy.workerBytes < 128 * 1048576, String(roomy.workerBytes));
+    } finally { roomy.dispose(); }
+  });
+
+  it('stops an idle worker after idleMs; the next request starts a new one', async () => {
+    const idle = new Hcl2Json({ idleMs: 20 });
+    try {
+      assert.strictEqual(await idle.checkSyntax('a.tf', 'a = 1\n'), null);
+      assert.strictEqual(idle.starts, 1);
+      while (idle.running) await new Promise((r) => setTimeout(r, 10));
+      assert.deepStrictEqual(await idle.checkSyntax('a.tf', 'a = = 1\n'), { line: 0, character: 4, message: 'Invalid expression; Expected the start of an expression, but found an invalid expression token.' });
+      assert.strictEqual(idle.starts, 2);
+    } finally { idle.dispose(); }
+  });
+
   it('gives up on a request that exceeds its timeout and serves the next with a new worker', async () => {
     const quick = new Hcl2Json({ timeoutMs: 0 });
     try {
