@@ -72,6 +72,36 @@ describe('protocol: diagnostics', function () {
     assert.deepStrictEqual(summary(done), ['missing-source-arn@3:18-3:44', 'missing-source-arn@6:14-6:33']);
   });
 
+  it('typing inside an open string: the parse-error stays published at every keystroke (no blink while HashiCorp re-checks)', async () => {
+    const broken = PERM.replace('"apigateway.amazonaws.com"', '"apigateway.amazonaws.com"') + `resource "aws_lambda_permission" "sns" {\n  principal = "sns\n}\n`;
+    root = makeWorkspace({ 'main.tf': broken });
+    c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });
+    await c.initialize();
+    const uri = await c.open(path.join(root, 'main.tf'));
+    const ds = await c.current(uri, (d) => d.some((x) => x.code === 'parse-error'), 'HashiCorp\'s parse-error');
+    const perr = ds.find((x) => x.code === 'parse-error')!;
+    assert.match(perr.message, /^Invalid multi-line string/);
+    assert.strictEqual(perr.range.start.line, 6);
+    const from = c.publications.length;
+    // characters typed inside the open string, before HashiCorp's check of each new text can answer
+    const at = broken.indexOf('"sns\n') + 4;
+    for (let i = 0; i < 6; i++) {
+      const v = await c.insertAt(uri, at + i, 'x');
+      await c.diagnostics(uri, (_d, p) => p.version === v, `diagnostics of version ${v}`);
+    }
+    const after = c.publications.slice(from).filter((p) => p.uri === uri);
+    assert.ok(after.length >= 6, `${after.length} publications`);
+    for (const p of after) {
+      const e = p.diagnostics.filter((x) => x.code === 'parse-error');
+      assert.strictEqual(e.length, 1, `version ${p.version}: ${JSON.stringify(summary(p.diagnostics))}`);
+      assert.match(e[0].message, /^Invalid multi-line string/);
+      assert.strictEqual(e[0].range.start.line, 6);
+    }
+    // closing the string: the parse-error goes
+    await c.insertAt(uri, at + 6, '"');
+    await c.current(uri, (d) => !d.some((x) => x.code === 'parse-error'), 'no parse-error once the string is closed');
+  });
+
   it('a block typed above an intact one: the intact block keeps its finding, HCL\'s parse-error appears at the unclosed brace', async () => {
     root = makeWorkspace({ 'main.tf': PERM });
     c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });

@@ -16,6 +16,7 @@ import type { Finding, Fix } from '../core/types';
 import type { Rule } from '../core/rules/rule';
 import { ModuleIndex, type SourceFile } from '../core/model/module';
 import { LineIndex } from '../core/text';
+import { carryError } from './carry';
 import { OpenDocument, isTerraformPath } from './documents';
 import { DiskCache, EDITOR_MAX_FILE_BYTES, moduleFiles, type FileFilter } from './modules';
 import { LspConfigs } from './configs';
@@ -299,7 +300,15 @@ export class LpgServer {
         if (f.kind !== 'tf' || !f.syntax?.errors.length) continue;
         const c = this.syntaxCache.get(abs.get(f.path)!);
         if (c && c.text === f.text) { if (c.err !== undefined) syntaxErrors.set(f.path, c.err); }
-        else { pending.push(f); syntaxErrors.set(f.path, null); }
+        else {
+          pending.push(f);
+          // until HashiCorp answers about this text, its answer about the previous text holds where the edit did not touch it
+          // (the parse-error does not blink off and on at every keystroke of a broken file); otherwise nothing is shown
+          // (and only while tree-sitter still sees an error on that line: a string just closed drops it)
+          const carried = c?.err ? carryError(c.text, f.text, c.err, f.lines) : undefined;
+          const own = f.syntax?.errors[0];
+          syntaxErrors.set(f.path, carried && own && f.lines.positionAt(own.span.start).line === carried.line ? carried : null);
+        }
       }
     }
     const opts: AnalyzeOptions = {
@@ -726,3 +735,4 @@ class ClientProgress implements Progress {
 
 /** `/`-separated path of `p` relative to the module folder `dir`. */
 function relPath(dir: string, p: string): string { return path.relative(dir, p).split(path.sep).join('/'); }
+

@@ -67,6 +67,6 @@ describe('modules: identical texts in several folders', () => {
     for (const d of ['a', 'b']) { fs.mkdirSync(path.join(dir, d)); fs.writeFileSync(path.join(dir, d, 'main.tf'), CHILD); }
     const r = await scan(dir);
     const got = r.findings.filter((f) => f.ruleId === 'public-invoke-principal').map((f) => `${f.file}:${f.range.start.line}:${f.range.start.character} ${f.message}`);
-    assert.deepStrictEqual(got, ['b/main.tf:11:18 aws_lambda_permission.p lets anyone (principal "*") invoke the function: it has no source_arn, source_account or principal_org_id. (with the arguments of module.b in main.tf:6)']);
+    assert.deepStrictEqual(got, ['b/main.tf:11:18 Anyone can invoke f: aws_lambda_permission.p grants principal "*" on aws_lambda_function.f with no source_arn, source_account or principal_org_id. (with the arguments of module.b in main.tf:6)']);
   });
 });
