@@ -115,6 +115,8 @@ export interface JsonFinding {
   message: string;
   range: JsonRange;
   fixes: { title: string; preferred: boolean; edits: { file: string; range: JsonRange; newText: string }[] }[];
+  /** Related locations (the module call chain, the other end of a wiring), when there are any. */
+  related?: { file: string; range: JsonRange; message: string }[];
 }
 interface JsonRange { start: { line: number; column: number }; end: { line: number; column: number } }
 
@@ -127,6 +129,7 @@ export function toJsonFinding(it: OutFinding): JsonFinding {
   return {
     file: it.file, ruleId: f.ruleId, severity: f.severity, message: f.message, range: jsonRange(f.range),
     fixes: f.fixes.map((x: Fix) => ({ title: x.title, preferred: x.preferred, edits: x.edits.map((e) => ({ file: it.editFile(e.file), range: jsonRange(e.range), newText: e.newText })) })),
+    ...(f.related.length ? { related: f.related.map((r) => ({ file: it.editFile(r.file), range: jsonRange(r.range), message: r.message })) } : {}),
   };
 }
 

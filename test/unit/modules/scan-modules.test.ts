@@ -93,6 +93,23 @@ variable "m" { default = {} }
 describe('modules: lpg scan (built CLI)', () => {
   before(function () { this.timeout(120_000); ensureBuilt(); });
 
+  it('--format json carries related locations (wiring and call chain) with root-relative paths, 1-based', () => {
+    const j = lpg(['scan', 'test/fixtures/modules/arn-from-caller/control-plane', '--format', 'json']);
+    const out = JSON.parse(j.stdout) as { findings: { ruleId: string; related?: { file: string; range: { start: { line: number; column: number } }; message: string }[] }[] };
+    const f = out.findings.find((x) => x.ruleId === 'source-arn-mismatch')!;
+    assert.deepStrictEqual(f.related!.map((r) => [r.file, r.range.start.line, r.range.start.column, r.message]), [
+      ['modules/perm/main.tf', 9, 1, 'permission aws_lambda_permission.api'],
+      ['main.tf', 14, 1, 'trigger aws_apigatewayv2_integration.orders'],
+      ['main.tf', 1, 1, 'function aws_lambda_function.orders'],
+      ['main.tf', 9, 1, 'invoker aws_apigatewayv2_api.http'],
+      ['main.tf', 21, 1, 'called as module.perm'],
+      ['main.tf', 24, 3, 'var.api_arn passed by module.perm'],
+    ]);
+    // a finding without related locations has no `related` key (unchanged output)
+    const plain = JSON.parse(lpg(['scan', 'examples', '--format', 'json']).stdout) as { findings: { ruleId: string; related?: unknown }[] };
+    assert.ok(plain.findings.some((x) => x.related === undefined));
+  });
+
   it('--format json has a coverage object after summary; text prints a Triggers line before the summary', () => {
     const j = lpg(['scan', 'test/fixtures/modules/not-installed', '--format', 'json']);
     const doc = JSON.parse(j.stdout);
