@@ -85,6 +85,8 @@ export function readdirSync(dir: string, opts?: { withFileTypes?: boolean }): (s
 }
 
 export function realpathSync(p: string): string { statSync(p); return clean(p); }
+/** Node's `fs.realpathSync.native` (scan/fs.ts calls it): the same here. */
+realpathSync.native = realpathSync;
 
 // Descriptor reads (scan/fs.ts readTextSync: open, fstat, read, close), on the same copy.
 export const constants = { O_RDONLY: 0, O_NONBLOCK: 0, O_NOCTTY: 0 };
