@@ -14,6 +14,7 @@ import * as path from 'path';
 import { TestClient, SERVER } from '../../test/protocol/client';
 import { typingModule } from './gen';
 import { median, pct, rssOf, timedEdit, WARMUP, coldOf } from './typing';
+import { serverCommand } from './memprobe';
 
 const SETTINGS = { '*': { run: 'onType', debounceMs: 0, rules: {}, exclude: [], maxFileSizeMB: 4 } };
 
@@ -33,9 +34,8 @@ export function modulesWorkspace(callers: number): { dir: string; child: string;
 
 export async function typingInChild(callers: number, edits: number): Promise<{ lines: number; p50: number; p95: number; max: number; edits: number; serverRss: number; findings: number; cold?: { edits: number; p50: number; p95: number } }> {
   const { dir, child, text } = modulesWorkspace(callers);
-  // LPG_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node options for the server (profiling it)
-  const nodeArgs = (process.env.LPG_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, command: [process.execPath, ...nodeArgs, SERVER, '--stdio'] });
+  // the VS Code client's node flags; LPG_BENCH_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (memprobe.ts)
+  const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, command: serverCommand() });
   try {
     await c.initialize();
     const uri = await c.open(child);
