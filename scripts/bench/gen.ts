@@ -64,6 +64,20 @@ resource "aws_iam_role" "lambda" {
 `;
 
 /** A module file with `units` Lambda units (20 lines each) after a 14-line header. */
+/**
+ * A plain module of about `lines` lines: ordinary resources (buckets, their versioning, security
+ * groups with rules), no Lambda function, trigger, permission or policy: what most Terraform is.
+ */
+export function plainModule(lines: number): string {
+  let s = '';
+  for (let i = 0; s.split('\n').length < lines; i++) {
+    s += `resource "aws_s3_bucket" "b${i}" {\n  bucket = "example-bucket-${i}"\n  tags = {\n    Name        = "bucket ${i}"\n    Environment = "prod"\n  }\n}\n\n`;
+    s += `resource "aws_s3_bucket_versioning" "v${i}" {\n  bucket = aws_s3_bucket.b${i}.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n\n`;
+    s += `resource "aws_security_group" "sg${i}" {\n  name   = "sg-${i}"\n  vpc_id = "vpc-0123456789abcdef0"\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n}\n\n`;
+  }
+  return s;
+}
+
 export function typingModule(units: number): string {
   let s = TYPING_HEADER;
   for (let i = 0; i < units; i++) s += lambdaUnit(i);

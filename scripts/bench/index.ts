@@ -27,9 +27,9 @@ async function main(): Promise<void> {
   for (const b of ['dist/cli.js', 'dist/server.js']) if (!fs.existsSync(`${REPO}/${b}`)) { console.error(`${b} is missing: run npm run build`); process.exit(2); }
   console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   if (what === 'all' || what === 'typing') {
-    for (const units of [100, 10]) {
+    for (const units of [100, 10, 'plain'] as const) {
       const r = await typing(units, 500);
-      console.log(`typing ${r.lines} lines (${units} permissions, integrations, role policies), ${r.edits} incremental edits after ${WARMUP} warm-up edits, lpg.debounceMs 0:`);
+      console.log(`typing ${r.lines} lines (${units === 'plain' ? 'plain: buckets and security groups, no Lambda' : `${units} permissions, integrations, role policies`}), ${r.edits} incremental edits after ${WARMUP} warm-up edits, lpg.debounceMs 0:`);
       console.log(`  didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (client round trip); server RSS ${r.serverRss} MB${r.cold ? `; warm-up edits (cold JIT) p50 ${r.cold.p50.toFixed(1)} ms, p95 ${r.cold.p95.toFixed(1)} ms` : ''}`);
       console.log(`  reproduce: npx tsx scripts/bench/typing.ts typing 500`);
     }

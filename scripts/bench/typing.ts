@@ -22,7 +22,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { CodeLensRequest } from 'vscode-languageserver-protocol';
 import { TestClient, positionAt, SERVER } from '../../test/protocol/client';
-import { typingModule } from './gen';
+import { typingModule, plainModule } from './gen';
 import { memoryLine, serverCommand } from './memprobe';
 
 export function pct(xs: number[], p: number): number {
@@ -47,7 +47,8 @@ const SETTINGS = { '*': { run: 'onType', debounceMs: 0, rules: {}, exclude: [], 
 export function script(text: string, edits: number): { offset: number; insert?: string; del?: number }[] {
   const ops: { offset: number; insert?: string; del?: number }[] = [];
   const anchors: number[] = [];
-  const re = /resource "aws_lambda_permission" "api\d+" \{\n/g;
+  // the permission blocks of typingModule(), or the buckets of plainModule()
+  const re = text.includes('resource "aws_lambda_permission" "api') ? /resource "aws_lambda_permission" "api\d+" \{\n/g : /resource "aws_s3_bucket" "b\d+" \{\n/g;
   for (let m; (m = re.exec(text));) anchors.push(m.index + m[0].length);
   const line = '  description   = "typed by the benchmark"\n';
   let k = 0;
@@ -71,11 +72,11 @@ export function coldOf(xs: number[]): { edits: number; p50: number; p95: number 
   return xs.length ? { edits: xs.length, p50: median(xs), p95: pct(xs, 95) } : undefined;
 }
 
-export async function typing(units: number, edits: number): Promise<{ lines: number; p50: number; p95: number; max: number; edits: number; serverRss: number; cold?: { edits: number; p50: number; p95: number }; lens?: { p50: number; p95: number; count: number } }> {
+export async function typing(units: number | 'plain', edits: number): Promise<{ lines: number; p50: number; p95: number; max: number; edits: number; serverRss: number; cold?: { edits: number; p50: number; p95: number }; lens?: { p50: number; p95: number; count: number } }> {
   const lenses = process.env.LPG_BENCH_CODELENS === '1';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-bench-typing-'));
   const file = path.join(dir, 'main.tf');
-  const text = typingModule(units);
+  const text = units === 'plain' ? plainModule(2000) : typingModule(units);
   fs.writeFileSync(file, text);
   const c = new TestClient({ root: dir, settings: SETTINGS, env: { LPG_NO_HCL2JSON: process.env.LPG_NO_HCL2JSON ?? '' }, command: serverCommand(), codeLensRefresh: lenses, initializationOptions: lenses ? { wiring: true } : undefined });
   const lensTimes: number[] = [];
@@ -183,9 +184,9 @@ async function main(): Promise<void> {
   const what = process.argv[2] ?? 'typing';
   const edits = Number(process.argv[3] ?? 500);
   if (what === 'typing') {
-    for (const units of [100, 10]) {
+    for (const units of [100, 10, 'plain'] as const) {
       const r = await typing(units, edits);
-      console.log(`typing ${r.lines} lines: ${r.edits} edits after ${WARMUP} warm-up edits, didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; server RSS ${r.serverRss} MB${r.cold ? `; warm-up edits (cold JIT) p50 ${r.cold.p50.toFixed(1)} ms, p95 ${r.cold.p95.toFixed(1)} ms` : ''}${r.lens ? `; codeLens (${r.lens.count} lenses) p50 ${r.lens.p50.toFixed(1)} ms, p95 ${r.lens.p95.toFixed(1)} ms` : ''}`);
+      console.log(`typing ${r.lines} lines${units === 'plain' ? ' (plain: buckets and security groups, no Lambda)' : ''}: ${r.edits} edits after ${WARMUP} warm-up edits, didChange -> publishDiagnostics p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; server RSS ${r.serverRss} MB${r.cold ? `; warm-up edits (cold JIT) p50 ${r.cold.p50.toFixed(1)} ms, p95 ${r.cold.p95.toFixed(1)} ms` : ''}${r.lens ? `; codeLens (${r.lens.count} lenses) p50 ${r.lens.p50.toFixed(1)} ms, p95 ${r.lens.p95.toFixed(1)} ms` : ''}`);
     }
   } else if (what === 'soak') {
     const minutes = Number(process.argv[3] ?? 10);
