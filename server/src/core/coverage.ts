@@ -8,6 +8,9 @@ import type { Configuration } from './model/config';
 import { realPath, instancePathOf } from './model/config';
 import type { Resource } from './model/module';
 import { factsOf } from './analyze';
+import type { Facts } from './model/facts';
+import { cfnInfo } from './frontends/cfn/synth';
+import { relabel } from './frontends/cfn/labels';
 import { coverage as coverageOfPair, verdictOf, wiringOf, type Trigger, type Wiring } from './model/wiring';
 import { symText, tokens, type Value } from './model/value';
 
@@ -132,6 +135,34 @@ export function coverageOf(cfg: Configuration): Coverage {
       out.triggers++;
       out.undecided.push({ file, line, trigger, reason: unknownFnReason(cfg, r, v) });
     }
+  }
+  return out;
+}
+
+/**
+ * The coverage of a stack analysed outside a Terraform configuration (a CloudFormation/SAM template,
+ * a plan): the triggers of its wiring index, decided or not. Paths as the facts' files (the scan's).
+ */
+export function wiringCoverage(facts: Facts): Coverage {
+  const w = wiringOf(facts);
+  const out = emptyCoverage();
+  const seen = new Set<string>();
+  for (const t of w.triggers) {
+    const key = t.fnField.file + '|' + t.fnField.span.start;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const ts = w.triggers.filter((x) => x.fnField.file === t.fnField.file && x.fnField.span.start === t.fnField.span.start);
+    const f = facts.module.file(t.fnField.file) ?? t.resource.file;
+    const line = f.lines.positionAt(t.fnField.span.start).line + 1;
+    const file = realPath(f.path);
+    // a template's trigger and reasons in CloudFormation terms (`AWS::ApiGateway::Method GetItems`, SourceArn)
+    const info = t.resource.file.kind === 'cfn' ? cfnInfo(t.resource.file.syntax) : undefined;
+    const trigger = info ? relabel(info, t.resource.address) : t.resource.address;
+    out.triggers++;
+    const vs = ts.map((x) => verdictOf(w, x));
+    const und = ts.filter((_, i) => vs[i].k === 'unknown');
+    if (!und.length) { out.decided++; if (vs.every((v) => v.k === 'covered')) out.covered++; (out.decidedTriggers ??= []).push({ file, line, trigger, verdict: vs.map((v) => v.k).join(',') }); }
+    else { const reason = undecidedReason(w, und[0]); out.undecided.push({ file, line, trigger, reason: info ? relabel(info, reason) : reason }); }
   }
   return out;
 }

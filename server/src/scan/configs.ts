@@ -15,7 +15,7 @@ import type { ConfigHost, ConfigProblem, Configuration } from '../core/model/con
 import { calledDirs, reachable } from '../core/workspace';
 import { buildConfig, isLocalSource, joinDir } from '../core/model/config';
 import { analyzeConfiguration, instanceCounts, mergeConfigFindings, type InstanceFinding } from '../core/configuration';
-import { addCoverage, coverageOf, emptyCoverage, type Coverage } from '../core/coverage';
+import { addCoverage, coverageOf, emptyCoverage, wiringCoverage, type Coverage } from '../core/coverage';
 import { isTerraformFile, mayBeRelevant, worthReading, type ModulePlan } from './plan';
 import { verdictOf, type AnalyzeModuleOptions, type ModuleInput, type SyntaxError } from './module';
 import { readTextSync, type ScanIssue } from './fs';
@@ -189,7 +189,7 @@ export async function scanConfigurations(
     if (!others.length) continue;
     const files = others.map((f) => makeSourceFile(f.path, f.text));
     if (!files.some((f) => f.kind === 'cfn')) continue;
-    pushAll(findings, analyzeTemplates(files, { rules: opts.rules, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, dir) }));
+    pushAll(findings, analyzeTemplates(files, { rules: opts.rules, only, onRuleError: (id, e) => opts.onRuleError?.(id, e, dir), onFacts: (f) => { coverage = addCoverage(coverage, wiringCoverage(f)); } }));
     if (!dirs.has(dir)) dirs.add(dir);
   }
   let filesRead = 0;

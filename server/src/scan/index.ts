@@ -17,7 +17,7 @@ import { isInside, kindOf, readText, readTextSync, realOr, toRel, walk, writeTex
 import * as fs from 'fs';
 import { isPlanFile, scanPlanText } from './planscan';
 import { scanConfigurations, type VarSource } from './configs';
-import type { Coverage } from '../core/coverage';
+import { addCoverage, emptyCoverage, type Coverage } from '../core/coverage';
 
 export * from './config';
 export * from './plan';
@@ -161,6 +161,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       const findings = r.findings.filter((f) => !isIgnored(f.file));
       keepTexts(findings, r.texts);
       (result.plans ??= []).push(p.rel);
+      result.coverage = addCoverage(result.coverage ?? emptyCoverage(), r.coverage);
       result.modules++;
       result.filesRead += 1 + r.sourcesRead;
       opts.onModule?.(p.rel, findings);
@@ -286,6 +287,7 @@ async function scanPlanTarget(target: string, text: string, opts: ScanOptions): 
   result.findings = r.findings.filter((f) => f.file === rel || !isIgnored(f.file));
   for (const f of result.findings) { const t = r.texts.get(f.file); if (t !== undefined) result.texts.set(f.file, t); }
   result.filesRead = 1 + r.sourcesRead;
+  result.coverage = r.coverage;
   opts.onModule?.(rel, r.findings);
   return result;
 }

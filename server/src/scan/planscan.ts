@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzePlan, planSourceFolders } from '../core/frontends/plan';
+import { addCoverage, emptyCoverage, wiringCoverage, type Coverage } from '../core/coverage';
 import { isPlanJson, mayBePlanJson } from '../core/frontends/plan/read';
 import { makeSourceFile } from '../core/source';
 import { initParser } from '../host/node-wasm';
@@ -37,9 +38,9 @@ export interface PlanScanOptions {
  * root module's source folder (default: the plan's folder).
  * Returns the findings and the number of source files read.
  */
-export async function scanPlanText(root: string, planAbs: string, planText: string, planRoot: string | undefined, opts: PlanScanOptions = {}): Promise<{ findings: Finding[]; sourcesRead: number; texts: Map<string, string> }> {
+export async function scanPlanText(root: string, planAbs: string, planText: string, planRoot: string | undefined, opts: PlanScanOptions = {}): Promise<{ findings: Finding[]; sourcesRead: number; texts: Map<string, string>; coverage: Coverage }> {
   // a plan that mentions neither Lambda nor IAM has nothing for the rules (its JSON errors are still reported)
-  if (!mayBeRelevant(planText) && isPlanJson(planText) && /^[01]\./.test(planVersion(planText))) return { findings: [], sourcesRead: 0, texts: new Map() };
+  if (!mayBeRelevant(planText) && isPlanJson(planText) && /^[01]\./.test(planVersion(planText))) return { findings: [], sourcesRead: 0, texts: new Map(), coverage: emptyCoverage() };
   const planPath = toRel(root, planAbs);
   const rootAbs = planRoot ?? path.dirname(planAbs);
   const rootDir = toRel(root, rootAbs);
@@ -61,8 +62,9 @@ export async function scanPlanText(root: string, planAbs: string, planText: stri
       } catch { /* unreadable: the plan still says what it holds */ }
     }
   }
-  const findings = analyzePlan({ planPath, planText, rootDir, sources, modulesJson }, { rules: opts.rules, onRuleError: opts.onRuleError });
+  let coverage = emptyCoverage();
+  const findings = analyzePlan({ planPath, planText, rootDir, sources, modulesJson }, { rules: opts.rules, onRuleError: opts.onRuleError, onFacts: (f) => { coverage = addCoverage(coverage, wiringCoverage(f)); } });
   // the texts as analysed, for code frames and fingerprints (nothing is read again from disk)
   const texts = new Map<string, string>([[planPath, planText], ...sources.map((f) => [f.path, f.text] as [string, string])]);
-  return { findings, sourcesRead: sources.length, texts };
+  return { findings, sourcesRead: sources.length, texts, coverage };
 }

@@ -2,6 +2,8 @@
  * Configurations through `scan()` and the built `lpg` command: roots, installed modules read from
  * `.terraform`, problems as issues, coverage, --var-file / --var with Terraform's precedence.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { assert, ready } from '../helpers';
 import { scan, varAssignment } from '../../../server/src/scan';
@@ -108,6 +110,40 @@ describe('modules: lpg scan (built CLI)', () => {
     // a finding without related locations has no `related` key (unchanged output)
     const plain = JSON.parse(lpg(['scan', 'examples', '--format', 'json']).stdout) as { findings: { ruleId: string; related?: unknown }[] };
     assert.ok(plain.findings.some((x) => x.related === undefined));
+  });
+
+  it('coverage counts the triggers of CloudFormation templates (in CloudFormation terms) and of plans, not only of Terraform', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-cov-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'template.yaml'), [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        'Resources:',
+        '  Fn:',
+        '    Type: AWS::Lambda::Function',
+        '    Properties:',
+        '      FunctionName: fn',
+        '      Runtime: python3.12',
+        '      Handler: index.handler',
+        '      Role: arn:aws:iam::123456789012:role/r',
+        '      Code: { ZipFile: "x" }',
+        '  Topic:',
+        '    Type: AWS::SNS::Topic',
+        '  Sub:',
+        '    Type: AWS::SNS::Subscription',
+        '    Properties:',
+        '      TopicArn: !Ref Topic',
+        '      Protocol: lambda',
+        '      Endpoint: !GetAtt Fn.Arn',
+        '',
+      ].join('\n'));
+      const r = await scan(dir);
+      assert.deepStrictEqual(brief(r.findings), ['missing-invoke-permission template.yaml:17:16']);
+      assert.deepStrictEqual({ ...r.coverage, decidedTriggers: undefined }, { triggers: 1, decided: 1, covered: 0, undecided: [], decidedTriggers: undefined });
+      assert.deepStrictEqual(r.coverage!.decidedTriggers, [{ file: 'template.yaml', line: 18, trigger: 'AWS::SNS::Subscription Sub', verdict: 'missing' }]);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+    const p = await scan(path.join(ROOT, 'test/fixtures/plans/unknown-source-arn/plan.json'));
+    assert.deepStrictEqual({ triggers: p.coverage!.triggers, decided: p.coverage!.decided }, { triggers: 2, decided: 1 });
+    assert.deepStrictEqual(p.coverage!.undecided.map((u) => [u.trigger, u.reason]), [['aws_cloudwatch_event_target.a', "a permission's source_arn is not known"]]);
   });
 
   it('--format json has a coverage object after summary; text prints a Triggers line before the summary', () => {
