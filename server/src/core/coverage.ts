@@ -111,12 +111,7 @@ export function coverageOf(cfg: Configuration): Coverage {
       const file = realPath(r.file.path);
       const trigger = r.address.replace(/^(.*)@(.*)$/, '$2.$1');
       if (known.has(key)) {
-        const ts = w.triggers.filter((t) => t.fnField.file === r.file.path && t.fnField.span.start === a.value.span.start);
-        out.triggers++;
-        const vs = ts.map((t) => verdictOf(w, t));
-        const und = ts.filter((_, i) => vs[i].k === 'unknown');
-        if (!und.length) { out.decided++; if (vs.every((v) => v.k === 'covered')) out.covered++; (out.decidedTriggers ??= []).push({ file, line, trigger, verdict: vs.map((v) => v.k).join(',') }); }
-        else out.undecided.push({ file, line, trigger, reason: undecidedReason(w, und[0]) });
+        count(out, w, w.triggers.filter((t) => t.fnField.file === r.file.path && t.fnField.span.start === a.value.span.start), { file, line, trigger });
         continue;
       }
       const v = cfg.index.evaluate(a.value);
@@ -158,11 +153,22 @@ export function wiringCoverage(facts: Facts): Coverage {
     // a template's trigger and reasons in CloudFormation terms (`AWS::ApiGateway::Method GetItems`, SourceArn)
     const info = t.resource.file.kind === 'cfn' ? cfnInfo(t.resource.file.syntax) : undefined;
     const trigger = info ? relabel(info, t.resource.address) : t.resource.address;
-    out.triggers++;
-    const vs = ts.map((x) => verdictOf(w, x));
-    const und = ts.filter((_, i) => vs[i].k === 'unknown');
-    if (!und.length) { out.decided++; if (vs.every((v) => v.k === 'covered')) out.covered++; (out.decidedTriggers ??= []).push({ file, line, trigger, verdict: vs.map((v) => v.k).join(',') }); }
-    else { const reason = undecidedReason(w, und[0]); out.undecided.push({ file, line, trigger, reason: info ? relabel(info, reason) : reason }); }
+    count(out, w, ts, { file, line, trigger }, info ? (x) => relabel(info, x) : undefined);
   }
   return out;
+}
+
+/** Counts one trigger (the wiring's triggers on one field): decided (covered or not) or undecided with its reason. */
+function count(out: Coverage, w: Wiring, ts: Trigger[], at: { file: string; line: number; trigger: string }, words?: (reason: string) => string): void {
+  out.triggers++;
+  const vs = ts.map((t) => verdictOf(w, t));
+  const und = ts.filter((_, i) => vs[i].k === 'unknown');
+  if (!und.length) {
+    out.decided++;
+    if (vs.every((v) => v.k === 'covered')) out.covered++;
+    (out.decidedTriggers ??= []).push({ ...at, verdict: vs.map((v) => v.k).join(',') });
+  } else {
+    const reason = undecidedReason(w, und[0]);
+    out.undecided.push({ ...at, reason: words ? words(reason) : reason });
+  }
 }

@@ -735,4 +735,3 @@ class ClientProgress implements Progress {
 
 /** `/`-separated path of `p` relative to the module folder `dir`. */
 function relPath(dir: string, p: string): string { return path.relative(dir, p).split(path.sep).join('/'); }
-
