@@ -10,7 +10,7 @@ import * as os from 'os';
 import { initParser } from '../../server/src/host/node-wasm';
 import { OpenDocument } from '../../server/src/lsp/documents';
 import { analyzeModule } from '../../server/src/core/analyze';
-import { LineIndex } from '../../server/src/core/text';
+import { applyOp, cpuMs, type Op } from './inproc';
 import { pct, WARMUP } from './typing';
 
 export function cfnTemplate(units: number): string {
@@ -85,17 +85,12 @@ async function main(): Promise<void> {
   let v = 1, k = 0;
   while (times.length < WARMUP + edits) {
     const at = anchors[(k++ * 7) % anchors.length];
-    const ops: { offset: number; insert?: string; del?: number }[] = [];
+    const ops: Op[] = [];
     for (let i = 0; i < line.length; i++) ops.push({ offset: at + i, insert: line[i] });
     for (let i = line.length; i > 0; i--) ops.push({ offset: at + i - 1, del: 1 });
     for (const op of ops) {
       if (times.length >= WARMUP + edits) break;
-      const li = new LineIndex(doc.text);
-      const c0 = process.cpuUsage();
-      doc.update([{ range: { start: li.positionAt(op.offset), end: li.positionAt(op.offset + (op.del ?? 0)) }, text: op.insert ?? '' }], ++v);
-      analyzeModule([doc.sourceFile('template.yaml')]);
-      const c = process.cpuUsage(c0);
-      times.push((c.user + c.system) / 1000);
+      times.push(cpuMs(() => { applyOp(doc, op, ++v); analyzeModule([doc.sourceFile('template.yaml')]); }));
     }
   }
   const xs = times.slice(WARMUP);

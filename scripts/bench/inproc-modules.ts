@@ -13,7 +13,7 @@ import { initParser } from '../../server/src/host/node-wasm';
 import { OpenDocument } from '../../server/src/lsp/documents';
 import { LspConfigs } from '../../server/src/lsp/configs';
 import { DiskCache, type FileFilter } from '../../server/src/lsp/modules';
-import { LineIndex } from '../../server/src/core/text';
+import { applyOp, cpuMs } from './inproc';
 import { modulesWorkspace } from './modules';
 import { script, pct, WARMUP } from './typing';
 
@@ -32,14 +32,7 @@ export async function inprocModules(callers: number, edits: number): Promise<{ l
     const findings = run();
     const total: number[] = [];
     let v = 1;
-    for (const op of script(text, WARMUP + edits)) {
-      const li = new LineIndex(doc.text);
-      const c0 = process.cpuUsage();
-      doc.update([{ range: { start: li.positionAt(op.offset), end: li.positionAt(op.offset + (op.del ?? 0)) }, text: op.insert ?? '' }], ++v);
-      run();
-      const c = process.cpuUsage(c0);
-      total.push((c.user + c.system) / 1000);
-    }
+    for (const op of script(text, WARMUP + edits)) total.push(cpuMs(() => { applyOp(doc, op, ++v); run(); }));
     return { lines: text.split('\n').length - 1, total: total.slice(WARMUP), findings };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,22 @@ import { LineIndex } from '../../server/src/core/text';
 import { typingModule } from './gen';
 import { script, pct, WARMUP } from './typing';
 
+export type Op = { offset: number; insert?: string; del?: number };
+
+/** Applies one scripted keystroke to an open document (as the server's didChange does). */
+export function applyOp(doc: OpenDocument, op: Op, version: number): void {
+  const li = new LineIndex(doc.text);
+  doc.update([{ range: { start: li.positionAt(op.offset), end: li.positionAt(op.offset + (op.del ?? 0)) }, text: op.insert ?? '' }], version);
+}
+
+/** CPU milliseconds (user + system) of `work`. */
+export function cpuMs(work: () => void): number {
+  const c0 = process.cpuUsage();
+  work();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
 export async function inproc(units: number, edits: number, blockLocal: boolean): Promise<{ lines: number; parse: number[]; total: number[] }> {
   await initParser();
   const text0 = typingModule(units);
@@ -23,15 +39,10 @@ export async function inproc(units: number, edits: number, blockLocal: boolean):
   const parse: number[] = [], total: number[] = [];
   let v = 1;
   for (const op of script(text0, WARMUP + edits)) {
-    const li = new LineIndex(doc.text);
-    const c0 = process.cpuUsage();
-    doc.update([{ range: { start: li.positionAt(op.offset), end: li.positionAt(op.offset + (op.del ?? 0)) }, text: op.insert ?? '' }], ++v);
-    const f = doc.sourceFile('main.tf');
-    const c1 = process.cpuUsage(c0);
-    analyzeModule([f]);
-    const c2 = process.cpuUsage(c0);
-    parse.push((c1.user + c1.system) / 1000);
-    total.push((c2.user + c2.system) / 1000);
+    let f = doc.sourceFile('main.tf');
+    const model = cpuMs(() => { applyOp(doc, op, ++v); f = doc.sourceFile('main.tf'); });
+    parse.push(model);
+    total.push(model + cpuMs(() => analyzeModule([f])));
   }
   return { lines: text0.split('\n').length - 1, parse: parse.slice(WARMUP), total: total.slice(WARMUP) };
 }
