@@ -8,7 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding } from '../core/types';
-import type { AnalyzeOptions, SyntaxError } from '../core/analyze';
+import { analyzeIndex, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
+import { ModuleIndex } from '../core/model/module';
+import { allRules } from '../core/rules';
 import type { SourceFile } from '../core/model/module';
 import { buildConfig, isLocalSource, joinDir, type ConfigHost, type Configuration } from '../core/model/config';
 import { analyzeConfiguration, instanceCounts, mergeConfigFindings, type InstanceFinding } from '../core/configuration';
@@ -199,7 +201,11 @@ export class LspConfigs {
       syntaxErrors = new Map();
       for (const [k, v] of opts.syntaxErrors) syntaxErrors.set(rel === '' ? k : rel + '/' + k, v);
     }
-    const key = JSON.stringify([opts.rules ?? {}, [...(syntaxErrors ?? [])], vf.map((f) => [f.path, f.text]), opts.ruleSet?.map((r) => r.meta.id) ?? null]);
+    // the syntax verdicts only decide parse-errors: those are found per file apart (below), so that HashiCorp's answer
+    // about a keystroke's text (a second validation) reuses the configurations' analysis instead of redoing it
+    const ruleSet = (opts.ruleSet ?? allRules).filter((r) => r.meta.id !== 'parse-error');
+    const parseRule = (opts.ruleSet ?? allRules).find((r) => r.meta.id === 'parse-error');
+    const key = JSON.stringify([opts.rules ?? {}, vf.map((f) => [f.path, f.text]), ruleSet.map((r) => r.meta.id)]);
     const configs: Configuration[] = [];
     const items: InstanceFinding[] = [];
     const counts = new Map<string, number>();
@@ -215,13 +221,22 @@ export class LspConfigs {
         configs[configs.length - 1] = hit.cfg;
         continue;
       }
-      const mine = analyzeConfiguration(c, { ...opts, syntaxErrors, only: undefined });
+      const mine = analyzeConfiguration(c, { ...opts, ruleSet, syntaxErrors: undefined, only: undefined });
       const cnt = instanceCounts([c]);
       this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
       pushAll(items, mine);
       for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
     }
     const merged = mergeConfigFindings(items, counts);
+    if (parseRule) {
+      // each folder's files once, whatever the number of its instances (as a configuration's analysis reports them)
+      const folders = new Set<string>();
+      for (const c of configs) for (const i of c.instances) folders.add(i.dir);
+      for (const d of folders) {
+        const files = made.get(d);
+        if (files?.length) pushAll(merged, analyzeIndex(NO_MODULE, files, { ...opts, ruleSet: [parseRule], syntaxErrors, only: undefined }));
+      }
+    }
     const byFile = new Map<string, Finding[]>();
     const outDirs = new Set<string>();
     for (const c of configs) for (const i of c.instances) { outDirs.add(absOf(i.dir)); for (const f of i.files) byFile.set(path.join(ws, ...realOf(f.path).split('/')), []); }
@@ -237,6 +252,7 @@ export class LspConfigs {
       const l = byFile.get(abs);
       if (l) l.push(local); else byFile.set(abs, [local]);
     }
+    for (const l of byFile.values()) l.sort(byPosition);
     const problems: string[] = [];
     for (const c of configs) for (const p of c.problems) {
       const f = c.files.find((x) => realOf(x.path) === p.file);
@@ -244,6 +260,14 @@ export class LspConfigs {
     }
     return { byFile, dirs: outDirs, problems };
   }
+}
+
+/** An empty index: the parse-error rule reads files only. */
+const NO_MODULE = new ModuleIndex([]);
+
+/** Findings of a file in position order (stable: the merged order stays among findings at one place). */
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
 function realOf(p: string): string { const i = p.indexOf('\u0000'); return i < 0 ? p : p.slice(0, i); }

@@ -369,13 +369,16 @@ export class LpgServer {
     const view = this.configView(dir, opts);
     const facts: Facts[] = []; // one per stack: each template, and the folder's other files
     let findings: Finding[];
+    let own: Facts | undefined;
+    let folderFacts: (() => Facts) | undefined;
     if (view) {
-      // Terraform: within its configurations (configs.ts); the wiring view still gets the folder's own facts
+      // Terraform: within its configurations (configs.ts); the wiring view still gets the folder's own facts,
+      // built when it asks (not on every keystroke)
       const tf = files.filter((f) => f.kind !== 'cfn');
-      if (tf.length) facts.push(factsOf(new ModuleIndex(tf)));
+      if (tf.length) folderFacts = () => (own ??= factsOf(new ModuleIndex(tf)));
       findings = [...files.flatMap((f) => view.byFile.get(abs.get(f.path)!) ?? []), ...analyzeTemplates(files, { ...opts, onFacts: (f) => facts.push(f) })];
     } else findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
-    this.wiring.record(dir, facts, abs);
+    this.wiring.record(dir, folderFacts ? () => [folderFacts!(), ...facts] : () => facts, abs);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
     if (view) { this.publishOthers(dir, view); for (const m of view.problems) this.warnOnce(m, 'lpg: ' + m); }

@@ -32,8 +32,8 @@ export type WirePermission = Omit<GraphPermission, 'location'> & { location: Wir
 export interface WireFolder { dir: string; uri: string; functions: WireFunction[]; permissions: WirePermission[] }
 
 interface Entry {
-  /** The facts of the folder's analysis: one per stack (each CloudFormation template, the other files). */
-  facts?: Facts[];
+  /** The facts of the folder's analysis: one per stack (each CloudFormation template, the other files); built on first use. */
+  facts?: () => Facts[];
   graph?: WiringGraph;
   /** Module-relative path -> absolute path. */
   abs: Map<string, string>;
@@ -79,9 +79,10 @@ export class WiringService {
    * After each analysis of a folder: keeps its facts (folders with an open document: CodeLens and
    * hovers ask again and again) or its graph only (folders of a workspace scan: the tree view).
    */
-  record(dir: string, facts: Facts[], abs: Map<string, string>): void {
+  record(dir: string, facts: () => Facts[], abs: Map<string, string>): void {
     const prev = this.byDir.get(dir);
-    const e: Entry = { facts, abs, lensKey: prev?.lensKey };
+    let made: Facts[] | undefined;
+    const e: Entry = { facts: () => (made ??= facts()), abs, lensKey: prev?.lensKey };
     this.byDir.set(dir, e);
     // never in the way of the diagnostics: a failure here loses the wiring of the folder, not its findings
     if (!this.host.hasOpenDocument(dir)) {
@@ -117,7 +118,7 @@ export class WiringService {
   }
 
   private graph(e: Entry): WiringGraph {
-    if (!e.graph) e.graph = mergeGraphs(e.facts!.map((f) => graphOf(f)));
+    if (!e.graph) e.graph = mergeGraphs(e.facts!().map((f) => graphOf(f)));
     return e.graph;
   }
 
@@ -187,7 +188,7 @@ export class WiringService {
     for (const f of g.functions) for (const t of f.triggers) if (inside(t.reference) || inside(t.location)) return { contents: { kind: MarkupKind.Markdown, value: triggerHover(t, f) }, range: inside(t.reference) ? t.reference.range : t.location.range };
     for (const perm of g.permissions) if (inside(perm.location)) return { contents: { kind: MarkupKind.Markdown, value: permissionHover(perm, trigById) }, range: perm.location.range };
     // the attributes of a permission that decide whom it lets in (function_name, principal, source_arn, ...)
-    for (const facts of at.e.facts ?? []) for (const fp of facts.permissions) {
+    for (const facts of at.e.facts?.() ?? []) for (const fp of facts.permissions) {
       const file = fp.file === at.rel ? facts.module.file(fp.file) : undefined;
       if (!file) continue;
       for (const f of [fp.functionName, fp.principal, fp.sourceArn, fp.sourceAccount, fp.qualifier, fp.action]) {
