@@ -215,12 +215,16 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     pushAll(result.findings, findings);
     keepTexts(findings);
   };
+  /** --fix: every folder's input as read, and the texts after its fixes (what the findings left are found in). */
+  const inputs = new Map<string, ModuleInput>();
+  const after = new Map<string, string>();
   try {
   let next = plans.length ? load(plans[0]) : undefined;
   for (let i = 0; i < plans.length; i++) {
     const cur = await next!;
     next = i + 1 < plans.length ? load(plans[i + 1]) : undefined; // read ahead while this one is analysed
     const { input } = cur;
+    inputs.set(plans[i].dir, input);
     if (!input.files.length || !input.only!.size) continue;
     result.modules++;
     result.filesRead += input.files.length;
@@ -252,6 +256,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
         texts = new Map([...r.texts].map(([p, t]) => [p, failed.has(p) ? reads.get(p)!.text : t] as const));
         findings = await analyzeModuleTextsChecked({ ...input, files: input.files.map((f) => ({ path: f.path, text: texts.get(f.path)! })) }, aopts);
       }
+      for (const [p, t] of texts) after.set(p, t);
       pushAll(result.fixed!.applied, applied);
       pushAll(result.fixed!.rejected, r.rejected);
       opts.onModule?.(input.dir, findings);
@@ -266,6 +271,23 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
   while (inflight.length) await settle(inflight.shift()!);
   } finally {
     pool?.dispose();
+  }
+  if (opts.fix) {
+    // The fixes are found folder by folder (an edit that names another module's resources is never certain); the
+    // findings left are those of whole configurations over the texts after the fixes, as a scan without --fix
+    // reports them (a mistake across a module call, or one that only a variable file introduces, is not lost).
+    const load2 = async (m: ModulePlan): Promise<{ input: ModuleInput }> => {
+      const input = inputs.get(m.dir) ?? (await load(m)).input;
+      return { input: { ...input, files: input.files.map((f) => { const t = after.get(f.path); return t === undefined ? f : { path: f.path, text: t }; }) } };
+    };
+    const r = await scanConfigurations(root, plans, load2, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
+    result.findings = r.findings;
+    keepTexts(r.findings, r.texts);
+    result.coverage = r.coverage;
+    result.modules = r.modules;
+    result.filesRead = r.filesRead;
+    result.read = { files: [], modules: [], perDir: r.perDir };
+    issues.push(...r.problems);
   }
   await analysePlans();
   return result;

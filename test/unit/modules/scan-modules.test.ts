@@ -159,6 +159,35 @@ describe('modules: lpg scan (built CLI)', () => {
     assert.strictEqual(t.stdout, 'Triggers: 1 found, 0 decided (0 covered), 1 undecided: 1 module source not installed: run terraform init.\nNo findings in 1 file (1 module).\n');
   });
 
+  it('--fix finds the fixes folder by folder, and reports what is left across module calls (and with --var-file)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpg-fix-modules-'));
+    try {
+      fs.cpSync(fx('fn-in-child/invalid'), dir, { recursive: true });
+      const local = 'resource "aws_s3_bucket" "uploads" {\n  bucket = "orders-uploads"\n}\nresource "aws_lambda_function" "thumbs" {\n  function_name = "thumbs"\n  role          = "arn:aws:iam::123456789012:role/thumbs"\n}\nresource "aws_lambda_permission" "s3" {\n  action        = "lambda:*"\n  function_name = aws_lambda_function.thumbs.function_name\n  principal     = "s3.amazonaws.com"\n  source_arn    = aws_s3_bucket.uploads.arn\n}\n';
+      fs.writeFileSync(path.join(dir, 'local.tf'), local);
+      const before = await scan(dir);
+      assert.deepStrictEqual(brief(before.findings), ['broad-permission-action local.tf:8:18', 'missing-invoke-permission main.tf:13:27']);
+      const dry = await scan(dir, { fix: 'dry-run' });
+      assert.deepStrictEqual(dry.fixed!.applied.map((a) => `${a.ruleId} ${a.files.join(',')}`), ['broad-permission-action local.tf', 'missing-source-account local.tf']);
+      // the outage through the module call is still reported after the fix (a folder alone does not see it)
+      assert.deepStrictEqual(brief(dry.findings), ['missing-invoke-permission main.tf:13:27']);
+      assert.strictEqual(fs.readFileSync(path.join(dir, 'local.tf'), 'utf8'), local);
+      const w = await scan(dir, { fix: 'write' });
+      assert.deepStrictEqual(brief(w.findings), ['missing-invoke-permission main.tf:13:27']);
+      assert.strictEqual(fs.readFileSync(path.join(dir, 'local.tf'), 'utf8'), local
+        .replace('  action        = "lambda:*"\n  function_name = aws_lambda_function.thumbs.function_name\n  principal     = "s3.amazonaws.com"\n  source_arn    = aws_s3_bucket.uploads.arn\n',
+          '  action         = "lambda:InvokeFunction"\n  function_name  = aws_lambda_function.thumbs.function_name\n  principal      = "s3.amazonaws.com"\n  source_arn     = aws_s3_bucket.uploads.arn\n  source_account = data.aws_caller_identity.current.account_id\n') + '\ndata "aws_caller_identity" "current" {}\n');
+      assert.strictEqual(w.filesRead, before.filesRead);
+      assert.deepStrictEqual(w.read, before.read);
+      assert.deepStrictEqual({ ...w.coverage, decidedTriggers: undefined }, { ...before.coverage, decidedTriggers: undefined });
+      // the findings left honour the variable files, as a scan without --fix does
+      const vf = await scan(fx('varfiles'), { fix: 'dry-run', varFiles: [{ path: 'environments/prod.tfvars', text: fs.readFileSync(path.join(fx('varfiles'), 'environments/prod.tfvars'), 'utf8') }] });
+      assert.deepStrictEqual(brief(vf.findings), ['public-invoke-principal main.tf:17:18']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--var-file and --var in command-line order; a bad --var is a usage error', () => {
     const base = ['scan', 'test/fixtures/modules/varfiles', '--format', 'json'];
     const ids = (args: string[]): string[] => JSON.parse(lpg([...base, ...args]).stdout).findings.map((f: { ruleId: string; file: string; range: { start: { line: number } } }) => `${f.ruleId} ${f.file}:${f.range.start.line}`);
