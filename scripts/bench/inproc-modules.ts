@@ -26,7 +26,7 @@ export async function inprocModules(callers: number, edits: number): Promise<{ l
     const filter: FileFilter = { excluded: () => false, maxBytes: () => 4 * 1024 * 1024 };
     const configs = new LspConfigs(docs, new DiskCache(), (abs) => path.dirname(abs));
     const run = (): number => {
-      const v = configs.analyze(dir, path.dirname(child), filter, {});
+      const v = configs.analyze(dir, path.dirname(child), filter, {}, [], true); // as the server validates a keystroke
       return v ? [...v.byFile.values()].reduce((n, l) => n + l.length, 0) : -1;
     };
     const findings = run();

@@ -98,6 +98,46 @@ describe('protocol: modules', function () {
   });
 });
 
+describe('protocol: typing in a child module (findings carried over edits no rule reads)', function () {
+  let c: TestClient;
+  afterEach(async () => { await c?.stop(); });
+
+  it('the finding moves with the edit at once; its quick fix follows the new layout, and comes back in the diagnostics when typing pauses', async () => {
+    const CHILD = `resource "aws_lambda_function" "fn" {\n  function_name = "svc"\n  role          = "arn:aws:iam::123456789012:role/svc"\n}\nresource "aws_apigatewayv2_api" "http" {\n  name          = "svc"\n  protocol_type = "HTTP"\n}\nresource "aws_apigatewayv2_integration" "fn" {\n  api_id           = aws_apigatewayv2_api.http.id\n  integration_type = "AWS_PROXY"\n  integration_uri  = aws_lambda_function.fn.invoke_arn\n}\nresource "aws_lambda_permission" "api" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.fn.function_name\n  principal     = "apigateway.amazonaws.com"\n}\n`;
+    const files: Record<string, string> = { 'modules/svc/main.tf': CHILD };
+    for (const e of ['dev', 'prod']) files[`envs/${e}/main.tf`] = `module "svc" {\n  source = "../../modules/svc"\n}\n`;
+    const root = makeWorkspace(files);
+    c = new TestClient({ root, settings: { '*': { debounceMs: 0 } } });
+    await c.initialize();
+    const child = await c.open(path.join(root, 'modules/svc/main.tf'));
+    const [d0] = await c.current(child, (ds) => ds.length === 1, 'the finding');
+    assert.strictEqual(d0.code, 'missing-source-arn');
+    assert.deepStrictEqual(d0.range, { start: { line: 16, character: 18 }, end: { line: 16, character: 44 } });
+    const fixes = (d: typeof d0): string[] => ((d.data as { fixes?: { title: string }[] } | undefined)?.fixes ?? []).map((x) => x.title);
+    assert.deepStrictEqual(fixes(d0), ['Add source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*"', 'Ignore missing-source-arn for this block']);
+    // a new line in the permission, typed key by key: an attribute no rule reads, longer than the others
+    const line = '  reserved_concurrent_executions = 5\n';
+    const at = c.text(child).indexOf('  principal');
+    await c.insertAt(child, at, '\n');
+    for (let i = 0; i < line.length - 1; i++) await c.insertAt(child, at + i, line[i]);
+    const [d1] = await c.current(child, (ds) => ds.length === 1, 'the finding after the typing');
+    assert.deepStrictEqual(d1.range, { start: { line: 17, character: 18 }, end: { line: 17, character: 44 } });
+    assert.strictEqual(d1.message, d0.message);
+    // the code action analyses in full: the fix realigns the group with the new, longer name
+    const actions = await c.codeActions(child, d1.range, [d1]);
+    const fix = actions.find((a) => a.title.startsWith('Add source_arn'));
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    const edits = (fix.edit!.changes?.[child] ?? (fix.edit!.documentChanges as { edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] }[])[0].edits).map((e) => [e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.newText]);
+    // before the typing the group was aligned (the fix joined its column); now it is not: a single space
+    const before = (d0.data as { fixes: { edits: { newText: string }[] }[] }).fixes[0].edits.map((e) => e.newText);
+    assert.deepStrictEqual(before, ['\n  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/*"']);
+    assert.deepStrictEqual(edits, [[17, 44, 17, 44, '\n  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*"']]);
+    // and the diagnostics carry the fixes again
+    const [d2] = await c.current(child, (ds) => ds.length === 1 && fixes(ds[0]).length === 2, 'the fixes back');
+    assert.deepStrictEqual(d2.range, d1.range);
+  });
+});
+
 describe('protocol: lpg.varFiles', function () {
   let c: TestClient;
   afterEach(async () => { await c?.stop(); });

@@ -10,6 +10,8 @@ import * as path from 'path';
 import type { Finding } from '../core/types';
 import { analyzeIndex, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import { ModuleIndex } from '../core/model/module';
+import { recordReads, type Block } from '../core/model/ast';
+import { blockEdit, moveFindings, type BlockEdit } from './incremental';
 import { allRules } from '../core/rules';
 import type { SourceFile } from '../core/model/module';
 import { buildConfig, isLocalSource, joinDir, type ConfigHost, type Configuration } from '../core/model/config';
@@ -33,7 +35,15 @@ export interface ConfigAnalysis {
   dirs: Set<string>;
   /** Configuration problems (a cycle, a missing module folder), `file:line: message` with absolute paths. */
   problems: string[];
+  /**
+   * Some findings were carried over an edit from the last analysis (incremental.ts): right, but the fixes
+   * of findings in the edited block are missing until a full analysis (`analyze(..., false)`).
+   */
+  provisional: boolean;
 }
+
+/** The last findings of a configuration; `carried`: moved over edits from a full analysis (incremental.ts), fixes of the edited block missing. */
+type ConfigResult = { files: SourceFile[]; key: string; items: InstanceFinding[]; counts: Map<string, number>; cfg: Configuration; carried?: boolean };
 
 export class LspConfigs {
   /** Workspace folder -> root-relative folders holding Terraform. */
@@ -47,7 +57,12 @@ export class LspConfigs {
    * disk cache and the open documents keep a file's object until its text changes) and the options
    * are the same: a workspace scan validates each folder, and folders share configurations.
    */
-  private readonly results = new Map<string, { files: SourceFile[]; key: string; items: InstanceFinding[]; counts: Map<string, number>; cfg: Configuration }>();
+  private readonly results = new Map<string, ConfigResult>();
+
+  /** Attribute names read per block by the full analyses (core/model/ast.ts recordReads): what an edit may change freely. */
+  private readonly reads = new WeakMap<Block, Set<string>>();
+  /** Attribute names read only for the text of fixes (an edit of them carries the findings, without any fix). */
+  private readonly fixReads = new WeakMap<Block, Set<string>>();
 
   /** Folder -> module sources of its files on disk (open documents are read each time). */
   private readonly diskSources = new Map<string, { names: string[]; sources: Map<string, string[]> }>();
@@ -121,7 +136,7 @@ export class LspConfigs {
    * The findings of every configuration that contains `absDir`, or undefined when the folder is in
    * no configuration with another folder (then the per-folder analysis applies).
    */
-  analyze(ws: string, absDir: string, filter: FileFilter, opts: AnalyzeOptions, varFiles: string[] = []): ConfigAnalysis | undefined {
+  analyze(ws: string, absDir: string, filter: FileFilter, opts: AnalyzeOptions, varFiles: string[] = [], incremental = false): ConfigAnalysis | undefined {
     const relOf = (abs: string): string | undefined => {
       const r = path.relative(ws, abs);
       if (r.startsWith('..') || path.isAbsolute(r)) return undefined;
@@ -209,23 +224,47 @@ export class LspConfigs {
     const configs: Configuration[] = [];
     const items: InstanceFinding[] = [];
     const counts = new Map<string, number>();
+    let provisional = false;
+    const edits = new Map<SourceFile, { from: SourceFile; edit: BlockEdit | undefined }>();
+    const reuse = (hit: ConfigResult, its: InstanceFinding[]): void => {
+      pushAll(items, its);
+      for (const [d, n] of hit.counts) counts.set(d, (counts.get(d) ?? 0) + n);
+      configs.push(hit.cfg);
+    };
     for (const r of roots) {
-      const c = buildConfig(r, host, { varFiles: vf });
-      if (!c) continue;
-      configs.push(c);
-      const files = [...new Set(c.instances.map((i) => i.dir))].flatMap((d) => orig.get(d) ?? []);
       const hit = this.results.get(r);
-      if (hit && hit.key === key && hit.files.length === files.length && hit.files.every((f, i) => f === files[i])) {
-        pushAll(items, hit.items);
-        for (const [d, n] of hit.counts) counts.set(d, (counts.get(d) ?? 0) + n);
-        configs[configs.length - 1] = hit.cfg;
-        continue;
+      if (hit && hit.key === key) {
+        // the files of the configuration as it was: the same objects, nothing to analyse
+        const dirOf = new Map<SourceFile, string>();
+        const files = [...new Set(hit.cfg.instances.map((i) => i.dir))].flatMap((d) => { host.folder(d); const l = orig.get(d) ?? []; for (const f of l) dirOf.set(f, d); return l; });
+        if (hit.files.length === files.length && hit.files.every((f, i) => f === files[i]) && (incremental || !hit.carried)) {
+          reuse(hit, hit.items);
+          provisional ||= !!hit.carried;
+          continue;
+        }
+        const moved = incremental ? this.carry(hit, files, edits, (f) => { const d = dirOf.get(f); return d ? d + '/' + f.path : f.path; }) : undefined;
+        if (moved) {
+          this.results.set(r, { ...hit, files, items: moved, carried: true });
+          reuse(hit, moved);
+          provisional = true;
+          continue;
+        }
       }
-      const mine = analyzeConfiguration(c, { ...opts, ruleSet, syntaxErrors: undefined, only: undefined });
-      const cnt = instanceCounts([c]);
-      this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
-      pushAll(items, mine);
-      for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
+      const note = (m: WeakMap<Block, Set<string>>) => (b: Block, name: string): void => { let l = m.get(b); if (!l) m.set(b, (l = new Set())); l.add(name); };
+      const prev = recordReads({ value: note(this.reads), fix: note(this.fixReads) });
+      try {
+        const c = buildConfig(r, host, { varFiles: vf });
+        if (!c) continue;
+        configs.push(c);
+        const files = [...new Set(c.instances.map((i) => i.dir))].flatMap((d) => orig.get(d) ?? []);
+        const mine = analyzeConfiguration(c, { ...opts, ruleSet, syntaxErrors: undefined, only: undefined });
+        const cnt = instanceCounts([c]);
+        this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
+        pushAll(items, mine);
+        for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
+      } finally {
+        recordReads(prev);
+      }
     }
     const merged = mergeConfigFindings(items, counts);
     if (parseRule) {
@@ -258,7 +297,45 @@ export class LspConfigs {
       const f = c.files.find((x) => realOf(x.path) === p.file);
       problems.push(`${path.join(ws, ...p.file.split('/'))}:${f ? f.lines.positionAt(p.span.start).line + 1 : 0}: ${p.message}`);
     }
-    return { byFile, dirs: outDirs, problems };
+    return { byFile, dirs: outDirs, problems, provisional };
+  }
+
+  /**
+   * A configuration's findings after an edit of one of its files, from its last analysis, when the edit
+   * cannot change them (incremental.ts); undefined: analyse it again. `edits` shares the comparison of
+   * two versions of a file between the configurations that contain it.
+   */
+  private carry(hit: ConfigResult, files: SourceFile[], edits: Map<SourceFile, { from: SourceFile; edit: BlockEdit | undefined }>, pathOf: (f: SourceFile) => string): InstanceFinding[] | undefined {
+    if (hit.files.length !== files.length) return undefined;
+    let at = -1;
+    for (let i = 0; i < files.length; i++) {
+      if (hit.files[i] === files[i]) continue;
+      if (at >= 0) return undefined;
+      at = i;
+    }
+    const a = hit.files[at], b = files[at];
+    if (at < 0 || a.path !== b.path || !a.syntax || hit.cfg.cloned.has(a.syntax)) return undefined;
+    const seen = edits.get(b);
+    let e: BlockEdit | undefined;
+    if (seen && seen.from === a) e = seen.edit;
+    else {
+      e = blockEdit(a, b);
+      // an attribute a rule read changed; a call's line (in messages) moved
+      if (e && e.changed.some((n) => this.reads.get(e!.before)?.has(n))) e = undefined;
+      if (e && e.lines && b.syntax!.blocks.some((x) => x.type === 'module')) e = undefined;
+      if (e) {
+        // what was read of each block, known of its new version (the same reads: nothing read changed)
+        const o = a.syntax.blocks, n = b.syntax!.blocks;
+        for (let j = 0; j < o.length; j++) {
+          const l = this.reads.get(o[j]); if (l) this.reads.set(n[j], l);
+          const x = this.fixReads.get(o[j]); if (x) this.fixReads.set(n[j], x);
+        }
+      }
+      edits.set(b, { from: a, edit: e });
+    }
+    // an attribute read for the text of some fix changed: the findings hold, no fix is certain
+    const fixText = !!e && e.changed.some((n) => this.fixReads.get(e!.after)?.has(n));
+    return e && moveFindings(hit.items, pathOf(b), a, b, e, fixText);
   }
 }
 

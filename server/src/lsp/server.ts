@@ -30,6 +30,9 @@ import { mayBeRelevant, planModules, relativeTo, isTerraformFile } from '../scan
 import { WiringService } from './wiring';
 import type { Facts } from '../core/model/facts';
 
+/** Pause in typing after which findings carried over edits are re-analysed in full (their fixes come back). */
+const SETTLE_MS = 300;
+
 export const COMMANDS = { scan: 'lpg.scanWorkspace', clear: 'lpg.clearScanResults', fixAll: 'lpg.fixAll' } as const;
 
 /** Authoritative syntax checker (HashiCorp's HCL in a worker); undefined answer = none. */
@@ -150,7 +153,7 @@ export class LpgServer {
     // not onExecuteCommand: it hides params.workDoneToken, which decides who creates the progress
     c.onRequest(ExecuteCommandRequest.type, (p, token) => this.guarded('executeCommand', () => this.executeCommand(p, token), null));
     this.wiring.listen();
-    c.onShutdown(() => { this.scheduler.dispose(); this.scanning?.cancel(); });
+    c.onShutdown(() => { this.scheduler.dispose(); for (const t of this.settling.values()) clearTimeout(t); this.settling.clear(); this.scanning?.cancel(); });
   }
 
   /** Quick fixes re-parsed per document version (code actions are asked on every cursor move). */
@@ -366,7 +369,14 @@ export class LpgServer {
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
-    const view = this.configView(dir, opts);
+    const view = this.configView(dir, opts, !this.full.delete(dir));
+    // findings carried over an edit lack the fixes of the edited block: a full analysis follows when typing pauses
+    const t = this.settling.get(dir);
+    if (t) clearTimeout(t);
+    if (view?.provisional) {
+      const timer = setTimeout(() => { if (this.settling.get(dir) === timer) { this.full.add(dir); this.scheduler.schedule(dir, 0); } }, SETTLE_MS);
+      this.settling.set(dir, timer);
+    } else this.settling.delete(dir);
     const facts: Facts[] = []; // one per stack: each template, and the folder's other files
     let findings: Finding[];
     let own: Facts | undefined;
@@ -405,11 +415,16 @@ export class LpgServer {
   }
 
   /** The folder within the configurations that contain it (undefined: no module call links it to another folder). */
-  private configView(dir: string, opts: AnalyzeOptions): ReturnType<LspConfigs['analyze']> {
+  private configView(dir: string, opts: AnalyzeOptions, incremental = false): ReturnType<LspConfigs['analyze']> {
     const fset = this.lastSettings.get(dir);
     if (!fset) return undefined;
-    return this.configs.analyze(this.folderOf(path.join(dir, '_')).path, dir, this.filterOf(fset), opts, fset.settings.varFiles);
+    return this.configs.analyze(this.folderOf(path.join(dir, '_')).path, dir, this.filterOf(fset), opts, fset.settings.varFiles, incremental);
   }
+
+  /** Folders whose last findings were carried over an edit (configs.ts), with the timer of their full analysis. */
+  private readonly settling = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Folders whose next validation analyses every configuration in full. */
+  private readonly full = new Set<string>();
 
   /** Open documents (and scanned files) of the other folders of the configurations: their findings changed too. */
   private publishOthers(dir: string, view: NonNullable<ReturnType<LspConfigs['analyze']>>): void {
@@ -505,9 +520,11 @@ export class LpgServer {
 
   /** Findings of an open document at its current version (analysed now if the last run is older). */
   private async currentFindings(doc: OpenDocument): Promise<FileResult> {
+    const dir = this.moduleDirOf(doc.fsPath);
+    // findings carried over edits: analyse in full first (the fixes of the edited block)
+    for (const d of [...this.settling.keys()]) { this.full.add(d); await this.scheduler.now(d); }
     const r = this.results.get(doc.fsPath);
     if (r && r.version === doc.version) return r;
-    const dir = this.moduleDirOf(doc.fsPath);
     const m = await this.prepare(dir);
     const name = relPath(dir, doc.fsPath);
     const view = this.configView(dir, m.opts);

@@ -71,7 +71,32 @@ export interface FileSyntax {
   errors: { span: Span; message: string }[];
 }
 
+/** What an analysis read, by block and attribute name: for its findings, and only for the text of fixes. */
+export interface ReadRecorder { value(b: Block, name: string): void; fix(b: Block, name: string): void }
+let recorder: ReadRecorder | undefined;
+let onRead: ((b: Block, name: string) => void) | undefined;
+/**
+ * Records the attributes read by name while set (the language server's incremental path,
+ * lsp/configs.ts: an edit that only changes attributes no rule read cannot change a finding).
+ * Every read of an attribute by the analysis goes through attr(); returns the previous recorder.
+ */
+export function recordReads(r: ReadRecorder | undefined): ReadRecorder | undefined {
+  const prev = recorder;
+  recorder = r;
+  onRead = r && ((b, name) => r.value(b, name));
+  return prev;
+}
+/** Runs `f`, whose reads only shape the text of fixes (a statement id kept unique), recorded as such. */
+export function forFixText<T>(f: () => T): T {
+  if (!recorder) return f();
+  const prev = onRead;
+  const r = recorder;
+  onRead = (b, name) => r.fix(b, name);
+  try { return f(); } finally { onRead = prev; }
+}
+
 export function attr(b: Block, name: string): Attribute | undefined {
+  if (onRead) onRead(b, name);
   for (const a of b.attrs) if (a.name === name) return a;
   return undefined;
 }

@@ -80,6 +80,8 @@ export interface Configuration {
   index: ConfigIndex;
   /** Every file of every instance (instance-tagged paths), var-files last. */
   files: SourceFile[];
+  /** Syntax models used by more than one instance (the others evaluate clones of them). */
+  cloned: Set<FileSyntax>;
 }
 
 const META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
@@ -160,12 +162,13 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
 
   // syntax models of this configuration: one seen again (a folder called twice, or two folders with the same text, textmodels.ts) is cloned, its expressions evaluate per instance
   const usedSyntax = new Set<FileSyntax>();
+  const cloned = new Set<FileSyntax>();
   const make = (dir: string, files: SourceFile[], path: string, parent: Instance | undefined, call: ModuleCall | undefined): Instance => {
     // CloudFormation templates are stacks of their own, not part of a Terraform configuration (analyzeTemplates)
     const own = files.filter((f) => f.kind !== 'tfvars' && f.kind !== 'cfn');
     const instFiles = own.map((f) => {
       const fresh = !f.syntax || !usedSyntax.has(f.syntax);
-      if (f.syntax) usedSyntax.add(f.syntax);
+      if (f.syntax) { if (!fresh) cloned.add(f.syntax); usedSyntax.add(f.syntax); }
       return path === '' && fresh ? f : { ...f, path: path === '' ? f.path : f.path + TAG + path, syntax: fresh ? f.syntax : cloneSyntax(f.syntax) };
     });
     const inst = { path, dir, files: instFiles, parent, call, children: new Map(), depth: parent ? parent.depth + 1 : 0 } as unknown as Instance;
@@ -261,7 +264,7 @@ export function buildConfig(rootDir: string, host: ConfigHost, opts: BuildOption
   const index = new ConfigIndex(instances, unresolved);
   // variable files hold values that findings may point at (a wildcard that only prod.tfvars introduces)
   const files = [...instances.flatMap((i) => i.files), ...(root.index.scope?.varFiles ?? [])];
-  return { rootDir, root, instances, unresolved, problems, index, files };
+  return { rootDir, root, instances, unresolved, problems, index, files, cloned };
 }
 
 /** Every expression node of a syntax tree (for dispatching evaluation to the owning instance). */

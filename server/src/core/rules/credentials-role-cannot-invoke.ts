@@ -9,6 +9,7 @@ import { eolOf } from '../text';
 import { indentAt, indentUnit, insertBlockAfter, jsonInsertIntoObject, lineEndOf } from '../fix/edits';
 import { fnLabel, headerSpan, invokerLabel, related } from './outage';
 import { fnNames } from './names';
+import { attr } from '../model/ast';
 
 /** `credentials = aws_iam_role.x.arn` (or a literal role ARN naming a folder role) -> the role's address. */
 function roleOf(mi: ModuleIndex, v: Value): string | undefined {
@@ -17,7 +18,7 @@ function roleOf(mi: ModuleIndex, v: Value): string | undefined {
   const lit = knownString(v);
   const m = lit ? /^arn:[^:]+:iam::[0-9]{12}:role\/(?:.*\/)?([^/]+)$/.exec(lit) : null;
   if (m) {
-    const hits = mi.ofType('aws_iam_role').filter((r) => !r.multi && knownString(mi.evaluate(r.block.attrs.find((a) => a.name === 'name')?.value)) === m[1]);
+    const hits = mi.ofType('aws_iam_role').filter((r) => !r.multi && knownString(mi.evaluate(attr(r.block, 'name')?.value)) === m[1]);
     if (hits.length === 1) return hits[0].address;
   }
   return undefined;
@@ -188,7 +189,7 @@ export function roleVerdict(w: Wiring, t: Trigger): RoleVerdict | undefined {
   const roleRes = mi.resources.get(role)!;
   const { docs, complete } = w.facts.policiesOfRole(role);
   if (!complete) return { k: 'unknown', role, roleRes, why: `not every policy of ${role} is known` };
-  if (roleRes.block.attrs.some((a) => a.name === 'permissions_boundary')) return { k: 'unknown', role, roleRes, why: `${role} has a permissions boundary` };
+  if (attr(roleRes.block, 'permissions_boundary')) return { k: 'unknown', role, roleRes, why: `${role} has a permissions boundary` };
   const arn = fnArn(t);
   if (!arn) return { k: 'unknown', role, roleRes, why: 'the invoked qualifier is unknown' };
   const trust = docs.filter((d) => d.role === 'trust' && d.owner?.address === role);

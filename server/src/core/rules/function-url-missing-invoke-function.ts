@@ -2,7 +2,7 @@ import type { FixSpec, Rule } from './rule';
 import { cfnCompanionEdit } from '../frontends/cfn/permission';
 import type { Permission } from '../model/facts';
 import { text } from '../model/facts';
-import { attr } from '../model/ast';
+import { attr, forFixText } from '../model/ast';
 import type { Resource } from '../model/module';
 import { knownString } from '../model/value';
 import { and3, or3, type Tri } from '../model/arn';
@@ -36,6 +36,9 @@ function companion(w: Wiring, p: Permission, q: Permission): Tri {
 }
 
 function companionBlock(w: Wiring, p: Permission): string | undefined {
+  return forFixText(() => companionBlockText(w, p));
+}
+function companionBlockText(w: Wiring, p: Permission): string | undefined {
   const r = p.resource;
   if (!r || r.file.kind !== 'tf') return undefined;
   const src = (name: string): string | undefined => { const a = attr(r.block, name); return a ? r.file.text.slice(a.value.span.start, a.value.span.end) : undefined; };

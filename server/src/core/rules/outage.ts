@@ -3,7 +3,7 @@
  * locations, and the `aws_lambda_permission` block a missing-permission fix inserts.
  */
 import type { Block, Span } from '../model/ast';
-import { attr } from '../model/ast';
+import { attr, forFixText } from '../model/ast';
 import type { Permission } from '../model/facts';
 import type { Resource, SourceFile } from '../model/module';
 import { knownString } from '../model/value';
@@ -81,6 +81,9 @@ export function permRelated(p: Permission): { file: string; span: Span; message:
 
 /** Names and statement ids of the folder's permissions (fixes reserve theirs here so fix-all never duplicates one). */
 export function usedNames(w: Wiring): { names: Set<string>; sids: Set<string> } {
+  return forFixText(() => usedNamesOf(w));
+}
+function usedNamesOf(w: Wiring): { names: Set<string>; sids: Set<string> } {
   const mi = w.facts.module;
   const names = new Set(mi.ofType('aws_lambda_permission').map((r) => r.name));
   const sids = new Set<string>();
