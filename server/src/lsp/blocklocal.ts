@@ -50,10 +50,11 @@ export function reparseBlock(good: SourceFile, text: string): SourceFile | undef
   const bt = text.slice(rs, re);
   // the block's text is read exactly as a whole file is (source.ts syntaxOf): open strings closed on their
   // line, swallowed arguments unknown, the structural errors only HashiCorp's parser reports
-  const s: FileSyntax = syntaxOf({ path: good.path, text: bt, kind: 'tf', lines: new LineIndex(bt) }) ?? { blocks: [], attrs: [], comments: [], errors: [] };
+  let s: FileSyntax = syntaxOf({ path: good.path, text: bt, kind: 'tf', lines: new LineIndex(bt) }) ?? { blocks: [], attrs: [], comments: [], errors: [] };
   const clean = !s.errors.length && s.attrs.length === 0 && s.blocks.length === 1 && s.blocks[0].span.start === 0 && s.blocks[0].span.end === bt.length;
   // no syntax error, but not one block either (an edit that splits it): the whole file decides
   if (!clean && !s.errors.length) return undefined;
+  if (!clean) s = lineLocal(good.path, bt, lo - rs, text.length - suf - rs, s) ?? s;
   const out: Block[] = [];
   for (let i = 0; i < k; i++) out.push(blocks[i]);
   for (const b of s.blocks) out.push(shiftedBlock(b, rs));
@@ -69,4 +70,29 @@ export function reparseBlock(good: SourceFile, text: string): SourceFile | undef
   const attrs = gs.attrs.map((x) => (x.span.start >= B.span.end && delta !== 0 ? shifted(x, delta) : x));
   const errors = s.errors.map((e) => ({ span: { start: e.span.start + rs, end: e.span.end + rs }, message: e.message }));
   return { path: good.path, text, kind: good.kind, lines: new LineIndex(text), syntax: { blocks: out, attrs, comments, errors } };
+}
+
+/**
+ * A block with a syntax error in the lines being edited: its other lines as they parse without those
+ * lines (blanked, so every offset stays), plus what the recovery made of the edited lines themselves
+ * (an open string closed on its line). Tree-sitter's recovery of a broken line can swallow the
+ * attributes after it (`  d  statement_id = ...` while typing a new first line): those stay visible to
+ * the rules. Undefined when the block without the edited lines is not one clean block (the edit is in
+ * its header or its braces, or the rest is broken too).
+ */
+function lineLocal(path: string, bt: string, from: number, to: number, rec: FileSyntax): FileSyntax | undefined {
+  const last = Math.max(from, to - 1);
+  const ls = bt.lastIndexOf('\n', from - 1) + 1;
+  let le = bt.indexOf('\n', last);
+  if (le < 0) le = bt.length;
+  if (ls <= 0 || le >= bt.length) return undefined;
+  const blanked = bt.slice(0, ls) + bt.slice(ls, le).replace(/[^\n]/g, ' ') + bt.slice(le);
+  const b = syntaxOf({ path, text: blanked, kind: 'tf', lines: new LineIndex(blanked) });
+  if (!b || b.errors.length || b.attrs.length || b.blocks.length !== 1 || b.blocks[0].span.start !== 0 || b.blocks[0].span.end !== bt.length) return undefined;
+  const within = (x: { span: { start: number; end: number } }): boolean => x.span.start >= ls && x.span.end <= le;
+  const block = b.blocks[0];
+  const extra = rec.blocks.flatMap((x) => x.attrs).filter(within);
+  const attrs = [...block.attrs, ...extra].sort((x, y) => x.span.start - y.span.start);
+  const comments = [...b.comments, ...rec.comments.filter(within)].sort((x, y) => x.span.start - y.span.start);
+  return { blocks: [{ ...block, attrs }], attrs: [], comments, errors: rec.errors };
 }
