@@ -94,5 +94,5 @@ function lineLocal(path: string, bt: string, from: number, to: number, rec: File
   const extra = rec.blocks.flatMap((x) => x.attrs).filter(within);
   const attrs = [...block.attrs, ...extra].sort((x, y) => x.span.start - y.span.start);
   const comments = [...b.comments, ...rec.comments.filter(within)].sort((x, y) => x.span.start - y.span.start);
-  return { blocks: [{ ...block, attrs }], attrs: [], comments, errors: rec.errors };
+  return { blocks: [{ ...block, attrs, hasError: true }], attrs: [], comments, errors: rec.errors };
 }

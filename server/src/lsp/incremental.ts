@@ -92,6 +92,7 @@ export function blockEdit(a: SourceFile, b: SourceFile): BlockEdit | undefined {
   const changed = new Set<string>();
   for (const [name, t] of t0) if (t1.get(name) !== t) changed.add(name);
   for (const name of t1.keys()) if (!t0.has(name)) changed.add(name);
+  if (B0.hasError !== B1.hasError) changed.add('#error'); // core/model/ast.ts brokenBlock
   let nl = 0;
   for (let i = lo; i < hiA; i++) if (x.charCodeAt(i) === 10) nl--;
   for (let i = lo; i < hiA + delta; i++) if (y.charCodeAt(i) === 10) nl++;

@@ -191,16 +191,20 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
     return { input };
   };
 
-  if (!opts.fix) {
-    // whole configurations: roots and the modules they call (configs.ts)
-    const r = await scanConfigurations(root, plans, load, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
+  /** The findings of whole configurations: roots and the modules they call (configs.ts), the folders' texts from `from`. */
+  const configurations = async (from: typeof load): Promise<void> => {
+    const r = await scanConfigurations(root, plans, from, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
     result.findings = r.findings;
     keepTexts(r.findings, r.texts);
     result.coverage = r.coverage;
     result.modules = r.modules;
     result.filesRead = r.filesRead;
-    result.read.perDir = r.perDir;
+    result.read = { files: [], modules: [], perDir: r.perDir };
     issues.push(...r.problems);
+  };
+
+  if (!opts.fix) {
+    await configurations(load);
     await analysePlans();
     return result;
   }
@@ -280,14 +284,7 @@ export async function scan(target: string, opts: ScanOptions = {}): Promise<Scan
       const input = inputs.get(m.dir) ?? (await load(m)).input;
       return { input: { ...input, files: input.files.map((f) => { const t = after.get(f.path); return t === undefined ? f : { path: f.path, text: t }; }) } };
     };
-    const r = await scanConfigurations(root, plans, load2, reportable, { allowed: inRoot, rules: config.rules, checkSyntax: opts.checkSyntax, varFiles: opts.varFiles, follow: !opts.noModules, onRuleError: opts.onRuleError });
-    result.findings = r.findings;
-    keepTexts(r.findings, r.texts);
-    result.coverage = r.coverage;
-    result.modules = r.modules;
-    result.filesRead = r.filesRead;
-    result.read = { files: [], modules: [], perDir: r.perDir };
-    issues.push(...r.problems);
+    await configurations(load2);
   }
   await analysePlans();
   return result;

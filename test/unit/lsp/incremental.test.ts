@@ -16,6 +16,7 @@ import { blockEdit } from '../../../server/src/lsp/incremental';
 import { makeSourceFile } from '../../../server/src/core/source';
 import { LineIndex } from '../../../server/src/core/text';
 import type { Finding } from '../../../server/src/core/types';
+import { rng } from '../robustness/fuzzlib';
 
 const UNIT = (i: number, arn: boolean): string => `resource "aws_lambda_function" "fn${i}" {
   function_name = "svc-fn${i}"
@@ -45,17 +46,6 @@ resource "aws_iam_role_policy" "p" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["lambda:*"], Resource = "*" }] })
 }
 ${[0, 1, 2, 3].map((i) => UNIT(i, i % 2 === 1)).join('')}`;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Op = { offset: number; insert?: string; del?: number };
 const LINES = ['  description   = "typed"\n', '  source_arn    = "arn:aws:execute-api:eu-west-1:123456789012:abc/*/*"\n', '  qualifier     = "live"\n', '  tags = { team = "a" }\n', '  # a note\n', '  # lpg-ignore: missing-source-arn\n', '  principal     = "*"\n', '  memory_size = 256\n', '\n'];

@@ -95,6 +95,12 @@ export function forFixText<T>(f: () => T): T {
   try { return f(); } finally { onRead = prev; }
 }
 
+/** Whether the parser recovered from an error inside the block (read as the pseudo-attribute `#error`). */
+export function brokenBlock(b: Block): boolean {
+  if (onRead) onRead(b, '#error');
+  return b.hasError;
+}
+
 export function attr(b: Block, name: string): Attribute | undefined {
   if (onRead) onRead(b, name);
   for (const a of b.attrs) if (a.name === name) return a;

@@ -4,7 +4,7 @@
  * the exact `source_arn` of a permission's one invoker.
  */
 import type { Attribute, Block, Expr, Span } from './ast';
-import { attr, blocksOf } from './ast';
+import { attr, blocksOf, brokenBlock } from './ast';
 import type { Facts, Permission } from './facts';
 import { text } from './facts';
 import type { ModuleIndex, Resource } from './module';
@@ -242,7 +242,7 @@ export class Wiring {
     if (cached) return cached;
     // an unfinished permission (no function_name or principal, both required) grants nothing
     // (in a block the parser had to recover, an argument may be missing only because the error swallowed it: unknown)
-    if (p.origin === 'tf' && (!p.functionName || !p.principal)) { const r: FnRef = p.resource?.block.hasError ? { k: 'unknown' } : { k: 'other' }; this.permCache.set(p, r); return r; }
+    if (p.origin === 'tf' && (!p.functionName || !p.principal)) { const r: FnRef = p.resource && brokenBlock(p.resource.block) ? { k: 'unknown' } : { k: 'other' }; this.permCache.set(p, r); return r; }
     let r = this.resolveFn(p.functionName?.value);
     if (r.k === 'fn' && p.qualifier) {
       const q = p.qualifier.value;
