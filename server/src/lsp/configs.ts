@@ -242,7 +242,7 @@ export class LspConfigs {
           provisional ||= !!hit.carried;
           continue;
         }
-        const moved = incremental ? this.carry(hit, files, edits, (f) => { const d = dirOf.get(f); return d ? d + '/' + f.path : f.path; }) : undefined;
+        const moved = incremental ? this.carry(hit, files, edits, dirOf) : undefined;
         if (moved) {
           this.results.set(r, { ...hit, files, items: moved, carried: true });
           reuse(hit, moved);
@@ -305,7 +305,7 @@ export class LspConfigs {
    * cannot change them (incremental.ts); undefined: analyse it again. `edits` shares the comparison of
    * two versions of a file between the configurations that contain it.
    */
-  private carry(hit: ConfigResult, files: SourceFile[], edits: Map<SourceFile, { from: SourceFile; edit: BlockEdit | undefined }>, pathOf: (f: SourceFile) => string): InstanceFinding[] | undefined {
+  private carry(hit: ConfigResult, files: SourceFile[], edits: Map<SourceFile, { from: SourceFile; edit: BlockEdit | undefined }>, dirOf: Map<SourceFile, string>): InstanceFinding[] | undefined {
     if (hit.files.length !== files.length) return undefined;
     let at = -1;
     for (let i = 0; i < files.length; i++) {
@@ -314,7 +314,10 @@ export class LspConfigs {
       at = i;
     }
     const a = hit.files[at], b = files[at];
-    if (at < 0 || a.path !== b.path || !a.syntax || hit.cfg.cloned.has(a.syntax)) return undefined;
+    if (at < 0 || a.path !== b.path || !a.syntax) return undefined;
+    // a folder instantiated more than once: the other instances evaluate clones of its model, whose reads are not its own
+    const dir = dirOf.get(b) ?? '';
+    if (hit.cfg.instances.filter((i) => i.dir === dir).length > 1 || hit.cfg.cloned.has(a.syntax)) return undefined;
     const seen = edits.get(b);
     let e: BlockEdit | undefined;
     if (seen && seen.from === a) e = seen.edit;
@@ -335,7 +338,7 @@ export class LspConfigs {
     }
     // an attribute read for the text of some fix changed: the findings hold, no fix is certain
     const fixText = !!e && e.changed.some((n) => this.fixReads.get(e!.after)?.has(n));
-    return e && moveFindings(hit.items, pathOf(b), a, b, e, fixText);
+    return e && moveFindings(hit.items, dir === '' ? b.path : dir + '/' + b.path, a, b, e, fixText);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The server's incremental path for configurations (server/src/lsp/incremental.ts, configs.ts): after
- * each of hundreds of seeded random edits of a child module called by three roots (typing new and
+ * each of hundreds of seeded random edits of a child module called by three roots (and a fourth calling it twice; typing new and
  * existing attributes, read and unread ones, comments and suppressions, deletions, new lines), the
  * findings of the incremental analysis equal those of a fresh full analysis: rule, range, message,
  * severity and related locations; fixes equal, or left out while provisional (never different).
@@ -96,16 +96,23 @@ describe('lsp: incremental configurations (findings carried over edits no rule r
       fs.writeFileSync(p, `module "svc" {\n  source     = "../../modules/svc"\n  account_id = "12345678901${i}"\n}\n`);
     }
   });
+  /** A root calling the child twice (its second instance evaluates a clone of the child's model). */
+  const twice = (): void => {
+    const p = path.join(dir, 'envs', 'twice', 'main.tf');
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, 'module "a" {\n  source     = "../../modules/svc"\n  account_id = "111111111111"\n}\nmodule "b" {\n  source     = "../../modules/svc"\n  account_id = "222222222222"\n}\n');
+  };
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const totals = { carried: 0, dropped: 0 };
   after(() => {
-    // over the three scripts: many edits took the incremental path, and fixes were left out while provisional
+    // over the scripts: many edits took the incremental path, and fixes were left out while provisional
     assert.ok(totals.carried >= 100 && totals.dropped > 0, JSON.stringify(totals));
   });
 
-  for (const seed of [1, 2, 3]) {
-    it(`seed ${seed}: 400 random edits, every one equal to a fresh full analysis`, () => {
+  for (const [seed, calledTwice] of [[1, false], [2, false], [3, false], [4, true]] as const) {
+    it(`seed ${seed}: 400 random edits, every one equal to a fresh full analysis${calledTwice ? ' (one root calls the child twice)' : ''}`, () => {
+      if (calledTwice) twice();
       const doc = new OpenDocument('file://' + child, child, 'terraform', 1, CHILD);
       const docs = new Map([[child, doc]]);
       const inc = new LspConfigs(docs, new DiskCache(), (abs) => path.dirname(abs));
