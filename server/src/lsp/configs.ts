@@ -10,8 +10,7 @@ import * as path from 'path';
 import type { Finding } from '../core/types';
 import { analyzeIndex, type AnalyzeOptions, type SyntaxError } from '../core/analyze';
 import { ModuleIndex } from '../core/model/module';
-import { recordReads, type Block } from '../core/model/ast';
-import { blockEdit, moveFindings, type BlockEdit } from './incremental';
+import { moveFindings, ReadLog } from './incremental';
 import { allRules } from '../core/rules';
 import type { SourceFile } from '../core/model/module';
 import { buildConfig, isLocalSource, joinDir, type ConfigHost, type Configuration } from '../core/model/config';
@@ -59,10 +58,8 @@ export class LspConfigs {
    */
   private readonly results = new Map<string, ConfigResult>();
 
-  /** Attribute names read per block by the full analyses (core/model/ast.ts recordReads): what an edit may change freely. */
-  private readonly reads = new WeakMap<Block, Set<string>>();
-  /** Attribute names read only for the text of fixes (an edit of them carries the findings, without any fix). */
-  private readonly fixReads = new WeakMap<Block, Set<string>>();
+  /** What the full analyses read, per block: what an edit may change freely (incremental.ts). */
+  private readonly log = new ReadLog();
 
   /** Folder -> module sources of its files on disk (open documents are read each time). */
   private readonly diskSources = new Map<string, { names: string[]; sources: Map<string, string[]> }>();
@@ -225,7 +222,6 @@ export class LspConfigs {
     const items: InstanceFinding[] = [];
     const counts = new Map<string, number>();
     let provisional = false;
-    const edits = new Map<SourceFile, { from: SourceFile; edit: BlockEdit | undefined }>();
     const reuse = (hit: ConfigResult, its: InstanceFinding[]): void => {
       pushAll(items, its);
       for (const [d, n] of hit.counts) counts.set(d, (counts.get(d) ?? 0) + n);
@@ -242,7 +238,7 @@ export class LspConfigs {
           provisional ||= !!hit.carried;
           continue;
         }
-        const moved = incremental ? this.carry(hit, files, edits, dirOf) : undefined;
+        const moved = incremental ? this.carry(hit, files, dirOf) : undefined;
         if (moved) {
           this.results.set(r, { ...hit, files, items: moved, carried: true });
           reuse(hit, moved);
@@ -250,21 +246,19 @@ export class LspConfigs {
           continue;
         }
       }
-      const note = (m: WeakMap<Block, Set<string>>) => (b: Block, name: string): void => { let l = m.get(b); if (!l) m.set(b, (l = new Set())); l.add(name); };
-      const prev = recordReads({ value: note(this.reads), fix: note(this.fixReads) });
-      try {
+      const done = this.log.record(() => {
         const c = buildConfig(r, host, { varFiles: vf });
-        if (!c) continue;
-        configs.push(c);
+        if (!c) return undefined;
         const files = [...new Set(c.instances.map((i) => i.dir))].flatMap((d) => orig.get(d) ?? []);
-        const mine = analyzeConfiguration(c, { ...opts, ruleSet, syntaxErrors: undefined, only: undefined });
-        const cnt = instanceCounts([c]);
-        this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
-        pushAll(items, mine);
-        for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
-      } finally {
-        recordReads(prev);
-      }
+        return { c, files, mine: analyzeConfiguration(c, { ...opts, ruleSet, syntaxErrors: undefined, only: undefined }) };
+      });
+      if (!done) continue;
+      const { c, files, mine } = done;
+      configs.push(c);
+      const cnt = instanceCounts([c]);
+      this.results.set(r, { files, key, items: mine, counts: cnt, cfg: c });
+      pushAll(items, mine);
+      for (const [d, n] of cnt) counts.set(d, (counts.get(d) ?? 0) + n);
     }
     const merged = mergeConfigFindings(items, counts);
     if (parseRule) {
@@ -305,7 +299,7 @@ export class LspConfigs {
    * cannot change them (incremental.ts); undefined: analyse it again. `edits` shares the comparison of
    * two versions of a file between the configurations that contain it.
    */
-  private carry(hit: ConfigResult, files: SourceFile[], edits: Map<SourceFile, { from: SourceFile; edit: BlockEdit | undefined }>, dirOf: Map<SourceFile, string>): InstanceFinding[] | undefined {
+  private carry(hit: ConfigResult, files: SourceFile[], dirOf: Map<SourceFile, string>): InstanceFinding[] | undefined {
     if (hit.files.length !== files.length) return undefined;
     let at = -1;
     for (let i = 0; i < files.length; i++) {
@@ -318,35 +312,16 @@ export class LspConfigs {
     // a folder instantiated more than once: the other instances evaluate clones of its model, whose reads are not its own
     const dir = dirOf.get(b) ?? '';
     if (hit.cfg.instances.filter((i) => i.dir === dir).length > 1 || hit.cfg.cloned.has(a.syntax)) return undefined;
-    const seen = edits.get(b);
-    let e: BlockEdit | undefined;
-    if (seen && seen.from === a) e = seen.edit;
-    else {
-      e = blockEdit(a, b);
-      // an attribute a rule read changed; a call's line (in messages) moved
-      if (e && e.changed.some((n) => this.reads.get(e!.before)?.has(n))) e = undefined;
-      if (e && e.lines && b.syntax!.blocks.some((x) => x.type === 'module')) e = undefined;
-      if (e) {
-        // what was read of each block, known of its new version (the same reads: nothing read changed)
-        const o = a.syntax.blocks, n = b.syntax!.blocks;
-        for (let j = 0; j < o.length; j++) {
-          const l = this.reads.get(o[j]); if (l) this.reads.set(n[j], l);
-          const x = this.fixReads.get(o[j]); if (x) this.fixReads.set(n[j], x);
-        }
-      }
-      edits.set(b, { from: a, edit: e });
-    }
-    // an attribute read for the text of some fix changed: the findings hold, no fix is certain
-    const fixText = !!e && e.changed.some((n) => this.fixReads.get(e!.after)?.has(n));
-    return e && moveFindings(hit.items, dir === '' ? b.path : dir + '/' + b.path, a, b, e, fixText);
+    const e = this.log.edit(a, b);
+    return e && moveFindings(hit.items, dir === '' ? b.path : dir + '/' + b.path, a, b, e.edit, e.fixText);
   }
 }
 
 /** An empty index: the parse-error rule reads files only. */
-const NO_MODULE = new ModuleIndex([]);
+export const NO_MODULE = new ModuleIndex([]);
 
 /** Findings of a file in position order (stable: the merged order stays among findings at one place). */
-function byPosition(a: Finding, b: Finding): number {
+export function byPosition(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 

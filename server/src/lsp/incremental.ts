@@ -13,9 +13,9 @@
  * are left out until the next full analysis (the server runs one when typing pauses, and before it
  * answers a code action).
  */
-import type { Block, Span } from '../core/model/ast';
+import { recordReads, type Block, type Span } from '../core/model/ast';
 import type { SourceFile } from '../core/model/module';
-import type { Position, Range } from '../core/types';
+import type { Finding, Position, Range } from '../core/types';
 import type { InstanceFinding } from '../core/configuration';
 import { parseSuppression } from '../core/suppress';
 
@@ -119,11 +119,8 @@ export function rangeMover(file: string, a: SourceFile, b: SourceFile, e: BlockE
   };
 }
 
-/**
- * A configuration's findings moved through the edit of `file` (workspace-relative real path), the
- * fixes that touch the edited block left out (all fixes with `noFixes`); undefined when a range cannot be moved.
- */
-export function moveFindings(items: InstanceFinding[], file: string, a: SourceFile, b: SourceFile, e: BlockEdit, noFixes = false): InstanceFinding[] | undefined {
+/** Moves one finding through the edit (undefined: a range cannot be moved); its fixes left out when they touch the edited block or with `noFixes`. */
+function mover(file: string, a: SourceFile, b: SourceFile, e: BlockEdit, noFixes: boolean): { range: (f: string, r: Range) => Range | undefined; finding: (f: Finding) => Finding | undefined } {
   const mv = rangeMover(file, a, b, e);
   const blk = e.before.span;
   const touches = (f: string, r: Range): boolean => {
@@ -131,22 +128,11 @@ export function moveFindings(items: InstanceFinding[], file: string, a: SourceFi
     const s = a.lines.offsetAt(r.start), t = a.lines.offsetAt(r.end);
     return t >= blk.start && s <= blk.end;
   };
-  const out: InstanceFinding[] = [];
-  for (const it of items) {
-    const f = it.finding;
+  const finding = (f: Finding): Finding | undefined => {
     const range = mv(f.file, f.range);
     if (!range) return undefined;
     const related = [];
     for (const r of f.related) { const m = mv(r.file, r.range); if (!m) return undefined; related.push({ ...r, range: m }); }
-    const chain = [];
-    for (const r of it.chain) { const m = mv(r.file, r.range); if (!m) return undefined; chain.push({ ...r, range: m }); }
-    const vars: InstanceFinding['vars'] = [];
-    for (const v of it.vars) {
-      const arg = v.arg && mv(v.arg.file, v.arg.range);
-      const val = v.argValue && mv(v.argValue.file, v.argValue.range);
-      if ((v.arg && !arg) || (v.argValue && !val)) return undefined;
-      vars.push({ ...v, ...(v.arg ? { arg: { ...v.arg, range: arg! } } : {}), ...(v.argValue ? { argValue: { ...v.argValue, range: val! } } : {}) });
-    }
     let fixes = f.fixes;
     if (noFixes || touches(f.file, f.range) || fixes.some((x) => x.edits.some((d) => touches(d.file, d.range)))) fixes = [];
     else if (fixes.length) {
@@ -160,7 +146,86 @@ export function moveFindings(items: InstanceFinding[], file: string, a: SourceFi
       }
       fixes = moved;
     }
-    out.push({ ...it, finding: { ...f, range, related, fixes }, chain, vars });
+    return { ...f, range, related, fixes };
+  };
+  return { range: mv, finding };
+}
+
+/** A folder's findings (paths relative to it) moved through the edit of `file`; undefined when one cannot be moved. */
+export function moveFindingList(findings: Finding[], file: string, a: SourceFile, b: SourceFile, e: BlockEdit, noFixes = false): Finding[] | undefined {
+  const m = mover(file, a, b, e, noFixes);
+  const out: Finding[] = [];
+  for (const f of findings) { const x = m.finding(f); if (!x) return undefined; out.push(x); }
+  return out;
+}
+
+/**
+ * A configuration's findings moved through the edit of `file` (workspace-relative real path), the
+ * fixes that touch the edited block left out (all fixes with `noFixes`); undefined when a range cannot be moved.
+ */
+export function moveFindings(items: InstanceFinding[], file: string, a: SourceFile, b: SourceFile, e: BlockEdit, noFixes = false): InstanceFinding[] | undefined {
+  const m = mover(file, a, b, e, noFixes);
+  const out: InstanceFinding[] = [];
+  for (const it of items) {
+    const finding = m.finding(it.finding);
+    if (!finding) return undefined;
+    const chain = [];
+    for (const r of it.chain) { const x = m.range(r.file, r.range); if (!x) return undefined; chain.push({ ...r, range: x }); }
+    const vars: InstanceFinding['vars'] = [];
+    for (const v of it.vars) {
+      const arg = v.arg && m.range(v.arg.file, v.arg.range);
+      const val = v.argValue && m.range(v.argValue.file, v.argValue.range);
+      if ((v.arg && !arg) || (v.argValue && !val)) return undefined;
+      vars.push({ ...v, ...(v.arg ? { arg: { ...v.arg, range: arg! } } : {}), ...(v.argValue ? { argValue: { ...v.argValue, range: val! } } : {}) });
+    }
+    out.push({ ...it, finding, chain, vars });
   }
   return out;
+}
+
+/**
+ * What full analyses read, by block (core/model/ast.ts recordReads), and the edits that change none of it.
+ * A union over every analysis recorded: a superset of what any one of them read.
+ */
+export class ReadLog {
+  private readonly reads = new WeakMap<Block, Set<string>>();
+  /** Read only for the text of fixes (an edit of them carries the findings, without any fix). */
+  private readonly fixReads = new WeakMap<Block, Set<string>>();
+  /**
+   * The last edit looked at (the configurations of one validation share it). One slot: a map from each
+   * version to the previous one would keep every version of the file alive through the chain.
+   */
+  private lastEdit: { from: SourceFile; to: SourceFile; edit: { edit: BlockEdit; fixText: boolean } | undefined } | undefined;
+
+  /** Runs a full analysis, recording what it reads. */
+  record<T>(f: () => T): T {
+    const note = (m: WeakMap<Block, Set<string>>) => (b: Block, name: string): void => { let l = m.get(b); if (!l) m.set(b, (l = new Set())); l.add(name); };
+    const prev = recordReads({ value: note(this.reads), fix: note(this.fixReads) });
+    try { return f(); } finally { recordReads(prev); }
+  }
+
+  /**
+   * The edit from `a` to `b` when it cannot change a finding (blockEdit, and nothing it changed was
+   * read), with `fixText` when a fix's text read something it changed; what was read of `a`'s blocks is
+   * then known of `b`'s. Undefined: analyse again.
+   */
+  edit(a: SourceFile, b: SourceFile): { edit: BlockEdit; fixText: boolean } | undefined {
+    const seen = this.lastEdit;
+    if (seen && seen.from === a && seen.to === b) return seen.edit;
+    let e = blockEdit(a, b);
+    if (e && e.changed.some((n) => this.reads.get(e!.before)?.has(n))) e = undefined;
+    // a module call's line is in messages (`module.x in main.tf:12`): an edit that moves it analyses again
+    if (e && e.lines && b.syntax!.blocks.some((x) => x.type === 'module')) e = undefined;
+    let out: { edit: BlockEdit; fixText: boolean } | undefined;
+    if (e) {
+      const o = a.syntax!.blocks, n = b.syntax!.blocks;
+      for (let j = 0; j < o.length; j++) {
+        const l = this.reads.get(o[j]); if (l) this.reads.set(n[j], l);
+        const x = this.fixReads.get(o[j]); if (x) this.fixReads.set(n[j], x);
+      }
+      out = { edit: e, fixText: e.changed.some((name) => this.fixReads.get(e!.after)?.has(name)) };
+    }
+    this.lastEdit = { from: a, to: b, edit: out };
+    return out;
+  }
 }

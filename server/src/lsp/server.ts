@@ -20,6 +20,7 @@ import { carryError } from './carry';
 import { OpenDocument, isTerraformPath } from './documents';
 import { DiskCache, EDITOR_MAX_FILE_BYTES, moduleFiles, type FileFilter } from './modules';
 import { LspConfigs } from './configs';
+import { LspFolders } from './folders';
 import { DEFAULT_SETTINGS, excludeMatcher, mergeSettings, normalizeSettings, readProjectConfig, type Settings } from './settings';
 import { Debouncer } from './scheduler';
 import { FIX_ALL_KIND, fixToCodeAction, pathToUri, toDiagnostic, toWorkspaceEdit, uriToPath, type DiagnosticData, type EditOptions } from './convert';
@@ -63,6 +64,8 @@ export class LpgServer {
   private readonly warned = new Set<string>();
   /** Configurations (module calls) across folders: configs.ts. */
   private readonly configs = new LspConfigs(this.docs, this.disk, (abs) => this.moduleDirOf(abs));
+  /** Folders analysed alone with an open document: their last analysis, carried over edits no rule reads. */
+  private readonly alone = new LspFolders();
   private readonly lastSettings = new Map<string, FolderSettings>();
   private caps: ClientCapabilities = {};
   private ready: Promise<void> = Promise.resolve();
@@ -369,26 +372,42 @@ export class LpgServer {
 
   /** Analyses a module and publishes diagnostics for its open files (and files of a workspace scan). */
   private analyzeAndPublish(dir: string, files: SourceFile[], abs: Map<string, string>, opts: AnalyzeOptions, forceUnopened = false): Finding[] {
-    const view = this.configView(dir, opts, !this.full.delete(dir));
-    // findings carried over an edit lack the fixes of the edited block: a full analysis follows when typing pauses
-    const t = this.settling.get(dir);
-    if (t) clearTimeout(t);
-    if (view?.provisional) {
-      const timer = setTimeout(() => { if (this.settling.get(dir) === timer) { this.full.add(dir); this.scheduler.schedule(dir, 0); } }, SETTLE_MS);
-      this.settling.set(dir, timer);
-    } else this.settling.delete(dir);
+    const incremental = !this.full.delete(dir);
+    const view = this.configView(dir, opts, incremental);
     const facts: Facts[] = []; // one per stack: each template, and the folder's other files
     let findings: Finding[];
     let own: Facts | undefined;
     let folderFacts: (() => Facts) | undefined;
+    let provisional = false;
+    const tf = files.filter((f) => f.kind !== 'cfn');
     if (view) {
       // Terraform: within its configurations (configs.ts); the wiring view still gets the folder's own facts,
       // built when it asks (not on every keystroke)
-      const tf = files.filter((f) => f.kind !== 'cfn');
       if (tf.length) folderFacts = () => (own ??= factsOf(new ModuleIndex(tf)));
       findings = [...files.flatMap((f) => view.byFile.get(abs.get(f.path)!) ?? []), ...analyzeTemplates(files, { ...opts, onFacts: (f) => facts.push(f) })];
-    } else findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
-    this.wiring.record(dir, folderFacts ? () => [folderFacts!(), ...facts] : () => facts, abs);
+      provisional = view.provisional;
+    } else {
+      // alone: carried over edits no rule reads too (folders.ts); templates analysed at every keystroke
+      // (only folders with an open document keep their last analysis: a Scan Workspace does not keep them all)
+      const open = [...this.docs.values()].some((d) => this.moduleDirOf(d.fsPath) === dir);
+      if (!open) this.alone.forget(dir);
+      const r = open ? this.alone.analyze(dir, files, opts, incremental) : undefined;
+      if (r) {
+        findings = r.findings;
+        provisional = r.provisional;
+        if (r.facts) facts.push(...r.facts);
+        else if (tf.length) folderFacts = () => (own ??= factsOf(new ModuleIndex(tf)));
+      } else findings = analyzeModule(files, { ...opts, onFacts: (f) => facts.push(f) });
+    }
+    // findings carried over an edit lack the fixes of the edited block: a full analysis follows when typing pauses
+    const t = this.settling.get(dir);
+    if (t) clearTimeout(t);
+    if (provisional) {
+      const timer = setTimeout(() => { if (this.settling.get(dir) === timer) { this.full.add(dir); this.scheduler.schedule(dir, 0); } }, SETTLE_MS);
+      this.settling.set(dir, timer);
+    } else this.settling.delete(dir);
+    // carried findings: nothing a lens says changed (the edited document's own lenses are asked again by the client)
+    this.wiring.record(dir, folderFacts ? () => [folderFacts!(), ...facts] : () => facts, abs, provisional);
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) { const l = byFile.get(f.file); if (l) l.push(f); else byFile.set(f.file, [f]); }
     if (view) { this.publishOthers(dir, view); for (const m of view.problems) this.warnOnce(m, 'lpg: ' + m); }

@@ -79,7 +79,7 @@ export class WiringService {
    * After each analysis of a folder: keeps its facts (folders with an open document: CodeLens and
    * hovers ask again and again) or its graph only (folders of a workspace scan: the tree view).
    */
-  record(dir: string, facts: () => Facts[], abs: Map<string, string>): void {
+  record(dir: string, facts: () => Facts[], abs: Map<string, string>, carried = false): void {
     const prev = this.byDir.get(dir);
     let made: Facts[] | undefined;
     const e: Entry = { facts: () => (made ??= facts()), abs, lensKey: prev?.lensKey };
@@ -89,8 +89,9 @@ export class WiringService {
       try { this.graph(e); } catch (err) { this.host.logError('wiring graph', err); e.graph = { functions: [], permissions: [] }; }
       e.facts = undefined;
     }
-    if (this.notify) void this.conn.sendNotification('lpg/wiringChanged', { dir }).catch(() => undefined);
-    if (this.refreshSupported && this.host.hasOpenDocument(dir)) {
+    // carried findings (lsp/incremental.ts): the view is told when typing pauses (the full analysis that follows)
+    if (this.notify && !carried) void this.conn.sendNotification('lpg/wiringChanged', { dir }).catch(() => undefined);
+    if (this.refreshSupported && !carried && this.host.hasOpenDocument(dir)) {
       // after the diagnostics went out; ask the client for new lenses only when what they say changed
       // (the client re-asks after edits of the document itself)
       setImmediate(() => {

@@ -17,6 +17,8 @@ import { makeSourceFile } from '../../../server/src/core/source';
 import { LineIndex } from '../../../server/src/core/text';
 import type { Finding } from '../../../server/src/core/types';
 import { rng } from '../robustness/fuzzlib';
+import { LspFolders } from '../../../server/src/lsp/folders';
+import { analyzeModule } from '../../../server/src/core/analyze';
 
 const UNIT = (i: number, arn: boolean): string => `resource "aws_lambda_function" "fn${i}" {
   function_name = "svc-fn${i}"
@@ -199,4 +201,39 @@ describe('lsp: incremental configurations (findings carried over edits no rule r
     // a suppression comment in the block
     assert.strictEqual(blockEdit(a, makeSourceFile('main.tf', 'resource "x" "y" {\n  a = 1\n  # lpg-ignore\n}\nvariable "v" {\n  default = 1\n}\n')), undefined);
   });
+});
+
+describe('lsp: incremental folders analysed alone (lsp/folders.ts)', () => {
+  before(ready);
+  const totals = { dropped: 0, runs: 0 };
+  after(() => { if (totals.runs === 2) assert.ok(totals.dropped > 0, JSON.stringify(totals)); });
+  for (const seed of [6, 7]) {
+    it(`seed ${seed}: 400 random edits of a lone folder, every one equal to the whole analysis of the folder`, () => {
+      const doc = new OpenDocument('file:///w/main.tf', '/w/main.tf', 'terraform', 1, CHILD);
+      const alone = new LspFolders();
+      alone.analyze('/w', [doc.sourceFile('main.tf')], {}, true);
+      let carried = 0, dropped = 0;
+      let v = 1;
+      for (const op of script(CHILD, rng(seed), 400)) {
+        const li = new LineIndex(doc.text);
+        doc.update([{ range: { start: li.positionAt(op.offset), end: li.positionAt(op.offset + (op.del ?? 0)) }, text: op.insert ?? '' }], ++v);
+        const files = [doc.sourceFile('main.tf')];
+        const a = alone.analyze('/w', files, {}, true)!;
+        const b = analyzeModule(files, {});
+        if (a.provisional) carried++;
+        assert.deepStrictEqual(view(a.findings), view(b), `edit ${v} (${JSON.stringify(op)}):\n${doc.text}`);
+        a.findings.forEach((f, i) => {
+          if (a.provisional && !f.fixes.length && b[i].fixes.length) { dropped++; return; }
+          assert.deepStrictEqual(f.fixes, b[i].fixes, `fixes of ${f.ruleId} after edit ${v}`);
+        });
+      }
+      assert.ok(carried > 20 && carried < 400, `carried ${carried}`);
+      totals.dropped += dropped;
+      totals.runs++;
+      // in full again: the fixes back
+      const full = alone.analyze('/w', [doc.sourceFile('main.tf')], {}, false)!;
+      assert.strictEqual(full.provisional, false);
+      assert.deepStrictEqual(full.findings, analyzeModule([doc.sourceFile('main.tf')], {}));
+    });
+  }
 });
