@@ -440,9 +440,9 @@ export class LpgServer {
     return this.configs.analyze(this.folderOf(path.join(dir, '_')).path, dir, this.filterOf(fset), opts, fset.settings.varFiles, incremental);
   }
 
-  /** Folders whose last findings were carried over an edit (configs.ts), with the timer of their full analysis. */
+  /** Folders whose last findings were carried over an edit (configs.ts, folders.ts), with the timer of their full analysis. */
   private readonly settling = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Folders whose next validation analyses every configuration in full. */
+  /** Folders whose next validation analyses in full (every configuration, or the folder alone). */
   private readonly full = new Set<string>();
 
   /** Open documents (and scanned files) of the other folders of the configurations: their findings changed too. */
